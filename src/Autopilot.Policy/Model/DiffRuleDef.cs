@@ -1,0 +1,29 @@
+using System.Collections.Generic;
+
+namespace Autopilot.Policy.Model;
+
+/// <summary>
+/// A rule of the diff gate. <see cref="Kind"/> says which check runs; the other fields are its parameters
+/// (each kind reads the ones it documents). Kinds: scope, protected-paths, max-files, max-lines,
+/// tests-required, secrets, trojan-source, path-safety, rollback-note, base-hashes, banned-api,
+/// public-api, schema, symbol-scope, contract-types.
+/// </summary>
+public sealed record DiffRuleDef
+{
+    public string Id { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public Severity Severity { get; init; } = Severity.Deny;
+    public string Message { get; init; } = "";
+    public IReadOnlyList<string> Paths { get; init; } = [];
+    public IReadOnlyList<string> ExcludePaths { get; init; } = [];
+    public IReadOnlyList<string> SourcePaths { get; init; } = [];
+    public IReadOnlyList<string> TestPaths { get; init; } = [];
+    public int? Max { get; init; }
+    public int? MaxPerFile { get; init; }
+    public IReadOnlyList<string> Patterns { get; init; } = [];
+    public IReadOnlyList<string> Allow { get; init; } = [];
+    public string? Marker { get; init; }
+    public string? Schema { get; init; }
+    public IReadOnlyList<string> Symbols { get; init; } = [];
+    public SourceLocation? Location { get; init; }
+}

@@ -1,0 +1,98 @@
+using System.Collections.Generic;
+
+namespace Autopilot.Policy.Model;
+
+/// <summary>
+/// A risk class: when its matcher matches an action (a command, a file operation or a tool call),
+/// the action carries <see cref="Risk"/> with this rule's id and message.
+/// </summary>
+public sealed record RiskRuleDef
+{
+    public string Id { get; init; } = "";
+    public Located<string> Risk { get; init; } = new("high", null);
+    public string Message { get; init; } = "";
+    public CommandMatchDef? Command { get; init; }
+    public PathMatchDef? Path { get; init; }
+    public ToolMatchDef? Tool { get; init; }
+    public Located<string>? When { get; init; }
+    public SourceLocation? Location { get; init; }
+}
+
+/// <summary>
+/// Matches one invocation of a parsed shell command. Every field given must match (AND);
+/// within a list any entry may match (OR). Program names are compared after normalisation
+/// (<c>/bin/rm</c>, <c>\rm</c>, <c>'rm'</c> are all <c>rm</c>); flags after splitting (<c>-rf</c> = <c>-r -f</c>).
+/// </summary>
+public sealed record CommandMatchDef
+{
+    /// <summary>Program names (globs allowed: <c>mkfs*</c>).</summary>
+    public IReadOnlyList<string> Programs { get; init; } = [];
+
+    /// <summary>First non-flag argument(s), for <c>git push</c>, <c>npm publish</c>, <c>kubectl delete</c>.</summary>
+    public IReadOnlyList<string> Subcommands { get; init; } = [];
+
+    /// <summary>Any of these flags present.</summary>
+    public IReadOnlyList<string> AnyFlags { get; init; } = [];
+
+    /// <summary>Each group: at least one flag of the group present (for "-r and -f" written many ways).</summary>
+    public IReadOnlyList<IReadOnlyList<string>> AllFlagGroups { get; init; } = [];
+
+    /// <summary>Globs; some non-flag argument matches one of them.</summary>
+    public IReadOnlyList<string> Args { get; init; } = [];
+
+    /// <summary>A regex some argument (or the whole argument text) matches.</summary>
+    public string? ArgsRegex { get; init; }
+
+    /// <summary>Globs for redirection targets written to (<c>&gt;</c>, <c>&gt;&gt;</c>, <c>&amp;&gt;</c>).</summary>
+    public IReadOnlyList<string> RedirectTo { get; init; } = [];
+
+    /// <summary>Matches when an earlier stage of the same pipeline runs one of these programs.</summary>
+    public IReadOnlyList<string> PipeFrom { get; init; } = [];
+
+    /// <summary>Contexts the invocation must be in: substitution, background, pipeline, remote, inline-code.</summary>
+    public IReadOnlyList<string> Contexts { get; init; } = [];
+}
+
+/// <summary>Matches a file operation (or a redirection target, as a write).</summary>
+public sealed record PathMatchDef
+{
+    public IReadOnlyList<string> Globs { get; init; } = [];
+
+    /// <summary>read, write, delete; empty means any.</summary>
+    public IReadOnlyList<string> Ops { get; init; } = [];
+}
+
+public sealed record ToolMatchDef
+{
+    /// <summary>Tool name globs: <c>Bash</c>, <c>mcp__github__*</c>.</summary>
+    public IReadOnlyList<string> Names { get; init; } = [];
+}
+
+/// <summary>How commands are judged as a whole, beyond the risk rules.</summary>
+public sealed record ActionSettings
+{
+    /// <summary>"denylist": risk rules classify, anything unmatched is <see cref="DefaultRisk"/>.
+    /// "allowlist": only <see cref="Allowlist"/> programs are <see cref="DefaultRisk"/>; others are <see cref="UnlistedRisk"/>.</summary>
+    public string Mode { get; init; } = "denylist";
+
+    public string DefaultRisk { get; init; } = "low";
+
+    public string UnlistedRisk { get; init; } = "high";
+
+    /// <summary>Risk of a command the parser cannot read or whose program is dynamic (<c>$X</c>, <c>$(...)</c>).</summary>
+    public string UnknownRisk { get; init; } = "critical";
+
+    public IReadOnlyList<AllowedProgramDef> Allowlist { get; init; } = [];
+
+    /// <summary>Path globs that count as inside the workspace besides the repository itself (e.g. /tmp/**).</summary>
+    public IReadOnlyList<string> WorkspaceExtraPaths { get; init; } = [];
+}
+
+/// <summary>An allowlisted program and, optionally, the only subcommands or argument globs it may take.</summary>
+public sealed record AllowedProgramDef
+{
+    public string Program { get; init; } = "";
+    public IReadOnlyList<string> Subcommands { get; init; } = [];
+    public IReadOnlyList<string> DeniedFlags { get; init; } = [];
+    public SourceLocation? Location { get; init; }
+}
