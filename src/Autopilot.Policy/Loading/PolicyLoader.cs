@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using Autopilot.Policy.Diagnostics;
+using Autopilot.Policy.Model;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Autopilot.Policy.Loading;
+
+/// <summary>
+/// Text → <see cref="PolicyDocument"/>: parses YAML keeping positions, binds it to the model and reports
+/// every structural mistake (wrong types, unknown keys, missing keys, bad words) at file:line:col.
+/// Semantic checks (references, reachability, patterns) are <see cref="Validation.PolicyValidator"/>'s.
+/// </summary>
+public static class PolicyLoader
+{
+    /// <summary>Policies are small; a file over this is refused rather than parsed.</summary>
+    public const int MaxPolicyBytes = 1024 * 1024;
+
+    private static readonly string[] s_topKeys =
+    [
+        "apiVersion", "metadata", "riskLevels", "phases", "transitions", "evidence", "autonomy", "actions",
+        "risks", "escalation", "failures", "tools", "attestation", "diff",
+    ];
+
+    public static PolicyLoadResult LoadFile(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                return Fail(path, $"Policy file not found: {path}");
+            }
+
+            if (info.Length > MaxPolicyBytes)
+            {
+                return Fail(path, $"Policy file is {info.Length} bytes; the limit is {MaxPolicyBytes} bytes.");
+            }
+
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Fail(path, $"Cannot read the policy file: {ex.Message}");
+        }
+
+        return LoadBytes(bytes, path);
+    }
+
+    public static PolicyLoadResult LoadText(string text, string path) => LoadBytes(Encoding.UTF8.GetBytes(text), path);
+
+    public static PolicyLoadResult LoadBytes(byte[] bytes, string path)
+    {
+        if (bytes.Length > MaxPolicyBytes)
+        {
+            return Fail(path, $"Policy text is {bytes.Length} bytes; the limit is {MaxPolicyBytes} bytes.");
+        }
+
+        string text;
+        try
+        {
+            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            return Fail(path, $"Policy file is not valid UTF-8 (byte {ex.Index}).");
+        }
+
+        if (text.Length > 0 && text[0] == '\uFEFF')
+        {
+            text = text.Substring(1);
+        }
+
+        if (string.IsNullOrWhiteSpace(text) || text.Split('\n').All(l => l.TrimStart().Length == 0 || l.TrimStart().StartsWith("#", StringComparison.Ordinal)))
+        {
+            return Fail(path, "Policy file is empty: expected a mapping with at least 'phases'.");
+        }
+
+        var diagnostics = new List<PolicyDiagnostic>();
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StringReader(text);
+            stream.Load(reader);
+        }
+        catch (YamlException ex)
+        {
+            var location = new SourceLocation(path, (int)Math.Max(1, ex.Start.Line), (int)Math.Max(1, ex.Start.Column));
+            var message = ex.InnerException is null ? ex.Message : ex.InnerException.Message;
+            diagnostics.Add(new PolicyDiagnostic(PolicyDiagnosticIds.YamlSyntax, DiagnosticSeverity.Error, $"YAML syntax error: {Clean(message)}", location));
+            return new PolicyLoadResult(null, diagnostics);
+        }
+
+        if (stream.Documents.Count != 1)
+        {
+            var where = stream.Documents.Count > 1 ? new SourceLocation(path, (int)stream.Documents[1].RootNode.Start.Line, 1) : new SourceLocation(path, 1, 1);
+            diagnostics.Add(new PolicyDiagnostic(PolicyDiagnosticIds.FileUnreadable, DiagnosticSeverity.Error,
+                stream.Documents.Count == 0 ? "Policy file has no YAML document." : "Policy file must hold exactly one YAML document (found a '---' separator).", where));
+            return new PolicyLoadResult(null, diagnostics);
+        }
+
+        var binder = new YamlBinder(path, diagnostics);
+        var document = new DocumentBinder(binder).Bind(stream.Documents[0].RootNode) with
+        {
+            SourcePath = path,
+            Hash = Sha256Hex(bytes),
+        };
+        return new PolicyLoadResult(document, diagnostics);
+    }
+
+    public static string Sha256Hex(byte[] bytes)
+    {
+        using var sha = SHA256.Create();
+        var hash = sha.ComputeHash(bytes);
+        var builder = new StringBuilder(hash.Length * 2);
+        foreach (var b in hash)
+        {
+            builder.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return builder.ToString();
+    }
+
+    private static PolicyLoadResult Fail(string path, string message) =>
+        new(null, [new PolicyDiagnostic(PolicyDiagnosticIds.FileUnreadable, DiagnosticSeverity.Error, message, new SourceLocation(path, 1, 1))]);
+
+    // YamlDotNet messages start with "(Line: 3, Col: 5, Idx: 20) - (...)": the location is printed already.
+    private static string Clean(string message)
+    {
+        var index = message.IndexOf("): ", StringComparison.Ordinal);
+        return message.StartsWith("(Line:", StringComparison.Ordinal) && index > 0 ? message.Substring(index + 3) : message;
+    }
+
+    internal static string[] TopKeys => s_topKeys;
+}

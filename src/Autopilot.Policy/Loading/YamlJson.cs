@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Autopilot.Policy.Loading;
+
+/// <summary>
+/// Turns a YAML node into JSON text, typing plain scalars the YAML 1.2 core way (numbers, true/false, null);
+/// quoted scalars stay strings. Used for JSON Schemas written inline in a policy and for YAML data files.
+/// </summary>
+public static class YamlJson
+{
+    public static string ToJson(YamlNode node)
+    {
+        var builder = new StringBuilder();
+        Write(node, builder);
+        return builder.ToString();
+    }
+
+    private static void Write(YamlNode node, StringBuilder builder)
+    {
+        switch (node)
+        {
+            case YamlMappingNode map:
+                builder.Append('{');
+                var first = true;
+                foreach (var pair in map.Children)
+                {
+                    if (!first)
+                    {
+                        builder.Append(',');
+                    }
+
+                    first = false;
+                    WriteString((pair.Key as YamlScalarNode)?.Value ?? "", builder);
+                    builder.Append(':');
+                    Write(pair.Value, builder);
+                }
+
+                builder.Append('}');
+                break;
+            case YamlSequenceNode seq:
+                builder.Append('[');
+                for (var i = 0; i < seq.Children.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        builder.Append(',');
+                    }
+
+                    Write(seq.Children[i], builder);
+                }
+
+                builder.Append(']');
+                break;
+            case YamlScalarNode scalar:
+                WriteScalar(scalar, builder);
+                break;
+            default:
+                builder.Append("null");
+                break;
+        }
+    }
+
+    private static void WriteScalar(YamlScalarNode scalar, StringBuilder builder)
+    {
+        var value = scalar.Value ?? "";
+        if (scalar.Style is ScalarStyle.Plain or ScalarStyle.Any)
+        {
+            switch (value)
+            {
+                case "":
+                case "~":
+                case "null":
+                    builder.Append("null");
+                    return;
+                case "true":
+                case "false":
+                    builder.Append(value);
+                    return;
+            }
+
+            if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
+            {
+                builder.Append(whole.ToString(CultureInfo.InvariantCulture));
+                return;
+            }
+
+            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && !double.IsInfinity(real) && !double.IsNaN(real))
+            {
+                builder.Append(real.ToString("R", CultureInfo.InvariantCulture));
+                return;
+            }
+        }
+
+        WriteString(value, builder);
+    }
+
+    public static void WriteString(string value, StringBuilder builder)
+    {
+        builder.Append('"');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '"': builder.Append("\\\""); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                default:
+                    if (c < 0x20)
+                    {
+                        builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        builder.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        builder.Append('"');
+    }
+}

@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Autopilot.Policy.Diagnostics;
+using Autopilot.Policy.Loading;
+using Autopilot.Policy.Model;
+using Autopilot.Policy.Validation;
+
+namespace Autopilot.Policy.Plan;
+
+/// <summary>The result of compiling a policy: a plan when there were no errors, and every diagnostic either way.</summary>
+public sealed record PlanResult(PolicyPlan? Plan, IReadOnlyList<PolicyDiagnostic> Diagnostics)
+{
+    public bool Succeeded => Plan is not null;
+}
+
+/// <summary>Lowers a validated <see cref="PolicyDocument"/> into a <see cref="PolicyPlan"/>.</summary>
+public static class PlanBuilder
+{
+    /// <summary>Load, validate and lower in one step: what the CLI, the runtime and the generator all call.</summary>
+    public static PlanResult Compile(PolicyLoadResult loaded, PolicyChecks? checks = null)
+    {
+        var diagnostics = new List<PolicyDiagnostic>(loaded.Diagnostics);
+        if (loaded.Document is null)
+        {
+            return new PlanResult(null, diagnostics);
+        }
+
+        diagnostics.AddRange(PolicyValidator.Validate(loaded.Document, checks));
+        diagnostics.Sort((a, b) => a.Location.Line != b.Location.Line ? a.Location.Line.CompareTo(b.Location.Line) : a.Location.Column.CompareTo(b.Location.Column));
+        if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            return new PlanResult(null, diagnostics);
+        }
+
+        return new PlanResult(Build(loaded.Document), diagnostics);
+    }
+
+    /// <summary>Lowers a document that validated without errors.</summary>
+    public static PolicyPlan Build(PolicyDocument doc)
+    {
+        var phases = doc.Phases.Select(p => p.Id).ToArray();
+        var n = phases.Length;
+        var evidence = doc.Evidence.Items;
+
+        var table = new TransitionKind[n * n];
+        var edges = new bool[n * n];
+        for (var i = 0; i + 1 < n; i++)
+        {
+            if (doc.Transitions.Mode == "sequential")
+            {
+                edges[(i * n) + i + 1] = true;
+            }
+        }
+
+        foreach (var edge in doc.Transitions.Edges)
+        {
+            var from = Array.IndexOf(phases, edge.From);
+            var to = Array.IndexOf(phases, edge.To);
+            edges[(from * n) + to] = true;
+        }
+
+        for (var from = 0; from < n; from++)
+        {
+            for (var to = 0; to < n; to++)
+            {
+                table[(from * n) + to] =
+                    edges[(from * n) + to] ? TransitionKind.Forward :
+                    from == to ? TransitionKind.Same :
+                    to < from ? TransitionKind.Backtrack :
+                    TransitionKind.Skip;
+            }
+        }
+
+        var required = new ulong[n];
+        for (var p = 0; p < n; p++)
+        {
+            foreach (var id in doc.Phases[p].Evidence)
+            {
+                var index = evidence.ToList().FindIndex(e => e.Id == id.Value);
+                required[p] |= 1UL << index;
+            }
+        }
+
+        var risks = doc.RiskLevels;
+        var levels = doc.Autonomy.Levels;
+        var autonomy = new Verdict[levels.Count * risks.Count];
+        for (var l = 0; l < levels.Count; l++)
+        {
+            var allow = IndexOf(risks, levels[l].AllowUpTo.Value);
+            var escalate = IndexOf(risks, levels[l].EscalateUpTo.Value);
+            for (var r = 0; r < risks.Count; r++)
+            {
+                autonomy[(l * risks.Count) + r] = r <= allow ? Verdict.Allow : r <= escalate ? Verdict.Escalate : Verdict.Deny;
+            }
+        }
+
+        var always = doc.Tools.Always;
+        var phaseTools = new IReadOnlyList<string>?[n];
+        var drift = new Severity[n];
+        for (var p = 0; p < n; p++)
+        {
+            var own = doc.Phases[p].Tools;
+            phaseTools[p] = own is null ? null : own.Select(t => t.Value).Concat(always).ToArray();
+            drift[p] = doc.Phases[p].AttestationDrift ?? doc.Attestation.DefaultDrift;
+        }
+
+        return new PolicyPlan
+        {
+            Document = doc,
+            Phases = phases,
+            TransitionTable = table,
+            RequiredEvidence = required,
+            Evidence = evidence,
+            RiskLevels = risks,
+            AutonomyLevels = levels.Select(l => l.Id).ToArray(),
+            AutonomyTable = autonomy,
+            DefaultAutonomyLevel = Math.Max(0, levels.ToList().FindIndex(l => l.Id == doc.Autonomy.Default)),
+            RiskRuleLevels = doc.Risks.Select(r => IndexOf(risks, r.Risk.Value)).ToArray(),
+            DefaultRisk = IndexOf(risks, doc.Actions.DefaultRisk),
+            UnlistedRisk = IndexOf(risks, doc.Actions.UnlistedRisk),
+            UnknownRisk = IndexOf(risks, doc.Actions.UnknownRisk),
+            Escalation = doc.Escalation.Select(e => new EscalationPlan(e, e.Condition is null ? null : Lower(e.Condition))).ToArray(),
+            AttestationDrift = drift,
+            PhaseTools = phaseTools,
+        };
+    }
+
+    private static ConditionPlan Lower(ConditionDef condition)
+    {
+        if (condition.Signal is { } signal)
+        {
+            var op = condition.Op switch
+            {
+                ">" => ConditionOp.Greater,
+                "<=" => ConditionOp.LessOrEqual,
+                "<" => ConditionOp.Less,
+                "==" => ConditionOp.Equal,
+                "!=" => ConditionOp.NotEqual,
+                _ => ConditionOp.GreaterOrEqual,
+            };
+            var comparison = new ConditionPlan(op, SignalNames.IndexOf(signal), condition.Value, []);
+            var extra = condition.All.Select(Lower).Concat(condition.Any.Count > 0 ? [new ConditionPlan(ConditionOp.Any, -1, 0, condition.Any.Select(Lower).ToArray())] : []).ToArray();
+            return extra.Length == 0 ? comparison : new ConditionPlan(ConditionOp.All, -1, 0, [comparison, .. extra]);
+        }
+
+        if (condition.All.Count > 0 && condition.Any.Count > 0)
+        {
+            return new ConditionPlan(ConditionOp.All, -1, 0, [.. condition.All.Select(Lower), new ConditionPlan(ConditionOp.Any, -1, 0, condition.Any.Select(Lower).ToArray())]);
+        }
+
+        return condition.All.Count > 0
+            ? new ConditionPlan(ConditionOp.All, -1, 0, condition.All.Select(Lower).ToArray())
+            : new ConditionPlan(ConditionOp.Any, -1, 0, condition.Any.Select(Lower).ToArray());
+    }
+
+    private static int IndexOf(IReadOnlyList<string> list, string name)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Collections.Generic;
+using Autopilot.Policy.Model;
+
+namespace Autopilot.Policy.Plan;
+
+/// <summary>How a move from one phase to another is classified before evidence is looked at.</summary>
+public enum TransitionKind : byte
+{
+    /// <summary>Along an allowed forward edge: allowed when the phase being left has its evidence.</summary>
+    Forward = 0,
+
+    /// <summary>To the phase the task is already in.</summary>
+    Same = 1,
+
+    /// <summary>Back to an earlier phase.</summary>
+    Backtrack = 2,
+
+    /// <summary>Forward, but not along an edge: phases were skipped.</summary>
+    Skip = 3,
+}
+
+/// <summary>
+/// The validated policy lowered to indices and tables: the one form both the interpreter and the source
+/// generator work from. Phases, evidence, risk levels and autonomy levels are numbered in the order the
+/// policy lists them.
+/// </summary>
+public sealed class PolicyPlan
+{
+    internal PolicyPlan()
+    {
+    }
+
+    public PolicyDocument Document { get; internal set; } = new();
+
+    public string PolicyHash => Document.Hash;
+
+    public string Name => Document.Metadata.Name;
+
+    public IReadOnlyList<string> Phases { get; internal set; } = [];
+
+    /// <summary>Row-major [from * PhaseCount + to].</summary>
+    public TransitionKind[] TransitionTable { get; internal set; } = [];
+
+    /// <summary>Per phase: bit i set when leaving the phase needs evidence i.</summary>
+    public ulong[] RequiredEvidence { get; internal set; } = [];
+
+    public IReadOnlyList<EvidenceDef> Evidence { get; internal set; } = [];
+
+    public IReadOnlyList<string> RiskLevels { get; internal set; } = [];
+
+    public IReadOnlyList<string> AutonomyLevels { get; internal set; } = [];
+
+    /// <summary>Row-major [level * RiskLevels.Count + risk]: what an actor at that level may do at that risk.</summary>
+    public Verdict[] AutonomyTable { get; internal set; } = [];
+
+    public int DefaultAutonomyLevel { get; internal set; }
+
+    /// <summary>Risk index of each risk rule, in <see cref="PolicyDocument.Risks"/> order.</summary>
+    public int[] RiskRuleLevels { get; internal set; } = [];
+
+    public int DefaultRisk { get; internal set; }
+
+    public int UnlistedRisk { get; internal set; }
+
+    public int UnknownRisk { get; internal set; }
+
+    public IReadOnlyList<EscalationPlan> Escalation { get; internal set; } = [];
+
+    /// <summary>Per phase: the attestation drift severity that applies there.</summary>
+    public Severity[] AttestationDrift { get; internal set; } = [];
+
+    /// <summary>Per phase: tool globs it may call (its own list plus tools.always); null when unrestricted.</summary>
+    public IReadOnlyList<string>?[] PhaseTools { get; internal set; } = [];
+
+    public int PhaseCount => Phases.Count;
+
+    public int IndexOfPhase(string name) => IndexOf(Phases, name);
+
+    public int IndexOfRisk(string name) => IndexOf(RiskLevels, name);
+
+    public int IndexOfAutonomyLevel(string name) => IndexOf(AutonomyLevels, name);
+
+    public int IndexOfEvidence(string id)
+    {
+        for (var i = 0; i < Evidence.Count; i++)
+        {
+            if (Evidence[i].Id == id)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    public TransitionKind Classify(int from, int to) => TransitionTable[(from * Phases.Count) + to];
+
+    private static int IndexOf(IReadOnlyList<string> list, string name)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
+
+/// <summary>An escalation rule with its condition lowered to signal indices.</summary>
+public sealed record EscalationPlan(EscalationRuleDef Rule, ConditionPlan? Condition);
+
+public enum ConditionOp : byte
+{
+    GreaterOrEqual,
+    Greater,
+    LessOrEqual,
+    Less,
+    Equal,
+    NotEqual,
+    All,
+    Any,
+}
+
+/// <summary>A condition over signals: a comparison of signal <see cref="Signal"/> with <see cref="Value"/>, or All/Any of children.</summary>
+public sealed record ConditionPlan(ConditionOp Op, int Signal, double Value, IReadOnlyList<ConditionPlan> Children)
+{
+    public bool Evaluate(double[] signals)
+    {
+        switch (Op)
+        {
+            case ConditionOp.All:
+                foreach (var child in Children)
+                {
+                    if (!child.Evaluate(signals))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case ConditionOp.Any:
+                foreach (var child in Children)
+                {
+                    if (child.Evaluate(signals))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+        }
+
+        var actual = signals[Signal];
+        return Op switch
+        {
+            ConditionOp.GreaterOrEqual => actual >= Value,
+            ConditionOp.Greater => actual > Value,
+            ConditionOp.LessOrEqual => actual <= Value,
+            ConditionOp.Less => actual < Value,
+            ConditionOp.Equal => actual == Value,
+            _ => actual != Value,
+        };
+    }
+}
