@@ -125,43 +125,4 @@ public enum ConditionOp : byte
 }
 
 /// <summary>A condition over signals: a comparison of signal <see cref="Signal"/> with <see cref="Value"/>, or All/Any of children.</summary>
-public sealed record ConditionPlan(ConditionOp Op, int Signal, double Value, IReadOnlyList<ConditionPlan> Children)
-{
-    public bool Evaluate(double[] signals)
-    {
-        switch (Op)
-        {
-            case ConditionOp.All:
-                foreach (var child in Children)
-                {
-                    if (!child.Evaluate(signals))
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            case ConditionOp.Any:
-                foreach (var child in Children)
-                {
-                    if (child.Evaluate(signals))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-        }
-
-        var actual = signals[Signal];
-        return Op switch
-        {
-            ConditionOp.GreaterOrEqual => actual >= Value,
-            ConditionOp.Greater => actual > Value,
-            ConditionOp.LessOrEqual => actual <= Value,
-            ConditionOp.Less => actual < Value,
-            ConditionOp.Equal => actual == Value,
-            _ => actual != Value,
-        };
-    }
-}
+public sealed record ConditionPlan(ConditionOp Op, int Signal, double Value, IReadOnlyList<ConditionPlan> Children);

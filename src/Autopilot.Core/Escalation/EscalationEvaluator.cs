@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using Autopilot.Core.Decisions;
+using Autopilot.Core.Policies;
+using Autopilot.Core.Predicates;
+using Autopilot.Policy.Model;
+
+namespace Autopilot.Core.Escalation;
+
+/// <summary>
+/// Should a human be called in? Every escalation rule whose condition (and <c>when:</c> predicate, if any)
+/// holds adds a finding; a predicate that fails makes its rule fire (fail closed) with the reason.
+/// </summary>
+public sealed class EscalationEvaluator
+{
+    private readonly PolicyEngine _engine;
+
+    public EscalationEvaluator(PolicyEngine engine) => _engine = engine;
+
+    public Decision Evaluate(RunSignals signals)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var plan = _engine.Plan;
+        var fired = _engine.EscalationGate.Evaluate(signals.Values);
+        List<Finding>? findings = null;
+        string? facts = null;
+        for (var i = 0; i < plan.Escalation.Count; i++)
+        {
+            var rule = plan.Escalation[i].Rule;
+            var conditionHolds = rule.Condition is null || (fired & (1UL << i)) != 0;
+            if (!conditionHolds)
+            {
+                continue;
+            }
+
+            var message = rule.Message;
+            if (rule.When is { } when)
+            {
+                facts ??= signals.ToFactsJson();
+                try
+                {
+                    if (!_engine.Predicates.Evaluate(when.Value, facts))
+                    {
+                        continue;
+                    }
+                }
+                catch (PredicateException ex)
+                {
+                    (findings ??= []).Add(new Finding(rule.Id, VerdictExtensions.Max(rule.Severity.ToVerdict(), Verdict.Escalate).ToSeverity(),
+                        $"{rule.Message} (its 'when' predicate failed, so the rule fires: {ex.Message})", when.Location));
+                    continue;
+                }
+            }
+
+            (findings ??= []).Add(new Finding(rule.Id, rule.Severity, message));
+        }
+
+        return new Decision(findings ?? (IReadOnlyList<Finding>)[], plan.PolicyHash, Stopwatch.GetElapsedTime(started));
+    }
+}

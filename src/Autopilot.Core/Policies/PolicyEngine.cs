@@ -1,0 +1,41 @@
+using Autopilot.Core.Evidence;
+using Autopilot.Core.Gates;
+using Autopilot.Core.Predicates;
+using Autopilot.Core.Schemas;
+using Autopilot.Policy.Plan;
+
+namespace Autopilot.Core.Policies;
+
+/// <summary>
+/// A compiled policy ready to answer questions: the plan, the gates (interpreted by default; generated
+/// ones can be swapped in) and the engines that predicates and evidence checks need.
+/// </summary>
+public sealed class PolicyEngine
+{
+    public PolicyEngine(PolicyPlan plan, ITransitionGate? transitions = null, IAutonomyGate? autonomy = null, IEscalationGate? escalation = null)
+    {
+        Plan = plan;
+        TransitionGate = transitions ?? new InterpretedTransitionGate(plan);
+        AutonomyGate = autonomy ?? new InterpretedAutonomyGate(plan);
+        EscalationGate = escalation ?? new InterpretedEscalationGate(plan);
+        Predicates = new PredicateEngine();
+        Schemas = new JsonSchemaValidator();
+        Evidence = new EvidenceInspector(Schemas, Predicates);
+    }
+
+    public PolicyPlan Plan { get; }
+
+    public string PolicyHash => Plan.PolicyHash;
+
+    public ITransitionGate TransitionGate { get; }
+
+    public IAutonomyGate AutonomyGate { get; }
+
+    public IEscalationGate EscalationGate { get; }
+
+    public PredicateEngine Predicates { get; }
+
+    public JsonSchemaValidator Schemas { get; }
+
+    public EvidenceInspector Evidence { get; }
+}

@@ -1,0 +1,92 @@
+using System.Reflection;
+using Autopilot.Core.Predicates;
+using Autopilot.Core.Schemas;
+using Autopilot.Policy.Diagnostics;
+using Autopilot.Policy.Loading;
+using Autopilot.Policy.Plan;
+using Autopilot.Policy.Validation;
+
+namespace Autopilot.Core.Policies;
+
+/// <summary>Where a policy came from, and what loading it produced.</summary>
+public sealed record LoadedPolicy(string Origin, PolicyEngine? Engine, IReadOnlyList<PolicyDiagnostic> Diagnostics)
+{
+    public bool Succeeded => Engine is not null;
+}
+
+/// <summary>
+/// Finds and compiles the policy to use: an explicit file; else <c>.autopilot/policy.yaml</c> in the
+/// repository; else the single <c>policies/*.policy.yaml</c> there; else the built-in default.
+/// </summary>
+public static class PolicySource
+{
+    public const string BuiltInName = "builtin:default.policy.yaml";
+
+    /// <summary>The checks lint runs that need engines beyond the policy assembly: JavaScript syntax and JSON Schema loading.</summary>
+    public static readonly PolicyChecks RuntimeChecks = new()
+    {
+        Predicate = PredicateEngine.CheckSyntax,
+        JsonSchema = CheckSchema,
+    };
+
+    public static string BuiltInDefaultText()
+    {
+        using var stream = typeof(PolicySource).Assembly.GetManifestResourceStream("Autopilot.Core.default.policy.yaml")
+            ?? throw new InvalidOperationException("The built-in default policy is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>The policy file a command should use, or null for the built-in default.</summary>
+    /// <exception cref="InvalidOperationException">Several policies/*.policy.yaml and none chosen.</exception>
+    public static string? Resolve(string? explicitPath, string repositoryRoot)
+    {
+        if (!string.IsNullOrEmpty(explicitPath))
+        {
+            return explicitPath;
+        }
+
+        var local = Path.Combine(repositoryRoot, ".autopilot", "policy.yaml");
+        if (File.Exists(local))
+        {
+            return local;
+        }
+
+        var folder = Path.Combine(repositoryRoot, "policies");
+        if (Directory.Exists(folder))
+        {
+            var found = Directory.GetFiles(folder, "*.policy.yaml");
+            if (found.Length == 1)
+            {
+                return found[0];
+            }
+
+            if (found.Length > 1)
+            {
+                throw new InvalidOperationException($"{found.Length} policies in {folder}; choose one with --policy.");
+            }
+        }
+
+        return null;
+    }
+
+    public static LoadedPolicy Load(string? path)
+    {
+        var loaded = path is null ? PolicyLoader.LoadText(BuiltInDefaultText(), BuiltInName) : PolicyLoader.LoadFile(path);
+        var result = PlanBuilder.Compile(loaded, RuntimeChecks);
+        return new LoadedPolicy(path ?? BuiltInName, result.Plan is null ? null : new PolicyEngine(result.Plan), result.Diagnostics);
+    }
+
+    private static string? CheckSchema(string schemaJson)
+    {
+        try
+        {
+            new JsonSchemaValidator().Load(schemaJson);
+            return null;
+        }
+        catch (Exception ex) when (ex is Newtonsoft.Json.JsonException or InvalidOperationException or NotSupportedException)
+        {
+            return ex.Message;
+        }
+    }
+}

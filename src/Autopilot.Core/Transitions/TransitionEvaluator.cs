@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using Autopilot.Core.Decisions;
+using Autopilot.Core.Evidence;
+using Autopilot.Core.Policies;
+using Autopilot.Policy.Model;
+using Autopilot.Policy.Plan;
+
+namespace Autopilot.Core.Transitions;
+
+/// <summary>A request to move task <see cref="Task"/> from phase <see cref="From"/> to <see cref="To"/>.</summary>
+public sealed record TransitionRequest(string Task, string From, string To, string EvidenceRoot);
+
+/// <summary>The decision plus what it was based on: the kind of move and the evidence that was inspected.</summary>
+public sealed record TransitionResult(Decision Decision, TransitionKind? Kind, IReadOnlyList<EvidenceReport> Evidence);
+
+/// <summary>
+/// Evidence-gated phase transitions: forward one step with the phase's evidence present and valid;
+/// a skip denied (and counted by the caller); a backtrack allowed and recorded.
+/// </summary>
+public sealed class TransitionEvaluator
+{
+    private readonly PolicyEngine _engine;
+
+    public TransitionEvaluator(PolicyEngine engine) => _engine = engine;
+
+    public TransitionResult Evaluate(TransitionRequest request)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var plan = _engine.Plan;
+        var rules = plan.Document.Transitions;
+        var from = plan.IndexOfPhase(request.From);
+        var to = plan.IndexOfPhase(request.To);
+        if (from < 0 || to < 0)
+        {
+            var unknown = from < 0 ? request.From : request.To;
+            var finding = new Finding(rules.UnknownPhase.Id, Severe(rules.UnknownPhase.Verdict),
+                MessageTemplate.Fill(rules.UnknownPhase.Message, ("phase", unknown)) + $" Phases: {string.Join(", ", plan.Phases)}.");
+            return new TransitionResult(new Decision([finding], plan.PolicyHash, Stopwatch.GetElapsedTime(started)), null, []);
+        }
+
+        if (!IsSafeTaskId(request.Task))
+        {
+            var finding = new Finding("AP-TASK-ID", Severity.Deny, $"Task id '{request.Task}' must be a plain name (letters, digits, '.', '_', '-'), not a path.");
+            return new TransitionResult(new Decision([finding], plan.PolicyHash, Stopwatch.GetElapsedTime(started)), null, []);
+        }
+
+        // Evidence is only read for a forward move: that is the only kind it can change.
+        var kind = plan.Classify(from, to);
+        var reports = new List<EvidenceReport>();
+        var valid = 0UL;
+        if (kind == TransitionKind.Forward)
+        {
+            var required = plan.RequiredEvidence[from];
+            for (var i = 0; i < plan.Evidence.Count; i++)
+            {
+                if ((required & (1UL << i)) == 0)
+                {
+                    continue;
+                }
+
+                var report = _engine.Evidence.Inspect(request.EvidenceRoot, request.Task, request.From, plan.Evidence[i]);
+                reports.Add(report);
+                if (report.Status == EvidenceStatus.Valid)
+                {
+                    valid |= 1UL << i;
+                }
+            }
+        }
+
+        var outcome = _engine.TransitionGate.Check(from, to, valid);
+        var findings = new List<Finding>();
+        var names = new (string, string)[] { ("from", request.From), ("to", request.To), ("task", request.Task) };
+        switch (outcome.Kind)
+        {
+            case TransitionKind.Forward:
+                foreach (var report in reports.Where(r => r.Status != EvidenceStatus.Valid))
+                {
+                    var rule = report.Status == EvidenceStatus.Missing ? rules.MissingEvidence : rules.InvalidEvidence;
+                    findings.Add(new Finding(rule.Id, Severe(rule.Verdict),
+                        MessageTemplate.Fill(rule.Message, [.. names, ("evidence", report.Definition.Id), ("path", report.Path), ("reason", report.Reason ?? "")]),
+                        new SourceLocation(report.Path, 1, 1)));
+                }
+
+                break;
+            case TransitionKind.Skip:
+                var skipped = plan.Phases.Skip(from + 1).Take(to - from - 1);
+                findings.Add(new Finding(rules.Skip.Id, Severe(rules.Skip.Verdict),
+                    MessageTemplate.Fill(rules.Skip.Message, [.. names, ("skipped", string.Join(", ", skipped))])));
+                break;
+            case TransitionKind.Backtrack:
+                findings.Add(new Finding(rules.Backtrack.Id, Severe(rules.Backtrack.Verdict), MessageTemplate.Fill(rules.Backtrack.Message, names)));
+                break;
+            case TransitionKind.Same:
+                findings.Add(new Finding(rules.SamePhase.Id, Severe(rules.SamePhase.Verdict), MessageTemplate.Fill(rules.SamePhase.Message, names)));
+                break;
+        }
+
+        return new TransitionResult(new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)), outcome.Kind, reports);
+    }
+
+    /// <summary>An allowed outcome is still reported (as info) so that backtracks are visible and recorded.</summary>
+    private static Severity Severe(Verdict verdict) => verdict == Verdict.Allow ? Severity.Info : verdict.ToSeverity();
+
+    /// <summary>Task ids become folder names under the evidence root: no separators, no dot-dot.</summary>
+    public static bool IsSafeTaskId(string task) =>
+        task.Length is > 0 and <= 128 && task != "." && task != ".." &&
+        task.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+}
