@@ -1,1 +1,1 @@
-return 0;
+return Autopilot.Cli.CliApp.Run(args);

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Autopilot.Cli.Commands;
+
+namespace Autopilot.Cli;
+
+/// <summary>Builds the command tree; each command lives in its own file under Commands/.</summary>
+public static class CliApp
+{
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("autopilot: policy gates for autonomous coding agents — phases, actions, changes, escalation.");
+        root.Subcommands.Add(PolicyCommand.Create());
+        root.Subcommands.Add(TransitionCommand.Create());
+        root.Subcommands.Add(EscalateCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(FailureCommand.Create());
+        try
+        {
+            return root.Parse(args).Invoke();
+        }
+        catch (Exception ex)
+        {
+            // Never a stack trace as the only message, and never an allow: report and fail closed.
+            Console.Error.WriteLine($"autopilot: internal error: {ex.Message}");
+            return (int)ExitCode.InternalError;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Autopilot.Core.Tools;
+
+namespace Autopilot.Cli.Commands;
+
+/// <summary>`autopilot check tool NAME --phase P`: may this phase call this tool?</summary>
+internal static class CheckToolCommand
+{
+    public static Command Create()
+    {
+        var name = new Argument<string>("name") { Description = "Tool name (Bash, Edit, mcp__server__tool, ...)." };
+        var phase = new Option<string>("--phase") { Description = "The task's current phase.", Required = true };
+        var policy = CommonOptions.Policy();
+        var format = CommonOptions.Format();
+        var repo = CommonOptions.Repo();
+        var command = new Command("tool", "Check a tool call against the phase's tool guard.") { name, phase, policy, format, repo };
+        command.SetAction(result =>
+        {
+            var engine = CommonOptions.LoadPolicy(result.GetValue(policy), result.GetValue(repo)!);
+            if (engine is null)
+            {
+                return (int)ExitCode.BadInput;
+            }
+
+            var decision = new ToolGuard(engine).Check(result.GetValue(phase)!, result.GetValue(name)!);
+            return CommonOptions.Emit(decision, result.GetValue(format)!, $"tool {result.GetValue(name)} in {result.GetValue(phase)}");
+        });
+        return command;
+    }
+}

@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace Autopilot.Cli.Commands;
+
+/// <summary>`autopilot policy`: the authoring kit (lint, explain, test, schema).</summary>
+internal static class PolicyCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("policy", "Author policies: lint, explain, test, schema.");
+        command.Subcommands.Add(PolicyLintCommand.Create());
+        command.Subcommands.Add(PolicyExplainCommand.Create());
+        command.Subcommands.Add(PolicyTestCommand.Create());
+        command.Subcommands.Add(PolicySchemaCommand.Create());
+        return command;
+    }
+}
