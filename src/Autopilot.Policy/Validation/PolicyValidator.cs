@@ -153,7 +153,11 @@ public static class PolicyValidator
             }
 
             CheckRisk(level.AllowUpTo, "allowUpTo");
-            CheckRisk(level.EscalateUpTo, "escalateUpTo");
+            if (!ReferenceEquals(level.EscalateUpTo, level.AllowUpTo))
+            {
+                // escalateUpTo defaults to allowUpTo: one mistake, one report.
+                CheckRisk(level.EscalateUpTo, "escalateUpTo");
+            }
             var allow = IndexOf(doc.RiskLevels, level.AllowUpTo.Value);
             var escalate = IndexOf(doc.RiskLevels, level.EscalateUpTo.Value);
             if (allow >= 0 && escalate >= 0 && escalate < allow)
