@@ -352,6 +352,27 @@ public sealed class DiffRuleEngineTests(RuleRepoFixture fixture) : IClassFixture
         Assert.Contains("no base contents", finding.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Base_hashes_read_a_diffs_base_directory()
+    {
+        var dir = Directory.CreateTempSubdirectory("autopilot-basedir-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "x.txt"), "a\n");
+            var patch = Path.Combine(dir.FullName, "p.diff");
+            File.WriteAllText(patch, "--- a/x.txt\n+++ b/x.txt\n@@ -1 +1 @@\n-a\n+b\n");
+            var changes = UnifiedDiffParser.ParseFile(patch, dir.FullName);
+            var rule = new DiffRuleDef { Id = "base", Kind = "base-hashes" };
+            var good = Convert.ToHexStringLower(SHA256.HashData("a\n"u8.ToArray()));
+            Assert.Empty(Judge(rule, changes, new ScopeFacts { BaseHashes = new Dictionary<string, string> { ["x.txt"] = good } }));
+            Assert.Single(Judge(rule, changes, new ScopeFacts { BaseHashes = new Dictionary<string, string> { ["x.txt"] = good.Replace('a', 'b') } }));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     // ---- engine ----------------------------------------------------------------------------------
 
     [Fact]
