@@ -23,6 +23,9 @@ public sealed record DiffRuleDef
     public IReadOnlyList<string> Patterns { get; init; } = [];
     public IReadOnlyList<string> Allow { get; init; } = [];
     public string? Marker { get; init; }
+
+    /// <summary>secrets: Shannon entropy (bits per character) over which an assigned value counts as a secret.</summary>
+    public double? Threshold { get; init; }
     public string? Schema { get; init; }
     public IReadOnlyList<string> Symbols { get; init; } = [];
     public SourceLocation? Location { get; init; }

@@ -1,0 +1,76 @@
+using Autopilot.Changes.ChangeSets;
+using Autopilot.Core.Decisions;
+using Autopilot.Policy.Model;
+
+namespace Autopilot.Changes.Rules;
+
+/// <summary>
+/// scope: every path the change touches (both sides of a rename) must match the work order's allowed globs.
+/// Paths: globs allowed in addition (e.g. lock files); ExcludePaths: files the rule ignores. Without a work
+/// order the scope cannot be judged, which is a finding too.
+/// </summary>
+internal sealed class ScopeRule(DiffRuleDef def) : DiffRule(def)
+{
+    private readonly PathGlobSet _alsoAllowed = PathGlobSet.Parse(def.Paths);
+
+    public override void Evaluate(DiffContext context, List<Finding> findings)
+    {
+        if (context.Scope is null)
+        {
+            findings.Add(Report("no work order was given, so the change's scope cannot be checked: pass the work order that allows these paths"));
+            return;
+        }
+
+        PathGlobSet allowed;
+        try
+        {
+            allowed = PathGlobSet.Parse(context.Scope.AllowedPaths);
+        }
+        catch (FormatException ex)
+        {
+            findings.Add(Report($"the work order's allowed paths cannot be read: {ex.Message}"));
+            return;
+        }
+
+        var shown = allowed.IsEmpty ? "none" : allowed.ToString();
+        foreach (var file in context.Changes.Files)
+        {
+            var outside = PathsOf(file).Where(p => !Exclude.IsMatch(p) && !allowed.IsMatch(p) && !_alsoAllowed.IsMatch(p)).ToList();
+            if (outside.Count > 0)
+            {
+                findings.Add(Report(
+                    $"{List(outside)} is outside the work order's allowed paths ({shown}); revert it or extend the work order",
+                    At(file)));
+            }
+        }
+    }
+}
+
+/// <summary>protected-paths: a change to a path matching Paths (minus ExcludePaths), on either side, is a finding.</summary>
+internal sealed class ProtectedPathsRule(DiffRuleDef def) : DiffRule(def)
+{
+    private readonly PathGlobSet _protected = Required(def.Paths, "paths");
+
+    public override void Evaluate(DiffContext context, List<Finding> findings)
+    {
+        foreach (var file in context.Changes.Files)
+        {
+            foreach (var path in PathsOf(file))
+            {
+                if (!Exclude.IsMatch(path) && _protected.FirstMatch(path) is { } glob)
+                {
+                    findings.Add(Report($"'{path}' is protected (matches '{glob.Pattern}'): {Verb(file)} it needs a person's approval", At(file)));
+                    break;
+                }
+            }
+        }
+    }
+
+    private static string Verb(FileChange file) => file.Kind switch
+    {
+        ChangeKind.Added => "adding",
+        ChangeKind.Deleted => "deleting",
+        ChangeKind.Renamed => "moving",
+        _ => "changing",
+    };
+}
