@@ -9,6 +9,7 @@ public static class CliApp
     public static int Run(string[] args)
     {
         var root = new RootCommand("autopilot: policy gates for autonomous coding agents — phases, actions, changes, escalation.");
+        root.Subcommands.Add(GateCommand.Create());
         root.Subcommands.Add(PolicyCommand.Create());
         root.Subcommands.Add(TransitionCommand.Create());
         root.Subcommands.Add(EscalateCommand.Create());

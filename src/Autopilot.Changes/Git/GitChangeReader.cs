@@ -85,9 +85,27 @@ public sealed class GitChangeReader : IGitChangeReader
         return ReadDiff(["--cached", baseRef], "git diff --cached", content);
     }
 
-    public ChangeSet ReadWorkingTree(bool includeUntracked = true)
+    public ChangeSet ReadWorkingTree(bool includeUntracked = true) => ReadWorkingTreeAgainst(null, includeUntracked);
+
+    /// <summary>The working tree (with untracked files) against the merge base of HEAD and <paramref name="branch"/>:
+    /// everything this line of work changed, committed or not. Without a branch, against HEAD.</summary>
+    public ChangeSet ReadWorkingTreeAgainst(string? branch, bool includeUntracked = true)
     {
         var head = TryResolveCommit("HEAD");
+        if (branch is not null && head is not null)
+        {
+            var branchId = ResolveCommit(branch);
+            var mergeBase = _git.Run(["merge-base", branchId, head]);
+            if (!mergeBase.Succeeded || mergeBase.Text.Trim().Length == 0)
+            {
+                throw new ChangeSetException(IsShallow()
+                    ? $"no merge base of '{branch}' and HEAD in this shallow clone: fetch more history (git fetch --unshallow, or --deepen=N)"
+                    : $"'{branch}' and HEAD have no common ancestor: compare with a branch that shares history");
+            }
+
+            head = mergeBase.Text.Trim();
+        }
+
         var baseRef = head ?? EmptyTree();
         List<string> untracked = [];
         if (includeUntracked)
@@ -181,6 +199,29 @@ public sealed class GitChangeReader : IGitChangeReader
         TryResolveCommit(revision) ?? throw new ChangeSetException(IsShallow()
             ? $"the revision '{revision}' is not in this shallow clone: fetch it or more history (git fetch --unshallow, or git fetch origin {revision})"
             : $"unknown revision '{revision}': check the name (git branch -a, git log), or fetch it (git fetch origin {revision})");
+
+    /// <summary>
+    /// The branch changes are judged against when none is named: the remote's default (origin/HEAD),
+    /// else a local main or master; null when there is none (then the working tree is judged against HEAD).
+    /// </summary>
+    public string? DefaultBranch()
+    {
+        var remote = _git.Run(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"]);
+        if (remote.Succeeded && remote.Text.Trim() is { Length: > 0 } name)
+        {
+            return name.Replace("refs/remotes/", "", StringComparison.Ordinal);
+        }
+
+        foreach (var candidate in new[] { "main", "master" })
+        {
+            if (TryResolveCommit("refs/heads/" + candidate) is not null)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
 
     private string? TryResolveCommit(string revision)
     {

@@ -19,4 +19,10 @@ public interface IGitChangeReader
 
     /// <summary>The working tree against HEAD, staged and unstaged, plus untracked (not ignored) files when asked.</summary>
     ChangeSet ReadWorkingTree(bool includeUntracked = true);
+
+    /// <summary>The working tree (with untracked files) against the merge base of HEAD and a branch (or HEAD when null).</summary>
+    ChangeSet ReadWorkingTreeAgainst(string? branch, bool includeUntracked = true);
+
+    /// <summary>The branch to judge against when none is named (origin/HEAD, main or master), or null.</summary>
+    string? DefaultBranch();
 }

@@ -24,7 +24,7 @@ internal abstract class DiffRule
     public abstract void Evaluate(DiffContext context, List<Finding> findings);
 
     protected Finding Report(string detail, SourceLocation? location = null, Severity? severity = null) =>
-        new(Def.Id, severity ?? Def.Severity, string.IsNullOrWhiteSpace(Def.Message) ? detail : $"{Def.Message}: {detail}", location);
+        new(Def.Id, severity ?? Def.Severity, string.IsNullOrWhiteSpace(Def.Message) ? detail : $"{Def.Message.TrimEnd('.')}: {detail}", location);
 
     protected static SourceLocation At(FileChange file)
     {

@@ -7,7 +7,8 @@ namespace Autopilot.Changes.Rules;
 /// <summary>
 /// scope: every path the change touches (both sides of a rename) must match the work order's allowed globs.
 /// Paths: globs allowed in addition (e.g. lock files); ExcludePaths: files the rule ignores. Without a work
-/// order the scope cannot be judged, which is a finding too.
+/// order there is no scope to judge: the rule says so in an info finding and does not decide (so that
+/// `autopilot gate` on a plain repository judges everything else), like conftest skipping a rule whose input is absent.
 /// </summary>
 internal sealed class ScopeRule(DiffRuleDef def) : DiffRule(def)
 {
@@ -17,7 +18,7 @@ internal sealed class ScopeRule(DiffRuleDef def) : DiffRule(def)
     {
         if (context.Scope is null)
         {
-            findings.Add(Report("no work order was given, so the change's scope cannot be checked: pass the work order that allows these paths"));
+            findings.Add(Report("no work order was given, so the change's scope was not checked: pass --work-order to judge it", severity: Severity.Info));
             return;
         }
 

@@ -61,6 +61,36 @@ public static class DecisionWriter
         writer.WriteEndObject();
     }
 
+    /// <summary>Human text grouped by file (findings without a place first), the verdict on the last line.</summary>
+    public static string ToTextByFile(Decision decision, string subject, Func<string, string>? displayPath = null)
+    {
+        var builder = new StringBuilder();
+        foreach (var group in decision.Findings.GroupBy(f => f.Location?.Path).OrderBy(g => g.Key is null ? "" : g.Key, StringComparer.Ordinal))
+        {
+            builder.AppendLine(group.Key is null ? "(the change as a whole)" : displayPath?.Invoke(group.Key) ?? group.Key);
+            foreach (var finding in group.OrderBy(f => f.Location?.Line ?? 0).ThenBy(f => f.Location?.Column ?? 0))
+            {
+                builder.Append("  ");
+                if (finding.Location is { } at)
+                {
+                    builder.Append(at.Line).Append(':').Append(at.Column).Append(' ');
+                }
+
+                builder.Append(finding.Severity.ToWire()).Append(' ').Append(finding.RuleId).Append(": ").AppendLine(finding.Message);
+            }
+        }
+
+        var deciding = decision.Deciding.Select(f => f.RuleId).Distinct().ToArray();
+        builder.Append(decision.Verdict.ToWire().ToUpperInvariant()).Append(": ").Append(subject);
+        if (deciding.Length > 0)
+        {
+            builder.Append(" (").Append(string.Join(", ", deciding)).Append(')');
+        }
+
+        builder.AppendLine();
+        return builder.ToString();
+    }
+
     /// <summary>Human text: one line per finding, the verdict on the last line.</summary>
     public static string ToText(Decision decision, string? subject = null)
     {

@@ -557,7 +557,7 @@ internal sealed class DocumentBinder
     private DiffRuleDef? BindDiffRule(YamlNode item)
     {
         var map = _b.Mapping(item, "a diff rule", "id", "kind", "severity", "message", "paths", "excludePaths", "sourcePaths", "testPaths",
-            "max", "maxPerFile", "patterns", "allow", "marker", "schema", "symbols");
+            "max", "maxPerFile", "patterns", "allow", "marker", "schema", "symbols", "threshold");
         if (map is null)
         {
             return null;
@@ -582,6 +582,7 @@ internal sealed class DocumentBinder
             Marker = _b.String(YamlBinder.Get(map, "marker"), "marker"),
             Schema = schema,
             Symbols = _b.Strings(YamlBinder.Get(map, "symbols"), "symbols"),
+            Threshold = _b.Number(YamlBinder.Get(map, "threshold"), "threshold"),
             Location = _b.At(item),
         };
     }

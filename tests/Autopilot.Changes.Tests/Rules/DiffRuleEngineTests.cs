@@ -39,12 +39,14 @@ public sealed class DiffRuleEngineTests(RuleRepoFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public void Scope_checks_both_sides_of_a_rename_and_needs_a_work_order()
+    public void Scope_checks_both_sides_of_a_rename_and_only_informs_without_a_work_order()
     {
         var rule = new DiffRuleDef { Id = "scope", Kind = "scope" };
         var moved = fixture.Change(r => r.Git("mv", "docs/guide.md", "src/App/guide.md"));
         Assert.Contains("'docs/guide.md'", Assert.Single(Judge(rule, moved, s_appScope)).Message, StringComparison.Ordinal);
-        Assert.Contains("no work order", Assert.Single(Judge(rule, moved, scope: null)).Message, StringComparison.Ordinal);
+        var unscoped = Assert.Single(Judge(rule, moved, scope: null));
+        Assert.Contains("no work order", unscoped.Message, StringComparison.Ordinal);
+        Assert.Equal(Severity.Info, unscoped.Severity);
     }
 
     [Fact]

@@ -1,0 +1,25 @@
+using Autopilot.Changes.Rules;
+
+namespace Autopilot.Changes.Gate;
+
+/// <summary>Which change to judge. Exactly one source: a unified diff, the index, a commit range, or the working tree (the default).</summary>
+public sealed record GateRequest
+{
+    public string RepositoryRoot { get; init; } = ".";
+
+    /// <summary>The branch or commit to compare with; default: the merge base with the default branch.</summary>
+    public string? Base { get; init; }
+
+    /// <summary>A commit to judge (with <see cref="Base"/>: the range base...head).</summary>
+    public string? Head { get; init; }
+
+    public bool Staged { get; init; }
+
+    /// <summary>Unified diff text (from a file or stdin) instead of git.</summary>
+    public string? DiffText { get; init; }
+
+    /// <summary>Where the diff text came from, for messages; and the folder holding the diff's base files, when known.</summary>
+    public string DiffSource { get; init; } = "stdin";
+
+    public ScopeFacts? Scope { get; init; }
+}

@@ -1,0 +1,156 @@
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using Autopilot.Core.Decisions;
+using Autopilot.Policy.Model;
+
+namespace Autopilot.Core.Output;
+
+/// <summary>
+/// A decision as SARIF 2.1.0, the form GitHub code scanning uploads: one run, the rules that produced
+/// findings as reportingDescriptors, one result per finding with its location relative to the repository.
+/// </summary>
+public static class SarifWriter
+{
+    public static string ToSarif(Decision decision, string repositoryRoot, IReadOnlyDictionary<string, string>? ruleDescriptions = null)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            var rules = decision.Findings.Select(f => f.RuleId).Distinct().Order(StringComparer.Ordinal).ToList();
+            w.WriteStartObject();
+            w.WriteString("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+            w.WriteString("version", "2.1.0");
+            w.WriteStartArray("runs");
+            w.WriteStartObject();
+
+            w.WriteStartObject("tool");
+            w.WriteStartObject("driver");
+            w.WriteString("name", "autopilot");
+            w.WriteString("semanticVersion", ToolVersion());
+            w.WriteString("informationUri", "https://github.com/autopilot-policy/autopilot");
+            w.WriteStartArray("rules");
+            foreach (var id in rules)
+            {
+                var first = decision.Findings.First(f => f.RuleId == id);
+                w.WriteStartObject();
+                w.WriteString("id", id);
+                w.WriteStartObject("shortDescription");
+                w.WriteString("text", ruleDescriptions?.GetValueOrDefault(id) ?? id);
+                w.WriteEndObject();
+                w.WriteStartObject("defaultConfiguration");
+                w.WriteString("level", Level(first.Severity));
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+
+            w.WriteStartObject("originalUriBaseIds");
+            w.WriteStartObject("SRCROOT");
+            w.WriteString("uri", new Uri(Path.TrimEndingDirectorySeparator(Path.GetFullPath(repositoryRoot)) + "/").AbsoluteUri);
+            w.WriteEndObject();
+            w.WriteEndObject();
+
+            w.WriteStartArray("results");
+            foreach (var finding in decision.Findings)
+            {
+                w.WriteStartObject();
+                w.WriteString("ruleId", finding.RuleId);
+                w.WriteNumber("ruleIndex", rules.IndexOf(finding.RuleId));
+                w.WriteString("level", Level(finding.Severity));
+                w.WriteStartObject("message");
+                w.WriteString("text", finding.Message);
+                w.WriteEndObject();
+                if (finding.Location is { } location)
+                {
+                    w.WriteStartArray("locations");
+                    w.WriteStartObject();
+                    w.WriteStartObject("physicalLocation");
+                    w.WriteStartObject("artifactLocation");
+                    w.WriteString("uri", RelativeUri(location.Path, repositoryRoot));
+                    w.WriteString("uriBaseId", "SRCROOT");
+                    w.WriteEndObject();
+                    w.WriteStartObject("region");
+                    w.WriteNumber("startLine", Math.Max(1, location.Line));
+                    w.WriteNumber("startColumn", Math.Max(1, location.Column));
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+
+            w.WriteStartArray("invocations");
+            w.WriteStartObject();
+            w.WriteBoolean("executionSuccessful", true);
+            w.WriteEndObject();
+            w.WriteEndArray();
+
+            w.WriteStartObject("properties");
+            w.WriteString("verdict", decision.Verdict.ToWire());
+            w.WriteString("policyHash", decision.PolicyHash);
+            w.WriteEndObject();
+
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>GitHub's workflow commands: one annotation per finding, shown on the pull request's lines.</summary>
+    public static string ToGitHubAnnotations(Decision decision, string repositoryRoot)
+    {
+        var text = new StringBuilder();
+        foreach (var finding in decision.Findings)
+        {
+            var command = finding.Severity switch
+            {
+                Severity.Deny => "error",
+                Severity.Escalate or Severity.Warning => "warning",
+                _ => "notice",
+            };
+            text.Append("::").Append(command).Append(' ');
+            if (finding.Location is { } location)
+            {
+                text.Append("file=").Append(Escape(RelativeUri(location.Path, repositoryRoot), property: true))
+                    .Append(",line=").Append(location.Line).Append(",col=").Append(location.Column).Append(',');
+            }
+
+            text.Append("title=").Append(Escape(finding.RuleId, property: true)).Append("::").Append(Escape(finding.Message, property: false)).Append('\n');
+        }
+
+        text.Append("autopilot: ").Append(decision.Verdict.ToWire()).Append('\n');
+        return text.ToString();
+    }
+
+    private static string Level(Severity severity) => severity switch
+    {
+        Severity.Deny => "error",
+        Severity.Escalate or Severity.Warning => "warning",
+        _ => "note",
+    };
+
+    private static string RelativeUri(string path, string repositoryRoot)
+    {
+        var relative = Path.IsPathRooted(path) ? Path.GetRelativePath(repositoryRoot, path) : path;
+        return string.Join('/', relative.Replace('\\', '/').Split('/').Select(Uri.EscapeDataString));
+    }
+
+    private static string Escape(string value, bool property)
+    {
+        var escaped = value.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
+        return property ? escaped.Replace(":", "%3A", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal) : escaped;
+    }
+
+    private static string ToolVersion() =>
+        typeof(SarifWriter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+}
