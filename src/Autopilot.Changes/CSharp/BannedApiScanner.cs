@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Autopilot.Changes.CSharp;
 
 /// <summary>A use of a banned API found in one version of a file (before the old/new comparison).</summary>
-internal sealed record BannedApiHit(BannedApiEntry Entry, string Text, string Member, string LineText, SourceLocation Location);
+internal sealed record BannedApiHit(BannedApiEntry Entry, string Text, string Member, string Context, SourceLocation Location);
 
 /// <summary>
 /// Finds uses of banned APIs by syntax: every name chain (<c>Process.Start</c>, <c>System.IO.File</c>,
@@ -107,7 +107,7 @@ internal sealed class BannedApiScanner
             }
 
             var position = text.Lines.GetLinePosition(node.SpanStart);
-            var line = text.Lines[position.Line].ToString().Trim();
+            var line = UseContext(node);
             hits.Add(new BannedApiHit(
                 matched,
                 string.Join(".", chain.Value.Segments),
@@ -117,6 +117,15 @@ internal sealed class BannedApiScanner
         }
 
         return hits;
+    }
+
+    // What the use looks like, blanks collapsed: "Process.Start("a")" is the same use wherever it moved within its member.
+    private static string UseContext(SyntaxNode node)
+    {
+        var context = node.Parent is InvocationExpressionSyntax or ObjectCreationExpressionSyntax
+            ? node.Parent
+            : node.Ancestors().FirstOrDefault(a => a is StatementSyntax or MemberDeclarationSyntax or UsingDirectiveSyntax) ?? node;
+        return DeclarationCollector.TokenText(context, static _ => true);
     }
 
     private static bool Matches(BannedApiEntry entry, Candidate candidate)

@@ -271,14 +271,14 @@ public sealed class CSharpChangeAnalyzer
             }
 
             // Report the uses on lines that did not exist before first: those are the new ones.
-            var oldLines = previous.Select(h => h.LineText).GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+            var oldLines = previous.Select(h => h.Context).GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
             var fresh = new List<BannedApiHit>();
             var familiar = new List<BannedApiHit>();
             foreach (var hit in group)
             {
-                if (oldLines.TryGetValue(hit.LineText, out var left) && left > 0)
+                if (oldLines.TryGetValue(hit.Context, out var left) && left > 0)
                 {
-                    oldLines[hit.LineText] = left - 1;
+                    oldLines[hit.Context] = left - 1;
                     familiar.Add(hit);
                 }
                 else
