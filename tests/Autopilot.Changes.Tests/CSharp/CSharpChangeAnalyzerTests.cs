@@ -2,6 +2,7 @@ using Autopilot.Changes.CSharp;
 
 namespace Autopilot.Changes.Tests.CSharp;
 
+[Collection(TimingCollection.Name)]
 public sealed class CSharpChangeAnalyzerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static CSharpChangeReport Analyze(string? oldText, string? newText, params string[] banned) =>
@@ -269,4 +270,11 @@ public sealed class CSharpChangeAnalyzerTests(Xunit.Abstractions.ITestOutputHelp
         Assert.Empty(report.BannedApiUses);
         Assert.True(best < TimeSpan.FromSeconds(1), $"took {best.TotalMilliseconds} ms");
     }
+}
+
+/// <summary>Tests that measure time run alone, not beside the rest of this assembly's tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TimingCollection
+{
+    public const string Name = "Timing";
 }
