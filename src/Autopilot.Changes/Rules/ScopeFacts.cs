@@ -22,6 +22,9 @@ public sealed record ScopeFacts
     /// <summary>A rollback note written in the work order; satisfies the rollback-note rule when not blank.</summary>
     public string? RollbackNote { get; init; }
 
+    /// <summary>C# symbol globs the change may touch (symbol-scope rule); empty means no symbol limit.</summary>
+    public IReadOnlyList<string> Symbols { get; init; } = [];
+
     /// <summary>The task the work order belongs to, for messages.</summary>
     public string? TaskId { get; init; }
 }

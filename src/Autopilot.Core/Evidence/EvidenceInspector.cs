@@ -26,12 +26,10 @@ public sealed partial class EvidenceInspector
     /// <summary>Evidence files are small documents; a larger one is refused, not read.</summary>
     public const long MaxEvidenceBytes = 16 * 1024 * 1024;
 
-    private readonly JsonSchemaValidator _schemas;
     private readonly PredicateEngine _predicates;
 
-    public EvidenceInspector(JsonSchemaValidator schemas, PredicateEngine predicates)
+    public EvidenceInspector(PredicateEngine predicates)
     {
-        _schemas = schemas;
         _predicates = predicates;
     }
 
@@ -110,7 +108,12 @@ public sealed partial class EvidenceInspector
 
             if (def.Schema is { } schema)
             {
-                var errors = _schemas.Validate(schema, text, path);
+                if (!JsonSchemaValidator.TryFromText(schema, out var validator, out var schemaError))
+                {
+                    return $"the policy's schema for it cannot be used: {schemaError}";
+                }
+
+                var errors = validator!.Validate(text);
                 if (errors.Count > 0)
                 {
                     return "schema: " + string.Join("; ", errors.Take(5).Select(e => e.ToString()));

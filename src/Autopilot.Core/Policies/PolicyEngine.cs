@@ -1,7 +1,6 @@
 using Autopilot.Core.Evidence;
 using Autopilot.Core.Gates;
 using Autopilot.Core.Predicates;
-using Autopilot.Core.Schemas;
 using Autopilot.Policy.Plan;
 
 namespace Autopilot.Core.Policies;
@@ -19,8 +18,7 @@ public sealed class PolicyEngine
         AutonomyGate = autonomy ?? new InterpretedAutonomyGate(plan);
         EscalationGate = escalation ?? new InterpretedEscalationGate(plan);
         Predicates = new PredicateEngine();
-        Schemas = new JsonSchemaValidator();
-        Evidence = new EvidenceInspector(Schemas, Predicates);
+        Evidence = new EvidenceInspector(Predicates);
     }
 
     public PolicyPlan Plan { get; }
@@ -34,8 +32,6 @@ public sealed class PolicyEngine
     public IEscalationGate EscalationGate { get; }
 
     public PredicateEngine Predicates { get; }
-
-    public JsonSchemaValidator Schemas { get; }
 
     public EvidenceInspector Evidence { get; }
 }

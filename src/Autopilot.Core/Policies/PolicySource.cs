@@ -79,14 +79,13 @@ public static class PolicySource
 
     private static string? CheckSchema(string schemaJson)
     {
-        try
+        if (!JsonSchemaValidator.TryFromText(schemaJson, out var validator, out var error))
         {
-            new JsonSchemaValidator().Load(schemaJson);
-            return null;
+            return error!.Message;
         }
-        catch (Exception ex) when (ex is Newtonsoft.Json.JsonException or InvalidOperationException or NotSupportedException)
-        {
-            return ex.Message;
-        }
+
+        // NJsonSchema ignores some keywords silently; a policy relying on them would pass what it means to refuse.
+        return validator!.UnsupportedKeywords.Count == 0 ? null
+            : $"uses keywords the validator does not enforce: {string.Join(", ", validator.UnsupportedKeywords.Select(k => k.ToString()))}";
     }
 }

@@ -1,0 +1,53 @@
+using Autopilot.Changes.ChangeSets;
+using Autopilot.Changes.CSharp;
+using Autopilot.Changes.Rules;
+using Autopilot.Core.Decisions;
+using Autopilot.Policy.Model;
+
+namespace Autopilot.Changes.Gate;
+
+/// <summary>
+/// The Roslyn side of the gate: public API, banned APIs, symbol scope and contract types over the changed
+/// C# files only, old text against new. Skipped entirely (Roslyn never loads) when the policy has no such rule.
+/// </summary>
+public sealed class CSharpAnalysis(IReadOnlyList<DiffRuleDef> rules) : IChangeAnalysis
+{
+    /// <summary>A C# file over this size is not analysed (a generated blob, not code a person reviews): a warning says so.</summary>
+    public const long MaxFileBytes = 4 * 1024 * 1024;
+
+    public IReadOnlyList<Finding> Evaluate(ChangeSet changes, ScopeFacts? scope)
+    {
+        if (!CSharpRules.AppliesTo(rules))
+        {
+            return [];
+        }
+
+        var findings = new List<Finding>();
+        var files = new List<CSharpFileChange>();
+        foreach (var file in changes.Files.Where(f => f.Path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) && !f.IsBinary && !f.IsSubmodule))
+        {
+            var old = file.OldPath is null || file.Kind == ChangeKind.Added ? null : file.ReadOld(MaxFileBytes);
+            var @new = file.NewPath is null || file.Kind == ChangeKind.Deleted ? null : file.ReadNew(MaxFileBytes);
+            var needsOld = file.Kind is not ChangeKind.Added;
+            var needsNew = file.Kind is not ChangeKind.Deleted;
+            if ((needsOld && old is null) || (needsNew && @new is null))
+            {
+                findings.Add(new Finding("AP-CSHARP-NO-CONTENT", Severity.Warning,
+                    $"{file.Path}: its {(needsOld && old is null ? "old" : "new")} text is not available ({changes.Description}), so its C# changes were not analysed; judge the change from git to analyse it.",
+                    new SourceLocation(file.Path, 1, 1)));
+                continue;
+            }
+
+            if (old?.IsTruncated == true || @new?.IsTruncated == true)
+            {
+                findings.Add(new Finding("AP-CSHARP-TOO-LARGE", Severity.Warning, $"{file.Path} is over {MaxFileBytes} bytes and was not analysed.", new SourceLocation(file.Path, 1, 1)));
+                continue;
+            }
+
+            files.Add(new CSharpFileChange(file.Path, old?.Text, @new?.Text));
+        }
+
+        findings.AddRange(CSharpRules.Analyze(files, rules, scope?.Symbols is { Count: > 0 } symbols ? symbols : null));
+        return findings;
+    }
+}
