@@ -29,12 +29,12 @@ public sealed class PolicySchemaTests
                 return;
             }
 
-            if (obj["properties"] is JsonObject properties)
+            // Only the sections' own properties: anyOf branches of a condition restate a described property's shape.
+            if (obj["properties"] is JsonObject properties && obj["additionalProperties"] is not null)
             {
                 foreach (var (name, property) in properties)
                 {
-                    // Branches of a condition's anyOf only restate a property's shape; the property itself is described.
-                    if (property is JsonObject p && p["description"] is null && !pointer.Contains("/anyOf/", StringComparison.Ordinal))
+                    if (property is JsonObject p && p["description"] is null)
                     {
                         missing.Add($"{pointer}/properties/{name}");
                     }
