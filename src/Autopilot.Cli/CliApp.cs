@@ -11,6 +11,7 @@ public static class CliApp
         var root = new RootCommand("autopilot: policy gates for autonomous coding agents — phases, actions, changes, escalation.");
         root.Subcommands.Add(GateCommand.Create());
         root.Subcommands.Add(PolicyCommand.Create());
+        root.Subcommands.Add(WorkOrderCommand.Create());
         root.Subcommands.Add(TransitionCommand.Create());
         root.Subcommands.Add(EscalateCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());

@@ -156,4 +156,75 @@ public sealed class GateCommandTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("Choose one of", result.StdErr);
     }
+
+    [Fact]
+    public void AWorkOrderLimitsTheScopeAndNamesTheFileOutside()
+    {
+        var order = _repo.Write("../" + Path.GetFileName(_repo.Path) + "-order.json", """
+            { "taskId": "T-42", "allowedPaths": ["src/App/**", "tests/**"] }
+            """);
+        _repo.Write("src/App/Feature.cs", "class Feature { }\n");
+        _repo.Write("tests/App.Tests/FeatureTests.cs", "class FeatureTests { }\n");
+        Assert.True(Gate("--work-order", order).ExitCode == 0);
+        _repo.Write("docs/notes.md", "notes\n");
+        var result = Gate("--work-order", order);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("docs/notes.md", result.StdOut);
+        Assert.Contains("AP-DIFF-SCOPE", result.StdOut.Trim().Split('\n')[^1]);
+        File.Delete(order);
+    }
+
+    [Fact]
+    public void AnInvalidWorkOrderIsBadInputWithItsPosition()
+    {
+        var order = Path.Combine(_repo.Path, "..", Path.GetFileName(_repo.Path) + "-bad.json");
+        File.WriteAllText(order, "{ \"taskId\": \"T-1\",\n  \"allowedPaths\": 3 }");
+        var result = Gate("--work-order", order, "--format", "json");
+        Assert.True(result.ExitCode == 4, result.ToString());
+        Assert.Contains("allowedPaths", result.StdErr);
+        Assert.Contains("\"line\": 2", result.StdOut);
+        File.Delete(order);
+    }
+
+    [Fact]
+    public void RemovingPublicApiEscalatesAndABannedApiIsDenied()
+    {
+        _repo.Write("src/App/Api.cs", "namespace App;\npublic class Api\n{\n    public int Add(int a, int b) => a + b;\n    public int Sub(int a, int b) => a - b;\n}\n");
+        _repo.Write("tests/App.Tests/ApiTests.cs", "class ApiTests { }\n");
+        _repo.Commit("api");
+        _repo.Write("src/App/Api.cs", "namespace App;\npublic class Api\n{\n    public int Add(int a, int b) => a + b;\n}\n");
+        _repo.Write("tests/App.Tests/ApiTests.cs", "class ApiTests { void T() { } }\n");
+        var removed = Gate("--format", "json");
+        Assert.True(removed.ExitCode == 3, removed.ToString());
+        Assert.Contains("AP-DIFF-PUBLIC-API", removed.StdOut);
+        Assert.Contains("App.Api.Sub(int, int)", removed.StdOut);
+
+        _repo.Write("src/App/Exit.cs", "namespace App;\ninternal static class Quit\n{\n    public static void Now() => System.Environment.Exit(1);\n}\n");
+        var banned = Gate("--format", "json");
+        Assert.True(banned.ExitCode == 2, banned.ToString());
+        Assert.Contains("AP-DIFF-BANNED-API", banned.StdOut);
+    }
+
+    [Fact]
+    public void ACSharpFileThatDoesNotParseIsDeniedAtTheError()
+    {
+        _repo.Write("src/App/Broken.cs", "class Broken {\n  void M( {\n}\n");
+        _repo.Write("tests/App.Tests/BrokenTests.cs", "class BrokenTests { }\n");
+        var result = Gate("--format", "json");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("AP-CSHARP-PARSE", result.StdOut);
+        Assert.Contains("\"path\": \"src/App/Broken.cs\"", result.StdOut);
+    }
+
+    [Fact]
+    public void WorkOrderLintReportsPositions()
+    {
+        using var dir = new TempDir();
+        var good = dir.Write("good.json", """{ "taskId": "T-1", "allowedPaths": ["src/**"] }""");
+        var bad = dir.Write("bad.json", "{\n  \"taskId\": \"T-1\",\n  \"allowedPaths\": [\"src/**\"],\n  \"colour\": \"blue\"\n}");
+        Assert.Equal(0, CliProcess.Run(dir.Path, null, "workorder", "lint", good).ExitCode);
+        var result = CliProcess.Run(dir.Path, null, "workorder", "lint", bad);
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("bad.json(4,", result.StdOut);
+    }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Autopilot.Changes.ChangeSets;
 using Autopilot.Changes.Gate;
+using Autopilot.Changes.WorkOrders;
 using Autopilot.Core.Output;
 
 namespace Autopilot.Cli.Commands;
@@ -18,12 +19,13 @@ internal static class GateCommand
         var staged = new Option<bool>("--staged") { Description = "Judge the index (what `git commit` would record)." };
         var worktree = new Option<bool>("--worktree") { Description = "Judge the working tree, untracked files included (the default)." };
         var diff = new Option<string?>("--diff") { Description = "Judge a unified diff from a file, or '-' for standard input, instead of git." };
+        var workOrder = new Option<string?>("--work-order", "-w") { Description = "Work order (JSON): allowed paths and symbols, base hashes, caps." };
         var policy = CommonOptions.Policy();
         var format = CommonOptions.Format("text", "json", "sarif", "github");
         var repo = CommonOptions.Repo();
         var command = new Command("gate", "Judge a change against the policy's diff rules: allow, escalate or deny, with reasons.")
         {
-            baseRef, head, staged, worktree, diff, policy, format, repo,
+            baseRef, head, staged, worktree, diff, workOrder, policy, format, repo,
         };
         command.Validators.Add(result =>
         {
@@ -53,12 +55,23 @@ internal static class GateCommand
             GateResult outcome;
             try
             {
+                if (result.GetValue(workOrder) is { } orderPath)
+                {
+                    request = request with { Scope = WorkOrderLoader.Load(orderPath).ToScopeFacts() };
+                }
+
                 if (result.GetValue(diff) is { } diffPath)
                 {
                     request = request with { DiffText = CommonOptions.ReadInput(diffPath), DiffSource = diffPath == "-" ? "stdin" : diffPath };
                 }
 
-                outcome = new ChangeGate(engine).Judge(request);
+                var rules = engine.Plan.Document.Diff;
+                outcome = new ChangeGate(engine, [new CSharpAnalysis(rules), new SchemaAnalysis(rules, repoRoot)]).Judge(request);
+            }
+            catch (WorkOrderException ex)
+            {
+                var first = ex.Errors[0];
+                return CommonOptions.BadInput("AP-WORKORDER-INVALID", ex.Message, outputFormat, engine.PolicyHash, first.Location);
             }
             catch (ChangeSetException ex)
             {

@@ -58,10 +58,20 @@ public static class PolicyTestLoader
 
             string Scalar(YamlNode n) => (n as YamlScalarNode)?.Value ?? "";
             var name = map.Children.TryGetValue(new YamlScalarNode("name"), out var nameNode) ? Scalar(nameNode) : $"case at line {at.Line}";
-            var kind = s_kinds.FirstOrDefault(k => map.Children.ContainsKey(new YamlScalarNode(k)));
-            if (kind is null)
+            var kinds = s_kinds.Where(k => map.Children.ContainsKey(new YamlScalarNode(k))).ToArray();
+            if (kinds.Length != 1)
             {
-                errors.Add($"{at}: case '{name}' needs one of: {string.Join(", ", s_kinds)}");
+                errors.Add(kinds.Length == 0
+                    ? $"{at}: case '{name}' needs one of: {string.Join(", ", s_kinds)}"
+                    : $"{at}: case '{name}' asks {kinds.Length} questions ({string.Join(", ", kinds)}); a case asks one");
+                continue;
+            }
+
+            var kind = kinds[0];
+            var unknownKey = map.Children.Keys.Select(Scalar).FirstOrDefault(k => k is not ("name" or "evidence" or "expect") && !s_kinds.Contains(k));
+            if (unknownKey is not null)
+            {
+                errors.Add($"{at}: case '{name}' has an unknown key '{unknownKey}' (known: name, evidence, expect, {string.Join(", ", s_kinds)})");
                 continue;
             }
 
@@ -100,6 +110,17 @@ public static class PolicyTestLoader
             bool? retry = null;
             if (map.Children.TryGetValue(new YamlScalarNode("expect"), out var expectNode) && expectNode is YamlMappingNode expect)
             {
+                var allowed = kind == "failure" ? new[] { "retry", "rules" } : ["verdict", "rules"];
+                var wrong = expect.Children.Keys.FirstOrDefault(k => !allowed.Contains(Scalar(k)));
+                if (wrong is not null || expect.Children.Count == 0)
+                {
+                    var where = wrong ?? expect;
+                    errors.Add($"{path}:{where.Start.Line}:{where.Start.Column}: case '{name}': " + (wrong is null
+                        ? "'expect' is empty, so the case would check nothing"
+                        : $"'expect' does not know '{Scalar(wrong)}' for a {kind} case (known: {string.Join(", ", allowed)})"));
+                    continue;
+                }
+
                 if (expect.Children.TryGetValue(new YamlScalarNode("verdict"), out var v))
                 {
                     verdict = Scalar(v);

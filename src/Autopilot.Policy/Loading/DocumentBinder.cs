@@ -81,7 +81,7 @@ internal sealed class DocumentBinder
 
     private IReadOnlyList<PhaseDef> BindPhases(YamlNode? node)
     {
-        if (node is YamlSequenceNode { Children.Count: 0 })
+        if (node is YamlSequenceNode { Children.Count: 0 } || (node is YamlScalarNode empty && YamlBinder.IsNull(empty.Value)))
         {
             _b.Error(PolicyDiagnosticIds.MissingKey, "'phases' must list at least one phase.", node);
         }

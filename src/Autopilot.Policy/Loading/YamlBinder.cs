@@ -213,7 +213,8 @@ internal sealed class YamlBinder
                 return [];
             case YamlSequenceNode seq:
                 return seq.Children.ToList();
-            case YamlScalarNode scalar when scalar.Style == YamlDotNet.Core.ScalarStyle.Plain && string.IsNullOrEmpty(scalar.Value):
+            case YamlScalarNode scalar when scalar.Style is YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any && IsNull(scalar.Value):
+                // `key:`, `key: ~` and `key: null` are all YAML null: an empty list.
                 return [];
             case YamlScalarNode scalar:
                 return [scalar];
@@ -254,6 +255,8 @@ internal sealed class YamlBinder
 
         return result;
     }
+
+    public static bool IsNull(string? value) => value is null or "" or "~" or "null" or "Null" or "NULL";
 
     public static string Describe(YamlNode node) => node switch
     {

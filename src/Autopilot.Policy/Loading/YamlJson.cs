@@ -89,7 +89,13 @@ public static class YamlJson
 
             if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && !double.IsInfinity(real) && !double.IsNaN(real))
             {
-                builder.Append(real.ToString("R", CultureInfo.InvariantCulture));
+                // Keep a written fraction a fraction: 3.0 stays a number with a point, as the author typed it.
+                var text = real.ToString("R", CultureInfo.InvariantCulture);
+                builder.Append(text);
+                if (text.IndexOfAny(['.', 'E', 'e']) < 0)
+                {
+                    builder.Append(".0");
+                }
                 return;
             }
         }
