@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Autopilot.Cli.Commands;
+using Autopilot.Core.Telemetry;
 
 namespace Autopilot.Cli;
 
@@ -18,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(FailureCommand.Create());
         try
         {
+            using var telemetry = TelemetrySetup.StartFromEnvironment();
             return root.Parse(args).Invoke();
         }
         catch (Exception ex)

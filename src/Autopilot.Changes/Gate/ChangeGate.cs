@@ -4,6 +4,7 @@ using Autopilot.Changes.Git;
 using Autopilot.Changes.Rules;
 using Autopilot.Core.Decisions;
 using Autopilot.Core.Policies;
+using Autopilot.Core.Telemetry;
 
 namespace Autopilot.Changes.Gate;
 
@@ -30,15 +31,20 @@ public sealed class ChangeGate
 
     public GateResult Judge(GateRequest request)
     {
+        using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.gate");
         var started = Stopwatch.GetTimestamp();
         var changes = Read(request);
+        activity?.SetTag("autopilot.change", changes.Description);
+        activity?.SetTag("autopilot.files", changes.Files.Count);
         var findings = new List<Finding>(_rules.Evaluate(changes, request.Scope));
         foreach (var analysis in _analyses)
         {
             findings.AddRange(analysis.Evaluate(changes, request.Scope));
         }
 
-        return new GateResult(new Decision(findings, _engine.PolicyHash, Stopwatch.GetElapsedTime(started)), changes, changes.Description);
+        var decision = new Decision(findings, _engine.PolicyHash, Stopwatch.GetElapsedTime(started));
+        AutopilotTelemetry.RecordDecision("gate", decision, activity);
+        return new GateResult(decision, changes, changes.Description);
     }
 
     private static ChangeSet Read(GateRequest request)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Autopilot.Core.Decisions;
 using Autopilot.Core.Policies;
 using Autopilot.Core.Predicates;
+using Autopilot.Core.Telemetry;
 using Autopilot.Policy.Model;
 
 namespace Autopilot.Core.Escalation;
@@ -17,6 +18,19 @@ public sealed class EscalationEvaluator
     public EscalationEvaluator(PolicyEngine engine) => _engine = engine;
 
     public Decision Evaluate(RunSignals signals)
+    {
+        using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.escalation");
+        var decision = EvaluateCore(signals);
+        foreach (var finding in decision.Findings)
+        {
+            AutopilotTelemetry.Escalations.Add(1, new KeyValuePair<string, object?>("autopilot.rule_id", finding.RuleId));
+        }
+
+        AutopilotTelemetry.RecordDecision("escalation", decision, activity);
+        return decision;
+    }
+
+    private Decision EvaluateCore(RunSignals signals)
     {
         var started = Stopwatch.GetTimestamp();
         var plan = _engine.Plan;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Autopilot.Core.Decisions;
 using Autopilot.Core.Evidence;
 using Autopilot.Core.Policies;
+using Autopilot.Core.Telemetry;
 using Autopilot.Policy.Model;
 using Autopilot.Policy.Plan;
 
@@ -24,6 +25,39 @@ public sealed class TransitionEvaluator
     public TransitionEvaluator(PolicyEngine engine) => _engine = engine;
 
     public TransitionResult Evaluate(TransitionRequest request)
+    {
+        using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.transition");
+        activity?.SetTag("autopilot.task", request.Task);
+        activity?.SetTag("autopilot.from", request.From);
+        activity?.SetTag("autopilot.to", request.To);
+        var result = EvaluateCore(request);
+        Record(result, activity);
+        return result;
+    }
+
+    private static void Record(TransitionResult result, System.Diagnostics.Activity? activity)
+    {
+        var verdict = result.Decision.Verdict;
+        var kind = result.Kind?.ToString().ToLowerInvariant() ?? "invalid";
+        AutopilotTelemetry.Transitions.Add(1, new KeyValuePair<string, object?>("autopilot.kind", kind), new KeyValuePair<string, object?>("autopilot.verdict", verdict.ToWire()));
+        switch (result.Kind)
+        {
+            case TransitionKind.Skip:
+                AutopilotTelemetry.PhaseSkipsAttempted.Add(1);
+                break;
+            case TransitionKind.Backtrack when verdict == Verdict.Allow:
+                AutopilotTelemetry.PhaseBacktracks.Add(1);
+                break;
+            case TransitionKind.Forward when verdict != Verdict.Allow:
+                AutopilotTelemetry.EvidenceGateFailed.Add(1);
+                break;
+        }
+
+        activity?.SetTag("autopilot.kind", kind);
+        AutopilotTelemetry.RecordDecision("transition", result.Decision, activity);
+    }
+
+    private TransitionResult EvaluateCore(TransitionRequest request)
     {
         var started = Stopwatch.GetTimestamp();
         var plan = _engine.Plan;

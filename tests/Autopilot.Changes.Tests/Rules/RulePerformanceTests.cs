@@ -1,14 +1,12 @@
-using System.Diagnostics;
 using System.Text;
 using Autopilot.Changes.ChangeSets;
 using Autopilot.Changes.Rules;
 using Autopilot.Policy.Model;
-using Xunit.Abstractions;
 
 namespace Autopilot.Changes.Tests.Rules;
 
-/// <summary>An informal timing of the rules over a 1,000-file change; the lead's benchmarks are the real measure.</summary>
-public sealed class RulePerformanceTests(ITestOutputHelper output)
+/// <summary>A 1,000-file change judged end to end (the timing lives in benchmarks/GateBenchmarks, not here).</summary>
+public sealed class RulePerformanceTests
 {
     internal static readonly IReadOnlyList<DiffRuleDef> DefaultLikeRules =
     [
@@ -25,7 +23,7 @@ public sealed class RulePerformanceTests(ITestOutputHelper output)
     ];
 
     [Fact]
-    public void Thousand_file_change_is_judged_quickly()
+    public void Thousand_file_change_is_judged_without_findings()
     {
         var diff = new StringBuilder();
         for (var i = 0; i < 1000; i++)
@@ -43,17 +41,9 @@ public sealed class RulePerformanceTests(ITestOutputHelper output)
         var scope = new ScopeFacts { AllowedPaths = ["src/**", "tests/**"] };
         var engine = new DiffRuleEngine(DefaultLikeRules);
         var changes = UnifiedDiffParser.Parse(text);
-        engine.Evaluate(changes, scope);   // warm-up (JIT)
-
-        var clock = Stopwatch.StartNew();
-        changes = UnifiedDiffParser.Parse(text);
-        var parsed = clock.Elapsed;
         var findings = engine.Evaluate(changes, scope);
-        var judged = clock.Elapsed - parsed;
-
-        output.WriteLine($"1000 files, {changes.AddedCount} added lines: parse {parsed.TotalMilliseconds:0.0} ms, rules {judged.TotalMilliseconds:0.0} ms");
         Assert.Equal(1000, changes.Files.Count);
+        Assert.Equal(20_000, changes.Files.Sum(f => f.AddedCount));
         Assert.Empty(findings);
-        Assert.True(judged < TimeSpan.FromSeconds(3), $"rules took {judged.TotalMilliseconds} ms");
     }
 }
