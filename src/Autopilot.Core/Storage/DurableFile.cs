@@ -42,7 +42,8 @@ public static class DurableFile
     {
         try
         {
-            return File.ReadAllBytes(path);
+            // Exists first: a missing file is the common case for leases, and an exception costs tens of microseconds.
+            return File.Exists(path) ? File.ReadAllBytes(path) : null;
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
