@@ -15,8 +15,11 @@ namespace Autopilot.Core.Storage;
 /// </remarks>
 public sealed class FileLock : IDisposable
 {
-    // ERROR_SHARING_VIOLATION as an HRESULT: what .NET reports when flock says EWOULDBLOCK.
+    // What .NET puts in HResult when the lock is taken: ERROR_SHARING_VIOLATION on Windows, the raw
+    // errno EWOULDBLOCK on Unix (11 on Linux, 35 on macOS and the BSDs).
     private const int SharingViolationHResult = unchecked((int)0x80070020);
+    private const int LinuxWouldBlock = 11;
+    private const int BsdWouldBlock = 35;
 
     private FileStream? _stream;
 
@@ -62,7 +65,7 @@ public sealed class FileLock : IDisposable
             held = new FileLock(stream, path);
             return true;
         }
-        catch (IOException ex) when (ex.HResult == SharingViolationHResult)
+        catch (IOException ex) when (IsHeldElsewhere(ex))
         {
             held = null;
             return false;
@@ -72,6 +75,14 @@ public sealed class FileLock : IDisposable
             throw new StorageException($"cannot open the lock file '{path}': {ex.Message}", path, ex);
         }
     }
+
+    private static bool IsHeldElsewhere(IOException ex) => ex.HResult switch
+    {
+        SharingViolationHResult => true,
+        LinuxWouldBlock => OperatingSystem.IsLinux(),
+        BsdWouldBlock => OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD(),
+        _ => false,
+    };
 
     /// <summary>Spin briefly first (a batch commit takes microseconds to milliseconds), then sleep with jitter.</summary>
     internal static void Backoff(int attempt)
