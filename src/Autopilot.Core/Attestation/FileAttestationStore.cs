@@ -24,6 +24,7 @@ public sealed class FileAttestationStore : IAttestationStore
     private readonly ILedgerStore _ledger;
     private readonly AttestationOptions _options;
     private readonly string _lockPath;
+    private bool _directoryReady;
 
     public FileAttestationStore(string directory, ILedgerStore ledger, AttestationOptions? options = null)
     {
@@ -162,7 +163,13 @@ public sealed class FileAttestationStore : IAttestationStore
 
     private FileLock Lock()
     {
-        DurableFile.EnsureDirectory(Directory);
+        // Created on first use (a store on a read-only checkout can still answer Get).
+        if (!_directoryReady)
+        {
+            DurableFile.EnsureDirectory(Directory);
+            _directoryReady = true;
+        }
+
         return FileLock.Acquire(_lockPath, _options.LockTimeout);
     }
 

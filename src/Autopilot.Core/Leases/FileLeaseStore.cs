@@ -27,6 +27,7 @@ public sealed class FileLeaseStore : ILeaseStore
 
     private readonly LeaseOptions _options;
     private readonly string _lockPath;
+    private bool _directoryReady;
     private readonly string _counterPath;
 
     public FileLeaseStore(string directory, LeaseOptions? options = null)
@@ -137,7 +138,13 @@ public sealed class FileLeaseStore : ILeaseStore
 
     private FileLock Lock()
     {
-        DurableFile.EnsureDirectory(Directory);
+        // Created on first use (a store on a read-only checkout can still answer Get).
+        if (!_directoryReady)
+        {
+            DurableFile.EnsureDirectory(Directory);
+            _directoryReady = true;
+        }
+
         return FileLock.Acquire(_lockPath, _options.LockTimeout);
     }
 

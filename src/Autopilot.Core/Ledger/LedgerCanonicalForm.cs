@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -43,35 +45,17 @@ internal static class LedgerCanonicalForm
     }
 
     /// <summary>Writes any JSON value in canonical form.</summary>
+    /// <remarks>
+    /// Hot for entries with details, so it works on the raw UTF-8 of the parsed document where that
+    /// is already canonical (numbers; strings and names without a backslash, since raw JSON text holds
+    /// no control characters or bare quotes) and only decodes what carries escapes.
+    /// </remarks>
     public static void WriteValue(JsonElement value, ByteBuffer output, bool skipHash = false)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
-                var members = new List<JsonProperty>();
-                foreach (var member in value.EnumerateObject())
-                {
-                    if (!(skipHash && member.NameEquals("hash"u8)))
-                    {
-                        members.Add(member);
-                    }
-                }
-
-                members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-                output.Write((byte)'{');
-                for (int i = 0; i < members.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        output.Write((byte)',');
-                    }
-
-                    WriteString(members[i].Name, output);
-                    output.Write((byte)':');
-                    WriteValue(members[i].Value, output);
-                }
-
-                output.Write((byte)'}');
+                WriteObject(value, output, skipHash);
                 break;
             case JsonValueKind.Array:
                 output.Write((byte)'[');
@@ -90,10 +74,19 @@ internal static class LedgerCanonicalForm
                 output.Write((byte)']');
                 break;
             case JsonValueKind.String:
-                WriteString(value.GetString()!, output);
+                var raw = JsonMarshal.GetRawUtf8Value(value);
+                if (raw.IndexOf((byte)'\\') < 0)
+                {
+                    output.Write(raw);
+                }
+                else
+                {
+                    WriteString(value.GetString()!, output);
+                }
+
                 break;
             case JsonValueKind.Number:
-                WriteAscii(value.GetRawText(), output);
+                output.Write(JsonMarshal.GetRawUtf8Value(value));
                 break;
             case JsonValueKind.True:
                 output.Write("true"u8);
@@ -105,6 +98,81 @@ internal static class LedgerCanonicalForm
                 output.Write("null"u8);
                 break;
         }
+    }
+
+    private static void WriteObject(JsonElement value, ByteBuffer output, bool skipHash)
+    {
+        var members = ArrayPool<JsonProperty>.Shared.Rent(16);
+        int count = 0;
+        bool plainNames = true;
+        foreach (var member in value.EnumerateObject())
+        {
+            if (skipHash && member.NameEquals("hash"u8))
+            {
+                continue;
+            }
+
+            if (count == members.Length)
+            {
+                var larger = ArrayPool<JsonProperty>.Shared.Rent(count * 2);
+                members.AsSpan(0, count).CopyTo(larger);
+                ArrayPool<JsonProperty>.Shared.Return(members, clearArray: true);
+                members = larger;
+            }
+
+            members[count++] = member;
+            plainNames &= IsPlainAscii(JsonMarshal.GetRawUtf8PropertyName(member));
+        }
+
+        var span = members.AsSpan(0, count);
+        if (plainNames)
+        {
+            // ASCII bytes order exactly as UTF-16 code units do.
+            span.Sort(static (a, b) => JsonMarshal.GetRawUtf8PropertyName(a).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(b)));
+        }
+        else
+        {
+            span.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        }
+
+        output.Write((byte)'{');
+        for (int i = 0; i < span.Length; i++)
+        {
+            if (i > 0)
+            {
+                output.Write((byte)',');
+            }
+
+            if (plainNames)
+            {
+                output.Write((byte)'"');
+                output.Write(JsonMarshal.GetRawUtf8PropertyName(span[i]));
+                output.Write((byte)'"');
+            }
+            else
+            {
+                WriteString(span[i].Name, output);
+            }
+
+            output.Write((byte)':');
+            WriteValue(span[i].Value, output);
+        }
+
+        output.Write((byte)'}');
+        ArrayPool<JsonProperty>.Shared.Return(members, clearArray: true);
+    }
+
+    private static bool IsPlainAscii(ReadOnlySpan<byte> name)
+    {
+        foreach (byte b in name)
+        {
+            if (b is >= 0x80 or (byte)'\\')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A JSON string in canonical escaping. Unpaired surrogates become U+FFFD (as UTF-8 encoding does).</summary>
@@ -190,16 +258,5 @@ internal static class LedgerCanonicalForm
             output.Write(utf8[..length]);
             i += consumed;
         }
-    }
-
-    private static void WriteAscii(string text, ByteBuffer output)
-    {
-        Span<byte> span = output.GetSpan(text.Length);
-        for (int i = 0; i < text.Length; i++)
-        {
-            span[i] = (byte)text[i];
-        }
-
-        output.Advance(text.Length);
     }
 }

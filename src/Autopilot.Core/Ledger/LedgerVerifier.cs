@@ -176,7 +176,17 @@ public static class LedgerVerifier
 
             sequence = entry.Sequence;
             hash = entry.Hash;
-            string actual = LedgerCanonicalForm.ComputeHash(root, scratch);
+            string actual;
+            try
+            {
+                actual = LedgerCanonicalForm.ComputeHash(root, scratch);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A string the JSON reader cannot decode (an escaped lone surrogate): never written by us.
+                return new LedgerProblem(LedgerProblemKind.Unreadable, entry.Sequence, lineNumber, $"line {lineNumber}: undecodable text ({ex.Message})");
+            }
+
             if (actual != entry.Hash)
             {
                 return new LedgerProblem(LedgerProblemKind.Edited, entry.Sequence, lineNumber,
