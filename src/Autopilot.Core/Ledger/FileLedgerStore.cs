@@ -149,8 +149,10 @@ public sealed class FileLedgerStore : ILedgerStore
 
             if (pending.Completed)
             {
-                return pending.Result();
+                return pending.Result(isLeader: false);
             }
+
+            ObjectDisposedException.ThrowIf(_disposed, this);
 
             // Lead this batch: take everything queued so far.
             _committing = true;
@@ -173,7 +175,7 @@ public sealed class FileLedgerStore : ILedgerStore
             }
         }
 
-        return pending.Result();
+        return pending.Result(isLeader: true);
     }
 
     public IReadOnlyList<LedgerEntry> ReadAll() => LedgerReader.ReadEntries(Directory).Entries;
@@ -465,14 +467,23 @@ public sealed class FileLedgerStore : ILedgerStore
 
         public bool Completed { get; set; }
 
-        public LedgerAppendResult Result()
+        /// <summary>The leader rethrows the batch's failure; each follower gets its own copy, so no exception object is thrown on two threads.</summary>
+        public LedgerAppendResult Result(bool isLeader)
         {
-            if (Error is not null)
+            switch (Error)
             {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(Error);
+                case null:
+                    return new LedgerAppendResult(Entry!, Duplicate);
+                case var error when isLeader:
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+                    break;
+                case LedgerCorruptException corrupt:
+                    throw new LedgerCorruptException(corrupt.Message, corrupt.Path, corrupt.LineNumber, corrupt.Sequence, corrupt);
+                case StorageException storage:
+                    throw new StorageException(storage.Message, storage.Path, storage);
             }
 
-            return new LedgerAppendResult(Entry!, Duplicate);
+            throw new StorageException(Error.Message, "", Error);
         }
     }
 }

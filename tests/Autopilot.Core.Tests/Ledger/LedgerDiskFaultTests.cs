@@ -72,29 +72,36 @@ public sealed class LedgerDiskFaultTests : IDisposable
             return;
         }
 
-        var acknowledged = new List<LedgerEntry>();
-        StorageException? error = null;
+        // Four threads, so the failing batches hold followers as well as a leader.
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<LedgerEntry>();
+        var errors = new System.Collections.Concurrent.ConcurrentBag<StorageException>();
         var padding = new string('p', 900);
         using (var store = FileLedgerStore.Open(dir))
         {
-            for (int i = 0; i < 1000 && error is null; i++)
+            var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
             {
-                try
+                for (int i = 0; i < 500; i++)
                 {
-                    acknowledged.Add(store.Append(LedgerStoreTests.Entry(i: i) with
+                    try
                     {
-                        Details = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["pad"] = padding }),
-                    }).Entry);
+                        acknowledged.Add(store.Append(LedgerStoreTests.Entry(actor: $"t{t}", i: i) with
+                        {
+                            Details = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["pad"] = padding }),
+                        }).Entry);
+                    }
+                    catch (StorageException ex)
+                    {
+                        errors.Add(ex);
+                        return;
+                    }
                 }
-                catch (StorageException ex)
-                {
-                    error = ex;
-                }
-            }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
 
-            Assert.NotNull(error);
-            Assert.Contains("No space left on device", error!.Message);
-            Assert.Contains("were not recorded", error.Message);
+            Assert.Equal(4, errors.Count);
+            Assert.All(errors, e => Assert.Contains("No space left on device", e.Message));
+            Assert.Contains(errors, e => e.Message.Contains("were not recorded"));
 
             // Still full: the next append fails the same way rather than half-writing.
             Assert.Throws<StorageException>(() => store.Append(LedgerStoreTests.Entry() with
@@ -107,7 +114,7 @@ public sealed class LedgerDiskFaultTests : IDisposable
         byte[] bytes = File.ReadAllBytes(path);
         Assert.Equal((byte)'\n', bytes[^1]);
         var entries = LedgerReader.ReadEntries(dir).Entries;
-        Assert.Equal(acknowledged.Select(e => e.Hash), entries.Select(e => e.Hash));
+        Assert.Equal(acknowledged.OrderBy(e => e.Sequence).Select(e => e.Hash), entries.Select(e => e.Hash));
         Assert.True(acknowledged.Count > 10, $"only {acknowledged.Count} entries fit");
         Assert.True(LedgerVerifier.Verify(dir).IsValid);
 
