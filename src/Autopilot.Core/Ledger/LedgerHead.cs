@@ -25,9 +25,8 @@ public sealed record LedgerHead(long Sequence, string Hash)
     {
         var record = new byte[RecordSize];
         record.AsSpan().Fill((byte)' ');
-        int length = Encoding.ASCII.GetBytes($"{{\"sequence\":{Sequence},\"hash\":\"{Hash}\"}}", record);
+        Encoding.ASCII.GetBytes($"{{\"sequence\":{Sequence},\"hash\":\"{Hash}\"}}", record);
         record[^1] = (byte)'\n';
-        _ = length;
         return record;
     }
 

@@ -217,8 +217,20 @@ public static class LedgerVerifier
 
     private static LedgerHead? ReadHeadFile(string directory, List<string> warnings)
     {
+        // The verifier takes no lock (it must work on a read-only copy), so a writer may be
+        // rewriting head.json while it is read: read until two reads agree.
         string path = Path.Combine(directory, FileLedgerStore.HeadFileName);
         byte[]? bytes = DurableFile.ReadAllBytesOrNull(path);
+        for (int attempt = 0; attempt < 5 && bytes is not null; attempt++)
+        {
+            byte[]? again = DurableFile.ReadAllBytesOrNull(path);
+            if (again is not null && again.AsSpan().SequenceEqual(bytes))
+            {
+                break;
+            }
+
+            bytes = again;
+        }
         if (bytes is null)
         {
             warnings.Add($"no {FileLedgerStore.HeadFileName}: truncation of the end cannot be detected without --expect-head");
