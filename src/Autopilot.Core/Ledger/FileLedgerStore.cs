@@ -304,6 +304,12 @@ public sealed class FileLedgerStore : ILedgerStore
         SyncTail();
         byte[] record = new byte[LedgerHead.RecordSize];
         int read = RandomAccess.Read(_head, record, 0);
+        if (RandomAccess.GetLength(_head) > LedgerHead.RecordSize)
+        {
+            // Only ever the fixed-size record: anything longer was written by something else.
+            RandomAccess.SetLength(_head, LedgerHead.RecordSize);
+        }
+
         var head = LedgerHead.TryParse(record.AsSpan(0, read));
         if (head is null)
         {

@@ -138,6 +138,37 @@ public sealed class LedgerVerifierTests : IDisposable
     }
 
     [Fact]
+    public void ALaggingHead_IsAWarning_AndTheNextOpenCatchesItUp()
+    {
+        WriteLedger(3);
+        var second = LedgerReader.ReadEntries(Dir).Entries[1];
+        string head = Path.Combine(Dir, FileLedgerStore.HeadFileName);
+        File.WriteAllBytes(head, new LedgerHead(2, second.Hash).ToRecord());
+
+        var lagging = LedgerVerifier.Verify(Dir);
+        Assert.True(lagging.IsValid);
+        Assert.Contains(lagging.Warnings, w => w.Contains("lags the ledger (sequence 2 of 3)"));
+
+        using (var store = FileLedgerStore.Open(Dir))
+        {
+            Assert.Equal(3, store.Head.Sequence);
+        }
+
+        Assert.Empty(LedgerVerifier.Verify(Dir).Warnings);
+    }
+
+    [Fact]
+    public void AnUnreadableHead_IsRewrittenOnOpen_AndReported()
+    {
+        WriteLedger(2);
+        File.WriteAllText(Path.Combine(Dir, FileLedgerStore.HeadFileName), "garbage");
+        Assert.Contains(LedgerVerifier.Verify(Dir).Warnings, w => w.Contains("unreadable"));
+        using var store = FileLedgerStore.Open(Dir);
+        Assert.Equal(LedgerRecoveryKind.HeadRewritten, Assert.Single(store.Recoveries).Kind);
+        Assert.Equal(2, store.Head.Sequence);
+    }
+
+    [Fact]
     public void ABadExpectedHead_IsBadInput()
     {
         WriteLedger(1);
