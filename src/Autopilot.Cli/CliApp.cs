@@ -17,6 +17,9 @@ public static class CliApp
         root.Subcommands.Add(EscalateCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(FailureCommand.Create());
+        root.Subcommands.Add(LedgerCommand.Create());
+        root.Subcommands.Add(LeaseCommand.Create());
+        root.Subcommands.Add(AttestCommand.Create());
         try
         {
             using var telemetry = TelemetrySetup.StartFromEnvironment();

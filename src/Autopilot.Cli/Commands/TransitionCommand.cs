@@ -9,8 +9,13 @@ internal static class TransitionCommand
 {
     public static Command Create()
     {
-        var task = new Option<string>("--task", "-t") { Description = "Task id (a folder name under the evidence root).", Required = true };
-        var from = new Option<string>("--from") { Description = "The phase the task is in.", Required = true };
+        var taskArgument = new Argument<string?>("task") { Description = "Task id (or use --task).", Arity = ArgumentArity.ZeroOrOne };
+        var task = new Option<string?>("--task", "-t") { Description = "Task id (a folder name under the evidence root)." };
+        var from = new Option<string?>("--from") { Description = "The phase the task is in. Without it the ledger says, and the outcome is recorded." };
+        var record = new Option<bool>("--record") { Description = "Record the outcome in the ledger even when --from is given." };
+        var actor = StateOptions.Actor();
+        var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "A retried call with the same key records nothing new and answers the first outcome." };
+        var state = StateOptions.StateDir();
         var to = new Option<string>("--to") { Description = "The phase it wants to move to.", Required = true };
         var evidenceRoot = new Option<string?>("--evidence-root") { Description = "Evidence folder (default: the policy's evidence.root under the repository)." };
         var policy = CommonOptions.Policy();
@@ -18,8 +23,15 @@ internal static class TransitionCommand
         var repo = CommonOptions.Repo();
         var command = new Command("transition", "Check a phase transition against the policy and the task's evidence.")
         {
-            task, from, to, evidenceRoot, policy, format, repo,
+            taskArgument, task, from, to, evidenceRoot, record, actor, idempotencyKey, state, policy, format, repo,
         };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(taskArgument) is null) == (result.GetValue(task) is null))
+            {
+                result.AddError("Give the task once: as an argument or with --task.");
+            }
+        });
         command.SetAction(result =>
         {
             var repoRoot = result.GetValue(repo)!;
@@ -30,10 +42,46 @@ internal static class TransitionCommand
             }
 
             var root = result.GetValue(evidenceRoot) ?? Path.Combine(repoRoot, engine.Plan.Document.Evidence.Root);
-            var request = new TransitionRequest(result.GetValue(task)!, result.GetValue(from)!, result.GetValue(to)!, root);
-            var outcome = new TransitionEvaluator(engine).Evaluate(request);
-            return CommonOptions.Emit(outcome.Decision, result.GetValue(format)!, $"{request.Task} {request.From} → {request.To}", writer =>
+            var taskId = result.GetValue(taskArgument) ?? result.GetValue(task)!;
+            var fromPhase = result.GetValue(from);
+            TransitionResult outcome;
+            TransitionRequest request;
+            long? sequence = null;
+            var replayed = false;
+            if (fromPhase is null || result.GetValue(record))
             {
+                var stateDir = StateOptions.Resolve(result.GetValue(state), repoRoot);
+                RecordedTransition recorded;
+                try
+                {
+                    using var ledger = StateOptions.OpenLedger(stateDir);
+                    recorded = new RecordedTransitions(engine, ledger, StateOptions.OpenLeases(stateDir))
+                        .Move(taskId, fromPhase, result.GetValue(to)!, root, result.GetValue(actor)!, result.GetValue(idempotencyKey));
+                }
+                catch (Exception ex) when (StateOptions.IsStateFailure(ex))
+                {
+                    return CommonOptions.BadInput("AP-STATE", $"the ledger cannot be used: {ex.Message}", result.GetValue(format)!, engine.PolicyHash);
+                }
+
+                outcome = recorded.Result;
+                request = new TransitionRequest(taskId, recorded.From, result.GetValue(to)!, root);
+                sequence = recorded.Entry.Sequence;
+                replayed = recorded.Replayed;
+            }
+            else
+            {
+                request = new TransitionRequest(taskId, fromPhase, result.GetValue(to)!, root);
+                outcome = new TransitionEvaluator(engine).Evaluate(request);
+            }
+
+            return CommonOptions.Emit(outcome.Decision, result.GetValue(format)!, $"{request.Task} {request.From} → {request.To}{(sequence is null ? "" : $" (ledger #{sequence}{(replayed ? ", replayed" : "")})")}", writer =>
+            {
+                if (sequence is not null)
+                {
+                    writer.WriteNumber("ledgerSequence", sequence.Value);
+                    writer.WriteBoolean("replayed", replayed);
+                }
+
                 writer.WriteString("task", request.Task);
                 writer.WriteString("from", request.From);
                 writer.WriteString("to", request.To);

@@ -64,6 +64,11 @@ public sealed class TransitionEvaluator
         var rules = plan.Document.Transitions;
         var from = plan.IndexOfPhase(request.From);
         var to = plan.IndexOfPhase(request.To);
+        if (from >= 0 && to < 0 && request.To == Done && IsSafeTaskId(request.Task))
+        {
+            return Close(request, from, started);
+        }
+
         if (from < 0 || to < 0)
         {
             var unknown = from < 0 ? request.From : request.To;
@@ -80,41 +85,14 @@ public sealed class TransitionEvaluator
 
         // Evidence is only read for a forward move: that is the only kind it can change.
         var kind = plan.Classify(from, to);
-        var reports = new List<EvidenceReport>();
-        var valid = 0UL;
-        if (kind == TransitionKind.Forward)
-        {
-            var required = plan.RequiredEvidence[from];
-            for (var i = 0; i < plan.Evidence.Count; i++)
-            {
-                if ((required & (1UL << i)) == 0)
-                {
-                    continue;
-                }
-
-                var report = _engine.Evidence.Inspect(request.EvidenceRoot, request.Task, request.From, plan.Evidence[i]);
-                reports.Add(report);
-                if (report.Status == EvidenceStatus.Valid)
-                {
-                    valid |= 1UL << i;
-                }
-            }
-        }
-
+        var (reports, valid) = kind == TransitionKind.Forward ? InspectEvidence(request, from) : ([], 0UL);
         var outcome = _engine.TransitionGate.Check(from, to, valid);
         var findings = new List<Finding>();
         var names = new (string, string)[] { ("from", request.From), ("to", request.To), ("task", request.Task) };
         switch (outcome.Kind)
         {
             case TransitionKind.Forward:
-                foreach (var report in reports.Where(r => r.Status != EvidenceStatus.Valid))
-                {
-                    var rule = report.Status == EvidenceStatus.Missing ? rules.MissingEvidence : rules.InvalidEvidence;
-                    findings.Add(new Finding(rule.Id, Severe(rule.Verdict),
-                        MessageTemplate.Fill(rule.Message, [.. names, ("evidence", report.Definition.Id), ("path", report.Path), ("reason", report.Reason ?? "")]),
-                        new SourceLocation(report.Path, 1, 1)));
-                }
-
+                AddEvidenceFindings(findings, reports, names);
                 break;
             case TransitionKind.Skip:
                 var skipped = plan.Phases.Skip(from + 1).Take(to - from - 1);
@@ -131,6 +109,70 @@ public sealed class TransitionEvaluator
 
         return new TransitionResult(new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)), outcome.Kind, reports);
     }
+
+    private (List<EvidenceReport> Reports, ulong Valid) InspectEvidence(TransitionRequest request, int from)
+    {
+        var plan = _engine.Plan;
+        var required = plan.RequiredEvidence[from];
+        var reports = new List<EvidenceReport>();
+        var valid = 0UL;
+        for (var i = 0; i < plan.Evidence.Count; i++)
+        {
+            if ((required & (1UL << i)) == 0)
+            {
+                continue;
+            }
+
+            var report = _engine.Evidence.Inspect(request.EvidenceRoot, request.Task, request.From, plan.Evidence[i]);
+            reports.Add(report);
+            if (report.Status == EvidenceStatus.Valid)
+            {
+                valid |= 1UL << i;
+            }
+        }
+
+        return (reports, valid);
+    }
+
+    private void AddEvidenceFindings(List<Finding> findings, List<EvidenceReport> reports, (string, string)[] names)
+    {
+        var rules = _engine.Plan.Document.Transitions;
+        foreach (var report in reports.Where(r => r.Status != EvidenceStatus.Valid))
+        {
+            var rule = report.Status == EvidenceStatus.Missing ? rules.MissingEvidence : rules.InvalidEvidence;
+            findings.Add(new Finding(rule.Id, Severe(rule.Verdict),
+                MessageTemplate.Fill(rule.Message, [.. names, ("evidence", report.Definition.Id), ("path", report.Path), ("reason", report.Reason ?? "")]),
+                new SourceLocation(report.Path, 1, 1)));
+        }
+    }
+
+    /// <summary>
+    /// Closing a task: a move from the last phase (one with no way forward) to <see cref="Done"/>, which needs that
+    /// phase's evidence like any forward move (the default policy's monitor phase: smoke test results close the task).
+    /// </summary>
+    private TransitionResult Close(TransitionRequest request, int from, long started)
+    {
+        var plan = _engine.Plan;
+        var findings = new List<Finding>();
+        var hasWayForward = Enumerable.Range(0, plan.PhaseCount).Any(t => plan.Classify(from, t) == TransitionKind.Forward);
+        List<EvidenceReport> reports = [];
+        if (hasWayForward)
+        {
+            findings.Add(new Finding(CloseRule, Severity.Deny, $"Only a last phase can close task '{request.Task}'; '{request.From}' leads on to another phase."));
+        }
+        else
+        {
+            (reports, _) = InspectEvidence(request, from);
+            AddEvidenceFindings(findings, reports, [("from", request.From), ("to", request.To), ("task", request.Task)]);
+        }
+
+        return new TransitionResult(new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)), TransitionKind.Forward, reports);
+    }
+
+    /// <summary>The target that closes a task from its last phase (unless the policy has a phase of that name).</summary>
+    public const string Done = "done";
+
+    public const string CloseRule = "AP-TASK-CLOSE";
 
     /// <summary>An allowed outcome is still reported (as info) so that backtracks are visible and recorded.</summary>
     private static Severity Severe(Verdict verdict) => verdict == Verdict.Allow ? Severity.Info : verdict.ToSeverity();
