@@ -21,7 +21,7 @@ public static class ProgramNames
             return end == word.Length ? word : word[..end];
         }
 
-        return word.Substring(slash + 1, end - slash - 1);
+        return end - slash - 1 == 0 ? word : word.Substring(slash + 1, end - slash - 1);
     }
 
     /// <summary>
