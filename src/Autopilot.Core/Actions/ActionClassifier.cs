@@ -87,7 +87,8 @@ public sealed class ActionClassifier
         var toolRules = new List<CompiledToolRule>();
         foreach (var rule in risks)
         {
-            var riskIndex = Level(rule.Risk.Value, $"risk rule '{rule.Id}'{CompiledCommandRule.At(rule)}");
+            var where = rule.Risk.Location ?? rule.Location;
+            var riskIndex = Level(rule.Risk.Value, $"risk rule '{rule.Id}'{(where is null ? "" : $" at {where}")}");
             var risk = _levels[riskIndex];
             try
             {

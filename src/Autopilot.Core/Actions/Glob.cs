@@ -102,6 +102,11 @@ public sealed class Glob
                     {
                         var atSegmentStart = i == 0 || glob[i - 1] == '/';
                         var j = i + 2;
+                        while (j < glob.Length && glob[j] == '*')
+                        {
+                            j++;
+                        }
+
                         if (atSegmentStart && j < glob.Length && glob[j] == '/')
                         {
                             // '**/' : zero or more whole directories.
@@ -119,11 +124,6 @@ public sealed class Glob
                         {
                             sb.Append(".*");
                             i = j;
-                        }
-
-                        while (i < glob.Length && glob[i] == '*')
-                        {
-                            i++;
                         }
 
                         continue;
