@@ -29,6 +29,9 @@ public sealed class ActionClassifier
     private readonly Dictionary<string, CompiledCommandRule[]> _rulesByProgram = new(StringComparer.Ordinal);
     private readonly CompiledCommandRule[] _rulesForAnyProgram;
     private readonly CompiledPathRule[] _pathRules;
+
+    // Every path rule's globs at once: one test rules out all path rules for the common path that matches none.
+    private readonly PathGlobSet? _anyPathRule;
     private readonly CompiledToolRule[] _toolRules;
     private readonly PathGlobSet? _protected;
     private readonly PathGlobSet? _workspaceExtra;
@@ -144,6 +147,7 @@ public sealed class ActionClassifier
 
         _rulesForAnyProgram = [.. anyProgram];
         _pathRules = [.. pathRules];
+        _anyPathRule = PathGlobSet.Create(risks.Where(r => r.Path is not null).SelectMany(r => r.Path!.Globs));
         _toolRules = [.. toolRules];
         _protected = protectedPathGlobs is null ? null : PathGlobSet.Create(protectedPathGlobs);
         _workspaceExtra = PathGlobSet.Create(actions.WorkspaceExtraPaths);
@@ -410,6 +414,11 @@ public sealed class ActionClassifier
         if (op != FileOp.Read && _protected is not null && MatchesAnyForm(_protected, raw, absolute, relative, tilde, physical))
         {
             acc.Add(ActionRuleIds.Protected, _protectedRisk, $"{verb} '{raw}' changes a protected path{In(inv)}", quote, inv);
+        }
+
+        if (_anyPathRule is null || !MatchesAnyForm(_anyPathRule, raw, absolute, relative, tilde, physical))
+        {
+            return;
         }
 
         foreach (var rule in _pathRules)
