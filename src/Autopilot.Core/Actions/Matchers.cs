@@ -145,6 +145,20 @@ internal sealed class InvocationView(Invocation invocation, ActionContext contex
             foreach (var p in Invocation.Positionals)
             {
                 AddForms(forms, p, p);
+                if (p.Contains('{'))
+                {
+                    // Brace expansion: rm -rf {/,x} deletes / too.
+                    var expanded = new List<string>();
+                    BraceExpand(p, expanded, 0);
+                    foreach (var e in expanded)
+                    {
+                        if (e != p)
+                        {
+                            AddForms(forms, e, p);
+                        }
+                    }
+                }
+
                 var eq = p.IndexOf('=');
                 if (eq > 0 && eq + 1 < p.Length)
                 {
@@ -162,6 +176,70 @@ internal sealed class InvocationView(Invocation invocation, ActionContext contex
 
             return _argForms = forms;
         }
+    }
+
+    private const int MaxBraceExpansions = 64;
+
+    /// <summary>Expands <c>{a,b}</c> alternatives as bash does (up to <see cref="MaxBraceExpansions"/> results).</summary>
+    internal static void BraceExpand(string word, List<string> results, int depth)
+    {
+        if (results.Count >= MaxBraceExpansions)
+        {
+            return;
+        }
+
+        for (var open = word.IndexOf('{'); open >= 0; open = word.IndexOf('{', open + 1))
+        {
+            var level = 0;
+            var commas = new List<int>();
+            var close = -1;
+            for (var i = open + 1; i < word.Length && close < 0; i++)
+            {
+                switch (word[i])
+                {
+                    case '{':
+                        level++;
+                        break;
+                    case '}' when level == 0:
+                        close = i;
+                        break;
+                    case '}':
+                        level--;
+                        break;
+                    case ',' when level == 0:
+                        commas.Add(i);
+                        break;
+                }
+            }
+
+            if (close < 0 || commas.Count == 0)
+            {
+                continue;
+            }
+
+            var prefix = word[..open];
+            var suffix = word[(close + 1)..];
+            var start = open + 1;
+            commas.Add(close);
+            foreach (var end in commas)
+            {
+                var expanded = prefix + word[start..end] + suffix;
+                if (depth < 8 && expanded.Contains('{'))
+                {
+                    BraceExpand(expanded, results, depth + 1);
+                }
+                else if (results.Count < MaxBraceExpansions)
+                {
+                    results.Add(expanded);
+                }
+
+                start = end + 1;
+            }
+
+            return;
+        }
+
+        results.Add(word);
     }
 
     private void AddForms(List<(string, string)> forms, string arg, string original)

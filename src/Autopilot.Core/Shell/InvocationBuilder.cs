@@ -115,6 +115,12 @@ internal sealed partial class InvocationBuilder
                         WalkWordSubstitutions(word, inner, null);
                     }
 
+                    if (compound.Kind is CompoundKind.For or CompoundKind.Select)
+                    {
+                        WalkFor(compound, inner);
+                        break;
+                    }
+
                     foreach (var body in compound.Bodies)
                     {
                         WalkList(body, inner);
@@ -222,7 +228,7 @@ internal sealed partial class InvocationBuilder
             assignments[i] = a.Values[0].Text;
         }
 
-        var words = new ArgWord[cmd.Words.Count];
+        var words = new List<ArgWord>(cmd.Words.Count);
         for (var i = 0; i < cmd.Words.Count; i++)
         {
             var w = cmd.Words[i];
@@ -232,8 +238,10 @@ internal sealed partial class InvocationBuilder
                 WalkWordSubstitutions(w, ctx, inputPrograms);
             }
 
-            words[i] = new ArgWord(w.Text, w.IsStatic, w.Span);
+            AddResolvedWords(words, w);
         }
+
+        RecordAssignments(cmd);
 
         IReadOnlyList<Redirection> redirections = ctx.InheritedRedirections;
         WordNode? stdinScript = null;
@@ -258,7 +266,7 @@ internal sealed partial class InvocationBuilder
             redirections = list;
         }
 
-        if (words.Length == 0)
+        if (words.Count == 0)
         {
             if (cmd.Redirects.Count > 0)
             {

@@ -229,6 +229,20 @@ public sealed class CommandClassificationTableTests
         ("bash <<'X'\nrm -rf /\nX", "critical", [RmRoot]),
         ("sh <<< 'rm -rf /'", "critical", [RmRoot]),
         ("rm -rf \\\n /", "critical", [RmRoot]),
+        ("rm -rf {/,x}", "critical", [RmRoot]),
+        ("rm -rf /{etc,usr}", "critical", [RmRoot]),
+        ("rm -rf {a,{b,~}}", "critical", [RmRoot]),
+
+        // ---- variables known statically
+        ("d=/; rm -rf $d", "critical", [RmRoot]),
+        ("d=/; rm -rf \"$d\"", "critical", [RmRoot]),
+        ("d=/tmp; d+=/..; rm -rf $d", "critical", [RmRoot]),
+        ("c=\"rm -rf /\"; $c", "critical", [RmRoot]),
+        ("a=rm; $a -rf /", "critical", [RmRoot]),
+        ("export T=/; rm -rf ${T}", "critical", [RmRoot]),
+        ("for d in / ~; do rm -rf $d; done", "critical", [RmRoot]),
+        ("for d in build /; do rm -rf \"$d\"; done", "critical", [RmRoot]),
+        ("d=/; d=$(pwd); rm -rf $d", "low", []),
 
         // ---- dynamic programs: unknown, fail closed
         ("$(echo rm) -rf /", "critical", [Dynamic]),

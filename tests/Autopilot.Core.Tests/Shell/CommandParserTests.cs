@@ -153,7 +153,18 @@ public sealed class CommandParserTests
                    "select s in a b; do p; done; [[ -f q && $(r) ]]; (( t = $(u) ))";
         var result = CommandParser.Parse(text);
         Assert.True(result.Success, string.Join(";", result.Errors));
-        Assert.Equal(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "l", "m", "n", "o", "p", "r", "u"], result.Invocations.Select(i => i.Program));
+        // A loop over a known list is walked once per value (the loop variable is known in each).
+        Assert.Equal(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "j", "l", "m", "n", "o", "p", "p", "r", "u"], result.Invocations.Select(i => i.Program));
+    }
+
+    [Fact]
+    public void NestedLoopsShareABudget()
+    {
+        // 10 nested loops of 16 values would be 16^10 walks; the budget keeps it linear.
+        var text = string.Concat(Enumerable.Repeat("for x in a b c d e f g h i j k l m n o p; do ", 10)) + "rm $x" + string.Concat(Enumerable.Repeat("; done", 10));
+        var result = CommandParser.Parse(text);
+        Assert.True(result.Success, string.Join(";", result.Errors));
+        Assert.InRange(result.Invocations.Count, 1, 200);
     }
 
     [Fact]
