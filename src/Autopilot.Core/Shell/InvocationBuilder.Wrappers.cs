@@ -128,6 +128,26 @@ internal sealed partial class InvocationBuilder
             case "eval":
                 ReparseWords(i, words.Count, InvocationContext.None);
                 return;
+            case "trap":
+                // trap 'code' SIGNAL: the code runs later, in this shell.
+                if (i < words.Count && words[i].Text is not ("-l" or "-p" or "--" or "-"))
+                {
+                    ReparseWord(i, InvocationContext.None);
+                }
+
+                return;
+            case "alias":
+                // alias name='code': the code runs wherever the name is used.
+                for (var k = i; k < words.Count; k++)
+                {
+                    var eq = words[k].Text.IndexOf('=');
+                    if (eq > 0 && words[k].IsStatic)
+                    {
+                        Reparse(words[k].Text[(eq + 1)..], ctx, words[k].Span, program, InvocationContext.Wrapped);
+                    }
+                }
+
+                return;
             case "npx" or "pnpx" or "bunx":
                 UnwrapNpx();
                 return;
@@ -612,6 +632,10 @@ internal sealed partial class InvocationBuilder
             if ((j >= words.Count || readsStdin) && stdinScript is not null)
             {
                 Reparse(stdinScript.Text, ctx, stdinScript.Span, program, InvocationContext.Wrapped);
+            }
+            else if ((j >= words.Count || readsStdin) && ctx.PipedText is { } piped)
+            {
+                Reparse(piped, ctx with { PipedText = null }, words[start].Span, program, InvocationContext.Wrapped);
             }
         }
     }

@@ -46,6 +46,9 @@ internal sealed partial class InvocationBuilder
 
         /// <summary>Redirections of enclosing compound commands (<c>{ ...; } &gt; file</c>).</summary>
         public IReadOnlyList<Redirection> InheritedRedirections { get; init; } = [];
+
+        /// <summary>Text an earlier pipeline stage prints when it is a plain <c>echo</c>/<c>printf</c> of static words.</summary>
+        public string? PipedText { get; init; }
     }
 
     public void Walk(ListNode tree) => WalkList(tree, new WalkContext { Source = _topText });
@@ -71,15 +74,18 @@ internal sealed partial class InvocationBuilder
         }
 
         var earlier = new List<string>(ctx.Predecessors);
+        string? piped = null;
         for (var i = 0; i < pipeline.Commands.Count; i++)
         {
             var stageCtx = ctx with
             {
                 Flags = ctx.Flags | InvocationContext.Pipeline,
                 Predecessors = i == 0 ? ctx.Predecessors : earlier.ToArray(),
+                PipedText = piped,
             };
             var before = _invocations.Count;
             WalkCommand(pipeline.Commands[i], stageCtx);
+            piped = PrintedText(pipeline.Commands[i]);
             for (var j = before; j < _invocations.Count; j++)
             {
                 var inv = _invocations[j];
@@ -89,6 +95,41 @@ internal sealed partial class InvocationBuilder
                 }
             }
         }
+    }
+
+    /// <summary>What <c>echo</c> or <c>printf</c> of static words prints (so that <c>echo 'rm -rf /' | sh</c> is read); null otherwise.</summary>
+    private static string? PrintedText(CommandNode command)
+    {
+        if (command is not SimpleCommandNode { Words.Count: > 1 } simple || !simple.Words[0].IsStatic)
+        {
+            return null;
+        }
+
+        var program = ProgramNames.Normalize(simple.Words[0].Text);
+        if (program is not ("echo" or "printf"))
+        {
+            return null;
+        }
+
+        var parts = new List<string>(simple.Words.Count);
+        for (var i = 1; i < simple.Words.Count; i++)
+        {
+            var w = simple.Words[i];
+            if (!w.IsStatic)
+            {
+                return null;
+            }
+
+            if (program == "echo" && parts.Count == 0 && w.Text is "-e" or "-n" or "-E" or "-ne" or "-en")
+            {
+                continue;
+            }
+
+            parts.Add(w.Text);
+        }
+
+        var text = string.Join(' ', parts);
+        return text.Replace("\\n", "\n", StringComparison.Ordinal).Replace("\\t", "\t", StringComparison.Ordinal);
     }
 
     private void WalkCommand(CommandNode command, WalkContext ctx)
@@ -211,6 +252,7 @@ internal sealed partial class InvocationBuilder
     {
         Flags = (ctx.Flags & ~InvocationContext.Pipeline) | InvocationContext.Substitution,
         Predecessors = [],
+        PipedText = null,
     };
 
     private void BuildSimple(SimpleCommandNode cmd, WalkContext ctx)

