@@ -67,6 +67,11 @@ public sealed class ClaudeCodeHook
         {
             return Malformed($"the hook input is not valid JSON ({e.Message})");
         }
+        catch (ArgumentException e)
+        {
+            // Raised for text that is not valid UTF-16 (a lone surrogate) before JSON parsing starts.
+            return Malformed($"the hook input is not valid text ({e.Message})");
+        }
 
         using (document)
         {
@@ -158,6 +163,12 @@ public sealed class ClaudeCodeHook
         if (classification.FixedVerdict is { } fixedVerdict)
         {
             verdict = VerdictExtensions.Max(verdict, fixedVerdict);
+        }
+
+        if (classification.IsUnknown)
+        {
+            // What could not be understood is never allowed, whatever the actor's level.
+            verdict = Verdict.Deny;
         }
 
         return Reply(verdict, Reason(verdict, classification), classification);

@@ -156,3 +156,53 @@ public sealed class ClaudeCodeHookTests
         Assert.Null(reply.Verdict);
     }
 }
+
+public sealed class ClaudeCodeHookPropertyTests
+{
+    private static readonly ClaudeCodeHook s_hook = new(Autopilot.Core.Tests.Actions.TestRiskRules.Classifier(), _ => Verdict.Allow, "/work/repo", "/home/agent");
+
+    private static readonly char[] s_alphabet = "{}[]\":,\\u0123456789abcdefABCDEF \n\t/\0\uFFFD\uD800".ToCharArray();
+
+    [Fact]
+    public void MutatedEventsNeverThrowAndUnreadableOnesAreDenied()
+    {
+        const string valid = "{\"hook_event_name\":\"PreToolUse\",\"cwd\":\"/work/repo\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls -la \\\"x\\\" \\u0041\"}}";
+        var runs = Environment.GetEnvironmentVariable("AUTOPILOT_LONG_TESTS") == "1" ? 50_000 : 2_000;
+        var gen = FsCheck.Fluent.Gen.ArrayOf(FsCheck.Fluent.Gen.Zip(FsCheck.Fluent.Gen.Choose(0, 10_000), FsCheck.Fluent.Gen.Elements(s_alphabet)), 4);
+        var prop = FsCheck.Fluent.Prop.ForAll(FsCheck.Fluent.Arb.ToArbitrary(gen), edits =>
+        {
+            var sb = new System.Text.StringBuilder(valid);
+            foreach (var (position, ch) in edits)
+            {
+                var at = position % (sb.Length + 1);
+                if (position % 2 == 0 && at < sb.Length)
+                {
+                    sb.Remove(at, 1);
+                }
+                else
+                {
+                    sb.Insert(at, ch);
+                }
+            }
+
+            var reply = s_hook.Handle(sb.ToString());
+            if (reply.ExitCode == 2)
+            {
+                Assert.Equal(Verdict.Deny, reply.Verdict);
+            }
+            else
+            {
+                Assert.Equal(0, reply.ExitCode);
+            }
+
+            // The delegate allows everything: anything unreadable inside must still not come back as allow.
+            if (reply.Classification is { IsUnknown: true })
+            {
+                Assert.NotEqual(Verdict.Allow, reply.Verdict);
+            }
+
+            return true;
+        });
+        FsCheck.Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(runs), prop);
+    }
+}
