@@ -152,11 +152,31 @@ internal sealed class ShellSyntaxParser
         SkipBlanks();
         var start = _pos;
         var negated = false;
-        while (PeekReservedWord() == "!")
+        while (true)
         {
-            negated = true;
-            _pos++;
-            SkipBlanks();
+            if (PeekReservedWord() == "!")
+            {
+                negated = true;
+                _pos++;
+                SkipBlanks();
+                continue;
+            }
+
+            // 'time' is a reserved word that times the whole pipeline: 'time (make)' is valid.
+            if (PeekReservedWord() == "time")
+            {
+                _pos += 4;
+                SkipBlanks();
+                if (_pos + 1 < _s.Length && _s[_pos] == '-' && _s[_pos + 1] == 'p' && (_pos + 2 >= _s.Length || IsMeta(_s[_pos + 2])))
+                {
+                    _pos += 2;
+                    SkipBlanks();
+                }
+
+                continue;
+            }
+
+            break;
         }
 
         var commands = new List<CommandNode> { ParseCommand() };
@@ -1523,6 +1543,7 @@ internal sealed class ShellSyntaxParser
             4 when Is("done") => "done",
             4 when Is("case") => "case",
             4 when Is("esac") => "esac",
+            4 when Is("time") => "time",
             5 when Is("while") => "while",
             5 when Is("until") => "until",
             6 when Is("select") => "select",

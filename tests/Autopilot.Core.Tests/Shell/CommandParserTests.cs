@@ -145,6 +145,25 @@ public sealed class CommandParserTests
         Assert.Equal(["id", "cat", "echo"], result.Invocations.Select(i => i.Program));
     }
 
+    [Theory]
+    [InlineData("git commit -m \"$(cat <<'EOF'\nfeat: x\n\nCo-Authored-By: A <a@b.c>\nEOF\n)\"", "cat,git")]
+    [InlineData("cat <<EOF | kubectl apply -f -\napiVersion: v1\nEOF", "cat,kubectl")]
+    [InlineData("time (make -j4)", "make")]
+    [InlineData("time -p ls", "ls")]
+    [InlineData("! (false)", "false")]
+    [InlineData("while IFS= read -r f; do wc -l \"$f\"; done < <(find . -name '*.cs')", "find,read,wc")]
+    [InlineData("find . -type f \\( -name '*.js' -o -name '*.ts' \\) -print", "find")]
+    [InlineData("echo $( (cd src; ls) ) $(( (1 + 2) * 3 ))", "cd,ls,echo")]
+    [InlineData("if [[ $x =~ ^[0-9]+$ ]]; then echo num; fi", "echo")]
+    [InlineData("[ -z \"$V\" ] || { echo set; exit 1; }", "[,echo,exit")]
+    [InlineData("ls\r\necho x\r\n", "ls,echo")]
+    public void CommandsAgentsWriteParse(string text, string programs)
+    {
+        var result = CommandParser.Parse(text);
+        Assert.True(result.Success, string.Join(";", result.Errors));
+        Assert.Equal(programs.Split(','), result.Invocations.Select(i => i.Program));
+    }
+
     [Fact]
     public void CompoundCommandsParse()
     {
