@@ -298,7 +298,7 @@ internal sealed partial class InvocationBuilder
                 {
                     // env -S 'prog args' more-args: the string is split into words and run.
                     var inline = t is "-S" or "--split-string" ? null : t.StartsWith("-S", StringComparison.Ordinal) ? t[2..] : t["--split-string=".Length..];
-                    var from = inline is null ? j + 1 : j + 1;
+                    var from = j + 1;
                     if (inline is null && from >= words.Count)
                     {
                         return;
