@@ -86,6 +86,15 @@ public sealed record ActionSettings
 
     /// <summary>Path globs that count as inside the workspace besides the repository itself (e.g. /tmp/**).</summary>
     public IReadOnlyList<string> WorkspaceExtraPaths { get; init; } = [];
+
+    /// <summary>Risk of writing or deleting a path outside the workspace (absolute, <c>..</c> escape, symlink out).</summary>
+    public string OutsideWorkspaceRisk { get; init; } = "high";
+
+    /// <summary>Risk of reading a path outside the workspace.</summary>
+    public string OutsideWorkspaceReadRisk { get; init; } = "medium";
+
+    /// <summary>Risk of writing or deleting a protected path (version-control internals, CI workflows, the policy, shell rc files).</summary>
+    public string ProtectedPathRisk { get; init; } = "high";
 }
 
 /// <summary>An allowlisted program and, optionally, the only subcommands or argument globs it may take.</summary>

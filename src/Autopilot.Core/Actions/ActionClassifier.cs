@@ -1,0 +1,577 @@
+using Autopilot.Core.Shell;
+using Autopilot.Policy.Model;
+
+namespace Autopilot.Core.Actions;
+
+/// <summary>
+/// Classifies actions (shell commands, file operations, tool calls) against a policy's risk rules.
+/// Built once per policy: globs and regexes are compiled in the constructor, rules are indexed by
+/// program. The answer is a risk level with the matches behind it; turning risk into a verdict for
+/// an actor's autonomy level is the caller's job.
+/// </summary>
+/// <remarks>
+/// Fails closed: a command the parser cannot read, or whose program is computed at run time, carries
+/// <see cref="ActionSettings.UnknownRisk"/>; so do invalid paths and tool names. <see cref="RiskRuleDef.When"/>
+/// predicates are not evaluated here: each match carries its rule so the caller can.
+/// Thread-safe after construction.
+/// </remarks>
+public sealed class ActionClassifier
+{
+    private readonly string[] _levels;
+    private readonly int _defaultRisk;
+    private readonly int _unlistedRisk;
+    private readonly int _unknownRisk;
+    private readonly int _outsideRisk;
+    private readonly int _outsideReadRisk;
+    private readonly int _protectedRisk;
+    private readonly bool _allowlistMode;
+    private readonly Dictionary<string, AllowedProgram> _allowlist = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CompiledCommandRule[]> _rulesByProgram = new(StringComparer.Ordinal);
+    private readonly CompiledCommandRule[] _rulesForAnyProgram;
+    private readonly CompiledPathRule[] _pathRules;
+
+    // Every path rule's globs at once: one test rules out all path rules for the common path that matches none.
+    private readonly PathGlobSet? _anyPathRule;
+    private readonly CompiledToolRule[] _toolRules;
+    private readonly PathGlobSet? _protected;
+    private readonly PathGlobSet? _workspaceExtra;
+    private readonly Dictionary<string, NameSet?>? _phaseTools;
+    private readonly NameSet _alwaysTools;
+    private readonly OutcomeRule _toolNotAllowed;
+
+    // The physical (symlink-free) form of the last workspace root seen; roots rarely change.
+    private volatile Tuple<string, string?>? _physicalRoot;
+
+    /// <summary>Compiles the rules. Throws <see cref="ArgumentException"/> naming the rule when a risk level, glob, regex or context is invalid.</summary>
+    public ActionClassifier(
+        IReadOnlyList<RiskRuleDef> risks,
+        ActionSettings actions,
+        IReadOnlyList<string> riskLevels,
+        IReadOnlyList<string>? protectedPathGlobs = null,
+        ToolSettings? tools = null,
+        IReadOnlyList<PhaseDef>? phases = null)
+    {
+        ArgumentNullException.ThrowIfNull(risks);
+        ArgumentNullException.ThrowIfNull(actions);
+        ArgumentNullException.ThrowIfNull(riskLevels);
+        if (riskLevels.Count == 0)
+        {
+            throw new ArgumentException("the policy defines no risk levels", nameof(riskLevels));
+        }
+
+        _levels = [.. riskLevels];
+        _defaultRisk = Level(actions.DefaultRisk, "actions.defaultRisk");
+        _unlistedRisk = Level(actions.UnlistedRisk, "actions.unlistedRisk");
+        _unknownRisk = Level(actions.UnknownRisk, "actions.unknownRisk");
+        _outsideRisk = Level(actions.OutsideWorkspaceRisk, "actions.outsideWorkspaceRisk");
+        _outsideReadRisk = Level(actions.OutsideWorkspaceReadRisk, "actions.outsideWorkspaceReadRisk");
+        _protectedRisk = Level(actions.ProtectedPathRisk, "actions.protectedPathRisk");
+        _allowlistMode = actions.Mode switch
+        {
+            "denylist" => false,
+            "allowlist" => true,
+            _ => throw new ArgumentException($"actions.mode '{actions.Mode}' is neither 'denylist' nor 'allowlist'"),
+        };
+
+        foreach (var allowed in actions.Allowlist)
+        {
+            var subcommands = new string[allowed.Subcommands.Count][];
+            for (var i = 0; i < subcommands.Length; i++)
+            {
+                subcommands[i] = allowed.Subcommands[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            }
+
+            _allowlist[allowed.Program] = new AllowedProgram(subcommands, new HashSet<string>(allowed.DeniedFlags, StringComparer.Ordinal));
+        }
+
+        var byProgram = new Dictionary<string, List<CompiledCommandRule>>(StringComparer.Ordinal);
+        var anyProgram = new List<CompiledCommandRule>();
+        var pathRules = new List<CompiledPathRule>();
+        var toolRules = new List<CompiledToolRule>();
+        foreach (var rule in risks)
+        {
+            var where = rule.Risk.Location ?? rule.Location;
+            var riskIndex = Level(rule.Risk.Value, $"risk rule '{rule.Id}'{(where is null ? "" : $" at {where}")}");
+            var risk = _levels[riskIndex];
+            try
+            {
+                if (rule.Command is { } command)
+                {
+                    var compiled = new CompiledCommandRule(rule, command, riskIndex, risk);
+                    if (compiled.ExactPrograms is { } programs)
+                    {
+                        foreach (var p in programs)
+                        {
+                            if (!byProgram.TryGetValue(p, out var list))
+                            {
+                                byProgram[p] = list = [];
+                            }
+
+                            list.Add(compiled);
+                        }
+                    }
+                    else
+                    {
+                        anyProgram.Add(compiled);
+                    }
+                }
+
+                if (rule.Path is { } path)
+                {
+                    var globs = PathGlobSet.Create(path.Globs)
+                        ?? throw new ArgumentException($"risk rule '{rule.Id}'{CompiledCommandRule.At(rule)}: path matcher has no globs");
+                    var mask = 0;
+                    foreach (var op in path.Ops)
+                    {
+                        mask |= 1 << (int)ParseOp(op, rule);
+                    }
+
+                    pathRules.Add(new CompiledPathRule(rule, globs, mask, riskIndex, risk));
+                }
+
+                if (rule.Tool is { } tool)
+                {
+                    toolRules.Add(new CompiledToolRule(rule, NameSet.Create(tool.Names), riskIndex, risk));
+                }
+            }
+            catch (ArgumentException e) when (!e.Message.StartsWith("risk rule", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"risk rule '{rule.Id}'{CompiledCommandRule.At(rule)}: {e.Message}", e);
+            }
+        }
+
+        foreach (var (program, list) in byProgram)
+        {
+            _rulesByProgram[program] = [.. list];
+        }
+
+        _rulesForAnyProgram = [.. anyProgram];
+        _pathRules = [.. pathRules];
+        _anyPathRule = PathGlobSet.Create(risks.Where(r => r.Path is not null).SelectMany(r => r.Path!.Globs));
+        _toolRules = [.. toolRules];
+        _protected = protectedPathGlobs is null ? null : PathGlobSet.Create(protectedPathGlobs);
+        _workspaceExtra = PathGlobSet.Create(actions.WorkspaceExtraPaths);
+
+        tools ??= new ToolSettings();
+        _alwaysTools = NameSet.Create(tools.Always);
+        _toolNotAllowed = tools.NotAllowed;
+        if (phases is not null)
+        {
+            _phaseTools = new Dictionary<string, NameSet?>(StringComparer.Ordinal);
+            foreach (var phase in phases)
+            {
+                NameSet? set = null;
+                if (phase.Tools is { } list)
+                {
+                    var names = new string[list.Count];
+                    for (var i = 0; i < names.Length; i++)
+                    {
+                        names[i] = list[i].Value;
+                    }
+
+                    set = NameSet.Create(names);
+                }
+
+                _phaseTools[phase.Id] = set;
+            }
+        }
+    }
+
+    public IReadOnlyList<string> RiskLevels => _levels;
+
+    // ------------------------------------------------------------------ commands
+
+    /// <summary>Parses and classifies a shell command line.</summary>
+    public ActionClassification ClassifyCommand(string command, ActionContext context) =>
+        ClassifyCommand(CommandParser.Parse(command), context);
+
+    /// <summary>Classifies an already parsed command line.</summary>
+    public ActionClassification ClassifyCommand(ParseResult parsed, ActionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        ArgumentNullException.ThrowIfNull(context);
+        var acc = new Accumulator(this);
+        foreach (var error in parsed.Errors)
+        {
+            acc.Add(
+                ActionRuleIds.ParseError,
+                _unknownRisk,
+                $"The command cannot be read ({error.Message}, at offset {error.Offset}), so it is treated as unknown",
+                Excerpt(parsed.Text, error.Offset),
+                null);
+        }
+
+        foreach (var inv in parsed.Invocations)
+        {
+            if (inv.IsUnknown)
+            {
+                acc.Add(ActionRuleIds.DynamicProgram, _unknownRisk, $"Unknown command: {inv.UnknownReason}", inv.RawProgram, inv);
+                continue;
+            }
+
+            var view = new InvocationView(inv, context);
+            if (inv.Program.Length > 0)
+            {
+                if (_allowlistMode)
+                {
+                    CheckAllowlist(inv, acc);
+                }
+
+                if (_rulesByProgram.TryGetValue(inv.Program, out var rules))
+                {
+                    MatchRules(rules, view, acc);
+                }
+            }
+
+            MatchRules(_rulesForAnyProgram, view, acc);
+            CheckCommandPaths(inv, context, acc);
+        }
+
+        return acc.Build(parsed);
+    }
+
+    private static void MatchRules(CompiledCommandRule[] rules, InvocationView view, Accumulator acc)
+    {
+        foreach (var rule in rules)
+        {
+            if (rule.TryMatch(view, out var detail))
+            {
+                var inv = view.Invocation;
+                acc.Add(rule.Rule.Id, rule.RiskIndex, $"{rule.Rule.Message} (matched {detail} in '{CompiledCommandRule.Shorten(inv.Text)}')", detail, inv, rule.Rule);
+            }
+        }
+    }
+
+    private void CheckAllowlist(Invocation inv, Accumulator acc)
+    {
+        if (!_allowlist.TryGetValue(inv.Program, out var allowed))
+        {
+            acc.Add(ActionRuleIds.Unlisted, _unlistedRisk, $"'{inv.Program}' is not on the policy's allowlist (in '{CompiledCommandRule.Shorten(inv.Text)}')", inv.Program, inv);
+            return;
+        }
+
+        if (allowed.Subcommands.Length > 0 && !StartsWithAny(inv.Positionals, allowed.Subcommands))
+        {
+            var sub = inv.Positionals.Count > 0 ? inv.Positionals[0] : "(none)";
+            acc.Add(ActionRuleIds.Unlisted, _unlistedRisk, $"'{inv.Program} {sub}' is not an allowed use of '{inv.Program}' (in '{CompiledCommandRule.Shorten(inv.Text)}')", $"{inv.Program} {sub}", inv);
+        }
+
+        foreach (var flag in inv.Flags)
+        {
+            if (allowed.DeniedFlags.Contains(flag))
+            {
+                acc.Add(ActionRuleIds.DeniedFlag, _unlistedRisk, $"flag '{flag}' of '{inv.Program}' is not allowed (in '{CompiledCommandRule.Shorten(inv.Text)}')", flag, inv);
+                break;
+            }
+        }
+    }
+
+    private static bool StartsWithAny(IReadOnlyList<string> positionals, string[][] prefixes)
+    {
+        foreach (var prefix in prefixes)
+        {
+            if (prefix.Length > positionals.Count)
+            {
+                continue;
+            }
+
+            var ok = true;
+            for (var i = 0; i < prefix.Length && ok; i++)
+            {
+                ok = prefix[i] == positionals[i];
+            }
+
+            if (ok)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Redirection targets are writes (or reads); arguments of file tools are the operations they perform.</summary>
+    private void CheckCommandPaths(Invocation inv, ActionContext context, Accumulator acc)
+    {
+        foreach (var r in inv.Redirections)
+        {
+            if (IsSpecialFile(r.Target))
+            {
+                continue;
+            }
+
+            if (r.IsWrite)
+            {
+                CheckPath(r.Target, FileOp.Write, context, acc, inv, $"redirection '{r.Op} {r.Target}'");
+            }
+            else if (r.IsRead)
+            {
+                CheckPath(r.Target, FileOp.Read, context, acc, inv, $"redirection '{r.Op} {r.Target}'");
+            }
+        }
+
+        var positionals = inv.Positionals;
+        if (positionals.Count == 0 || inv.Program.Length == 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < positionals.Count; i++)
+        {
+            var op = FileOpOf(inv.Program, i, positionals.Count);
+            if (op is { } fileOp && positionals[i].Length > 0 && !IsSpecialFile(positionals[i]))
+            {
+                CheckPath(positionals[i], fileOp, context, acc, inv, $"argument '{positionals[i]}' of '{inv.Program}'");
+            }
+        }
+    }
+
+    /// <summary>What a well-known file tool does to its <paramref name="index"/>-th operand.</summary>
+    private static FileOp? FileOpOf(string program, int index, int count) => program switch
+    {
+        "rm" or "rmdir" or "unlink" or "shred" or "srm" => FileOp.Delete,
+        "touch" or "mkdir" or "tee" or "truncate" => FileOp.Write,
+        "cp" or "install" => index == count - 1 && count > 1 ? FileOp.Write : FileOp.Read,
+        "mv" => index == count - 1 && count > 1 ? FileOp.Write : FileOp.Delete,
+        "ln" => index == count - 1 && count > 1 ? FileOp.Write : null,
+        "chmod" or "chown" or "chgrp" => index == 0 ? null : FileOp.Write,
+        "cat" or "less" or "more" or "head" or "tail" or "source" or "." or "base64" or "xxd" or "strings" or "od" or "nl" or "bat" => FileOp.Read,
+        _ => null,
+    };
+
+    private static bool IsSpecialFile(string target) =>
+        target is "/dev/null" or "/dev/stdout" or "/dev/stderr" or "/dev/stdin" or "/dev/tty" or "-"
+        || target.StartsWith("/dev/fd/", StringComparison.Ordinal);
+
+    // ------------------------------------------------------------------ paths
+
+    /// <summary>Classifies reading, writing or deleting <paramref name="path"/>.</summary>
+    public ActionClassification ClassifyPath(string path, FileOp op, ActionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var acc = new Accumulator(this);
+        if (string.IsNullOrEmpty(path))
+        {
+            acc.Add(ActionRuleIds.InvalidPath, _unknownRisk, "The path is empty, so it is treated as unknown", "", null);
+        }
+        else if (CommandParser.FindBadCharacter(path, out var reason) is var bad and >= 0)
+        {
+            acc.Add(ActionRuleIds.InvalidPath, _unknownRisk, $"The path cannot be trusted: {reason.Replace("the command", "it", StringComparison.Ordinal)} (at offset {bad})", Excerpt(path, bad), null);
+        }
+        else
+        {
+            CheckPath(path, op, context, acc, null, $"path '{path}'");
+        }
+
+        return acc.Build(null);
+    }
+
+    private void CheckPath(string raw, FileOp op, ActionContext context, Accumulator acc, Invocation? inv, string what)
+    {
+        var home = context.HomeDirectory.Length == 0 ? "/" : PathForms.Normalize(context.HomeDirectory);
+        var root = PathForms.Normalize(context.WorkspaceRoot);
+        var cwd = context.WorkingDirectory is null ? root : PathForms.ToAbsolute(context.WorkingDirectory, root, home);
+        var absolute = PathForms.ToAbsolute(raw, cwd, home);
+        var relative = PathForms.Relative(absolute, root);
+        var tilde = PathForms.TildeForm(absolute, home);
+        var verb = op switch { FileOp.Read => "Reading", FileOp.Write => "Writing", _ => "Deleting" };
+        var outsideRisk = op == FileOp.Read ? _outsideReadRisk : _outsideRisk;
+        var quote = inv is null ? raw : what;
+
+        string? physical = null;
+        if (relative is null)
+        {
+            if (!InWorkspaceExtra(absolute, tilde))
+            {
+                var escapes = PathForms.HasParentSegment(raw) && raw[0] != '/' && PathForms.HomePrefixLength(raw) == 0;
+                acc.Add(
+                    escapes ? ActionRuleIds.PathEscape : ActionRuleIds.OutsideWorkspace,
+                    outsideRisk,
+                    escapes
+                        ? $"{verb} '{raw}' climbs out of the workspace with '..' (to {absolute}){In(inv)}"
+                        : $"{verb} '{raw}' touches {absolute}, outside the workspace {root}{In(inv)}",
+                    quote,
+                    inv);
+            }
+        }
+        else if (context.ResolveSymlinks && relative != ".")
+        {
+            var physicalRoot = PhysicalRoot(root);
+            physical = physicalRoot is null ? null : PathForms.ResolvePhysical(physicalRoot, relative);
+            if (physicalRoot is not null && (physical is null || !PathForms.IsUnder(physical, physicalRoot)) && !InWorkspaceExtra(physical ?? absolute, null))
+            {
+                acc.Add(
+                    ActionRuleIds.SymlinkEscape,
+                    outsideRisk,
+                    physical is null
+                        ? $"{verb} '{raw}' goes through symlinks that loop{In(inv)}"
+                        : $"{verb} '{raw}' follows a symlink out of the workspace to {physical}{In(inv)}",
+                    quote,
+                    inv);
+            }
+        }
+
+        if (op != FileOp.Read && _protected is not null && MatchesAnyForm(_protected, raw, absolute, relative, tilde, physical))
+        {
+            acc.Add(ActionRuleIds.Protected, _protectedRisk, $"{verb} '{raw}' changes a protected path{In(inv)}", quote, inv);
+        }
+
+        if (_anyPathRule is null || !MatchesAnyForm(_anyPathRule, raw, absolute, relative, tilde, physical))
+        {
+            return;
+        }
+
+        foreach (var rule in _pathRules)
+        {
+            if (rule.AppliesTo(op) && MatchesAnyForm(rule.Globs, raw, absolute, relative, tilde, physical))
+            {
+                acc.Add(rule.Rule.Id, rule.RiskIndex, $"{rule.Rule.Message} ({verb.ToLowerInvariant()} '{raw}'{In(inv)})", quote, inv, rule.Rule);
+            }
+        }
+    }
+
+    private static string In(Invocation? inv) => inv is null ? "" : $" in '{CompiledCommandRule.Shorten(inv.Text)}'";
+
+    private static bool MatchesAnyForm(PathGlobSet globs, string raw, string absolute, string? relative, string? tilde, string? physical) =>
+        globs.Matches(absolute)
+        || (relative is not null && globs.Matches(relative))
+        || (tilde is not null && globs.Matches(tilde))
+        || (physical is not null && physical != absolute && globs.Matches(physical))
+        || (raw != absolute && raw != relative && globs.Matches(raw));
+
+    private bool InWorkspaceExtra(string absolute, string? tilde) =>
+        _workspaceExtra is not null && (_workspaceExtra.Matches(absolute) || (tilde is not null && _workspaceExtra.Matches(tilde)));
+
+    private string? PhysicalRoot(string root)
+    {
+        var cached = _physicalRoot;
+        if (cached is not null && cached.Item1 == root)
+        {
+            return cached.Item2;
+        }
+
+        var physical = PathForms.ResolvePhysical(root);
+        _physicalRoot = Tuple.Create(root, physical);
+        return physical;
+    }
+
+    // ------------------------------------------------------------------ tools
+
+    /// <summary>Classifies a tool call: the risk rules on tool names, and the phase's tool list (<see cref="ActionContext.Phase"/>).</summary>
+    public ActionClassification ClassifyTool(string tool, ActionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var acc = new Accumulator(this);
+        if (string.IsNullOrEmpty(tool) || CommandParser.FindBadCharacter(tool, out _) >= 0 || tool.AsSpan().IndexOfAny(" \t\n\r") >= 0)
+        {
+            acc.Add(ActionRuleIds.InvalidTool, _unknownRisk, $"The tool name '{tool}' is not a valid name, so it is treated as unknown", tool ?? "", null);
+            return acc.Build(null);
+        }
+
+        foreach (var rule in _toolRules)
+        {
+            if (rule.Names.Contains(tool))
+            {
+                acc.Add(rule.Rule.Id, rule.RiskIndex, $"{rule.Rule.Message} (tool '{tool}')", tool, null, rule.Rule);
+            }
+        }
+
+        if (context.Phase is { } phase && _phaseTools is not null)
+        {
+            var known = _phaseTools.TryGetValue(phase, out var allowed);
+            if (!known || (allowed is not null && !allowed.Contains(tool) && !_alwaysTools.Contains(tool)))
+            {
+                var message = _toolNotAllowed.Message.Replace("{tool}", tool, StringComparison.Ordinal).Replace("{phase}", phase, StringComparison.Ordinal);
+                acc.Add(
+                    _toolNotAllowed.Id,
+                    _unlistedRisk,
+                    known ? message : $"{message} ('{phase}' is not a phase of this policy)",
+                    tool,
+                    null,
+                    fixedVerdict: known ? _toolNotAllowed.Verdict : Verdict.Deny);
+            }
+        }
+
+        return acc.Build(null);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private int Level(string name, string where)
+    {
+        for (var i = 0; i < _levels.Length; i++)
+        {
+            if (string.Equals(_levels[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException($"{where}: risk level '{name}' is not one of the policy's levels ({string.Join(", ", _levels)})");
+    }
+
+    private static FileOp ParseOp(string op, RiskRuleDef rule) => op switch
+    {
+        "read" => FileOp.Read,
+        "write" => FileOp.Write,
+        "delete" => FileOp.Delete,
+        _ => throw new ArgumentException($"risk rule '{rule.Id}'{CompiledCommandRule.At(rule)}: path op '{op}' is not read, write or delete"),
+    };
+
+    private static string Excerpt(string text, int offset)
+    {
+        if (text.Length == 0)
+        {
+            return "";
+        }
+
+        var start = Math.Clamp(offset - 20, 0, text.Length);
+        var end = Math.Clamp(offset + 20, start, text.Length);
+        var excerpt = text[start..end];
+        var sb = new System.Text.StringBuilder(excerpt.Length);
+        foreach (var c in excerpt)
+        {
+            sb.Append(char.IsControl(c) || char.IsSurrogate(c) || c == '\uFFFD' ? '?' : c);
+        }
+
+        return sb.ToString();
+    }
+
+    private sealed record AllowedProgram(string[][] Subcommands, HashSet<string> DeniedFlags);
+
+    /// <summary>Collects matches (one per rule and quote) and keeps the highest risk.</summary>
+    private sealed class Accumulator(ActionClassifier owner)
+    {
+        private List<ActionMatch>? _matches;
+        private int _max = -1;
+        private bool _unknown;
+
+        public void Add(string ruleId, int riskIndex, string reason, string quote, Invocation? inv, RiskRuleDef? rule = null, Verdict? fixedVerdict = null)
+        {
+            _matches ??= [];
+            foreach (var m in _matches)
+            {
+                if (m.RuleId == ruleId && m.Quote == quote)
+                {
+                    return;
+                }
+            }
+
+            _matches.Add(new ActionMatch(ruleId, riskIndex, owner._levels[riskIndex], reason, quote, inv) { Rule = rule, FixedVerdict = fixedVerdict });
+            _max = Math.Max(_max, riskIndex);
+            _unknown |= ruleId is ActionRuleIds.ParseError or ActionRuleIds.DynamicProgram or ActionRuleIds.InvalidPath or ActionRuleIds.InvalidTool;
+        }
+
+        public ActionClassification Build(ParseResult? parse)
+        {
+            var index = Math.Max(_max, owner._defaultRisk);
+            if (_unknown)
+            {
+                index = Math.Max(index, owner._unknownRisk);
+            }
+
+            IReadOnlyList<ActionMatch> matches = _matches is null ? [] : _matches;
+            return new ActionClassification(index, owner._levels[index], matches) { Parse = parse, IsUnknown = _unknown };
+        }
+    }
+}

@@ -1,0 +1,578 @@
+using System.Text.RegularExpressions;
+using Autopilot.Core.Shell;
+using Autopilot.Policy.Model;
+
+namespace Autopilot.Core.Actions;
+
+/// <summary>Names (programs, tools) matched exactly or by glob: exact names go in a hash set, globs in one regex.</summary>
+internal sealed class NameSet
+{
+    private readonly HashSet<string>? _exact;
+    private readonly Regex? _globs;
+
+    private NameSet(HashSet<string>? exact, Regex? globs)
+    {
+        _exact = exact;
+        _globs = globs;
+    }
+
+    public bool IsEmpty => _exact is null && _globs is null;
+
+    /// <summary>Exact names when there are no globs, for indexing rules by program.</summary>
+    public IReadOnlyCollection<string>? ExactOnly => _globs is null ? _exact : null;
+
+    public static NameSet Create(IEnumerable<string> items)
+    {
+        HashSet<string>? exact = null;
+        List<string>? globs = null;
+        foreach (var item in items)
+        {
+            if (Glob.ContainsWildcards(item))
+            {
+                (globs ??= []).Add(item);
+            }
+            else
+            {
+                (exact ??= new HashSet<string>(StringComparer.Ordinal)).Add(item);
+            }
+        }
+
+        return new NameSet(exact, globs is null ? null : Glob.ToRegex(globs));
+    }
+
+    public bool Contains(string name) =>
+        (_exact is not null && _exact.Contains(name)) || (_globs is not null && _globs.IsMatch(name));
+}
+
+/// <summary>
+/// Path globs: globs with a <c>/</c> match the whole path text; globs without one match the whole text
+/// or its last segment (<c>.env</c> matches <c>config/.env</c>).
+/// </summary>
+internal sealed class PathGlobSet
+{
+    private readonly HashSet<string>? _exactFull;
+    private readonly HashSet<string>? _exactName;
+    private readonly Regex? _full;
+    private readonly Regex? _name;
+
+    private PathGlobSet(HashSet<string>? exactFull, HashSet<string>? exactName, Regex? full, Regex? name)
+    {
+        _exactFull = exactFull;
+        _exactName = exactName;
+        _full = full;
+        _name = name;
+    }
+
+    public static PathGlobSet? Create(IEnumerable<string> globs)
+    {
+        HashSet<string>? exactFull = null;
+        HashSet<string>? exactName = null;
+        List<string>? full = null;
+        List<string>? name = null;
+        foreach (var g in globs)
+        {
+            var wild = Glob.ContainsWildcards(g);
+            if (wild)
+            {
+                (full ??= []).Add(g);
+            }
+            else
+            {
+                (exactFull ??= new HashSet<string>(StringComparer.Ordinal)).Add(g);
+            }
+
+            if (!g.Contains('/'))
+            {
+                if (wild)
+                {
+                    (name ??= []).Add(g);
+                }
+                else
+                {
+                    (exactName ??= new HashSet<string>(StringComparer.Ordinal)).Add(g);
+                }
+            }
+        }
+
+        if (exactFull is null && full is null)
+        {
+            return null;
+        }
+
+        return new PathGlobSet(exactFull, exactName, full is null ? null : Glob.ToRegex(full), name is null ? null : Glob.ToRegex(name));
+    }
+
+    public bool Matches(string text)
+    {
+        if ((_exactFull is not null && _exactFull.Contains(text)) || (_full is not null && _full.IsMatch(text)))
+        {
+            return true;
+        }
+
+        if ((_exactName is null && _name is null) || text.IndexOf('/') < 0)
+        {
+            return false;
+        }
+
+        var name = PathForms.FileName(text);
+        return name.Length > 0 && ((_exactName is not null && _exactName.Contains(name)) || (_name is not null && _name.IsMatch(name)));
+    }
+}
+
+/// <summary>The argument forms of one invocation, computed once and only when a rule asks for them.</summary>
+internal sealed class InvocationView(Invocation invocation, ActionContext context)
+{
+    private List<(string Form, string Original)>? _argForms;
+    private string? _joinedArgs;
+
+    public Invocation Invocation { get; } = invocation;
+
+    public ActionContext Context { get; } = context;
+
+    public string JoinedArgs => _joinedArgs ??= string.Join(' ', Invocation.Args);
+
+    /// <summary>Each non-flag argument (and the value of <c>x=value</c> and <c>--opt=value</c>) in its written and normalised forms.</summary>
+    public List<(string Form, string Original)> ArgForms
+    {
+        get
+        {
+            if (_argForms is not null)
+            {
+                return _argForms;
+            }
+
+            var forms = new List<(string, string)>(Invocation.Positionals.Count * 2);
+            foreach (var p in Invocation.Positionals)
+            {
+                AddForms(forms, p, p);
+                if (p.Contains('{'))
+                {
+                    // Brace expansion: rm -rf {/,x} deletes / too.
+                    var expanded = new List<string>();
+                    BraceExpand(p, expanded, 0);
+                    foreach (var e in expanded)
+                    {
+                        if (e != p)
+                        {
+                            AddForms(forms, e, p);
+                        }
+                    }
+                }
+
+                var eq = p.IndexOf('=');
+                if (eq > 0 && eq + 1 < p.Length)
+                {
+                    AddForms(forms, p[(eq + 1)..], p);
+                }
+            }
+
+            foreach (var a in Invocation.Args)
+            {
+                if (a.StartsWith("--", StringComparison.Ordinal) && a.IndexOf('=') is var eq and > 2 && eq + 1 < a.Length)
+                {
+                    AddForms(forms, a[(eq + 1)..], a);
+                }
+            }
+
+            return _argForms = forms;
+        }
+    }
+
+    private const int MaxBraceExpansions = 64;
+
+    /// <summary>Expands <c>{a,b}</c> alternatives as bash does (up to <see cref="MaxBraceExpansions"/> results).</summary>
+    internal static void BraceExpand(string word, List<string> results, int depth)
+    {
+        if (results.Count >= MaxBraceExpansions)
+        {
+            return;
+        }
+
+        for (var open = word.IndexOf('{'); open >= 0; open = word.IndexOf('{', open + 1))
+        {
+            var level = 0;
+            var commas = new List<int>();
+            var close = -1;
+            for (var i = open + 1; i < word.Length && close < 0; i++)
+            {
+                switch (word[i])
+                {
+                    case '{':
+                        level++;
+                        break;
+                    case '}' when level == 0:
+                        close = i;
+                        break;
+                    case '}':
+                        level--;
+                        break;
+                    case ',' when level == 0:
+                        commas.Add(i);
+                        break;
+                }
+            }
+
+            if (close < 0 || commas.Count == 0)
+            {
+                continue;
+            }
+
+            var prefix = word[..open];
+            var suffix = word[(close + 1)..];
+            var start = open + 1;
+            commas.Add(close);
+            foreach (var end in commas)
+            {
+                var expanded = prefix + word[start..end] + suffix;
+                if (depth < 8 && expanded.Contains('{'))
+                {
+                    BraceExpand(expanded, results, depth + 1);
+                }
+                else if (results.Count < MaxBraceExpansions)
+                {
+                    results.Add(expanded);
+                }
+
+                start = end + 1;
+            }
+
+            return;
+        }
+
+        results.Add(word);
+    }
+
+    private void AddForms(List<(string, string)> forms, string arg, string original)
+    {
+        forms.Add((arg, original));
+        var normalized = NormalizeArgument(arg, Context);
+        if (normalized is not null && normalized != arg)
+        {
+            forms.Add((normalized, original));
+        }
+    }
+
+    /// <summary>
+    /// The form rules see: <c>$HOME</c>, <c>${HOME}</c> and the home folder itself become <c>~</c>; absolute and
+    /// <c>~</c> paths are lexically normalised (<c>/tmp/../</c> is <c>/</c>); relative paths that climb with <c>..</c>
+    /// are resolved from the working directory. Null when there is nothing to change.
+    /// </summary>
+    internal static string? NormalizeArgument(string arg, ActionContext context)
+    {
+        if (arg.Length == 0)
+        {
+            return null;
+        }
+
+        var home = context.HomeDirectory.TrimEnd('/');
+        var homePrefix = PathForms.HomePrefixLength(arg);
+        string absolute;
+        if (homePrefix > 0)
+        {
+            absolute = PathForms.Normalize((home.Length == 0 ? "" : home) + "/" + arg[homePrefix..]);
+        }
+        else if (arg[0] == '/')
+        {
+            absolute = PathForms.Normalize(arg);
+        }
+        else if (PathForms.HasParentSegment(arg))
+        {
+            absolute = PathForms.ToAbsolute(arg, context.WorkingDirectory ?? context.WorkspaceRoot, home);
+        }
+        else
+        {
+            return null;
+        }
+
+        if (home.Length > 1)
+        {
+            var tilde = PathForms.TildeForm(absolute, home);
+            if (tilde is not null)
+            {
+                return tilde;
+            }
+        }
+
+        return absolute;
+    }
+}
+
+/// <summary>A <see cref="CommandMatchDef"/> compiled once: every given field must match (AND), any entry of a list (OR).</summary>
+internal sealed class CompiledCommandRule
+{
+    private readonly NameSet _programs;
+    private readonly string[][] _subcommands;
+    private readonly HashSet<string>? _anyFlags;
+    private readonly HashSet<string>[] _allFlagGroups;
+    private readonly PathGlobSet? _args;
+    private readonly Regex? _argsRegex;
+    private readonly PathGlobSet? _redirectTo;
+    private readonly NameSet _pipeFrom;
+    private readonly InvocationContext _contexts;
+
+    public CompiledCommandRule(RiskRuleDef rule, CommandMatchDef match, int riskIndex, string risk)
+    {
+        Rule = rule;
+        RiskIndex = riskIndex;
+        Risk = risk;
+        _programs = NameSet.Create(match.Programs);
+        _subcommands = new string[match.Subcommands.Count][];
+        for (var i = 0; i < _subcommands.Length; i++)
+        {
+            _subcommands[i] = match.Subcommands[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        }
+
+        _anyFlags = match.AnyFlags.Count == 0 ? null : new HashSet<string>(match.AnyFlags, StringComparer.Ordinal);
+        _allFlagGroups = new HashSet<string>[match.AllFlagGroups.Count];
+        for (var i = 0; i < _allFlagGroups.Length; i++)
+        {
+            _allFlagGroups[i] = new HashSet<string>(match.AllFlagGroups[i], StringComparer.Ordinal);
+        }
+
+        _args = PathGlobSet.Create(match.Args);
+        if (match.ArgsRegex is { Length: > 0 } pattern)
+        {
+            try
+            {
+                _argsRegex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
+            {
+                throw new ArgumentException($"risk rule '{rule.Id}'{At(rule)}: argsRegex '{pattern}' is not a usable regex: {e.Message}", e);
+            }
+        }
+
+        _redirectTo = PathGlobSet.Create(match.RedirectTo);
+        _pipeFrom = NameSet.Create(match.PipeFrom);
+        foreach (var name in match.Contexts)
+        {
+            if (!InvocationContexts.TryParse(name, out var flag))
+            {
+                throw new ArgumentException($"risk rule '{rule.Id}'{At(rule)}: unknown context '{name}' (known: {string.Join(", ", InvocationContexts.Names)})");
+            }
+
+            _contexts |= flag;
+        }
+    }
+
+    public RiskRuleDef Rule { get; }
+
+    public int RiskIndex { get; }
+
+    public string Risk { get; }
+
+    /// <summary>Exact program names when the rule names programs without globs (to index rules by program).</summary>
+    public IReadOnlyCollection<string>? ExactPrograms => _programs.IsEmpty ? null : _programs.ExactOnly;
+
+    internal static string At(RiskRuleDef rule) => rule.Location is null ? "" : $" at {rule.Location}";
+
+    /// <summary>True when the invocation matches; <paramref name="detail"/> says what matched, for the reason.</summary>
+    public bool TryMatch(InvocationView view, out string detail)
+    {
+        var inv = view.Invocation;
+        detail = "";
+        if (!_programs.IsEmpty && !_programs.Contains(inv.Program))
+        {
+            return false;
+        }
+
+        if (_contexts != InvocationContext.None && (inv.Context & _contexts) == 0)
+        {
+            return false;
+        }
+
+        if (_subcommands.Length > 0 && !MatchSubcommand(inv.Positionals))
+        {
+            return false;
+        }
+
+        string? flagDetail = null;
+        if (_anyFlags is not null)
+        {
+            flagDetail = FirstFlag(inv.Flags, _anyFlags);
+            if (flagDetail is null)
+            {
+                return false;
+            }
+        }
+
+        foreach (var group in _allFlagGroups)
+        {
+            var f = FirstFlag(inv.Flags, group);
+            if (f is null)
+            {
+                return false;
+            }
+
+            flagDetail = flagDetail is null ? f : flagDetail + " " + f;
+        }
+
+        string? argDetail = null;
+        if (_args is not null)
+        {
+            foreach (var (form, original) in view.ArgForms)
+            {
+                if (_args.Matches(form))
+                {
+                    argDetail = form == original ? $"argument '{original}'" : $"argument '{original}' (= {form})";
+                    break;
+                }
+            }
+
+            if (argDetail is null)
+            {
+                return false;
+            }
+        }
+
+        if (_argsRegex is not null)
+        {
+            string? hit = null;
+            foreach (var a in inv.Args)
+            {
+                if (_argsRegex.IsMatch(a))
+                {
+                    hit = a;
+                    break;
+                }
+            }
+
+            if (hit is null && inv.Args.Count > 1 && _argsRegex.IsMatch(view.JoinedArgs))
+            {
+                hit = view.JoinedArgs;
+            }
+
+            if (hit is null && inv.InlineCode is not null && _argsRegex.IsMatch(inv.InlineCode))
+            {
+                hit = inv.InlineCode;
+            }
+
+            if (hit is null)
+            {
+                return false;
+            }
+
+            argDetail = argDetail is null ? $"argument '{Shorten(hit)}'" : argDetail;
+        }
+
+        string? redirectDetail = null;
+        if (_redirectTo is not null)
+        {
+            foreach (var r in inv.Redirections)
+            {
+                if (!r.IsWrite)
+                {
+                    continue;
+                }
+
+                var normalized = InvocationView.NormalizeArgument(r.Target, view.Context);
+                if (_redirectTo.Matches(r.Target) || (normalized is not null && _redirectTo.Matches(normalized)))
+                {
+                    redirectDetail = $"redirection '{r.Op} {r.Target}'";
+                    break;
+                }
+            }
+
+            if (redirectDetail is null)
+            {
+                return false;
+            }
+        }
+
+        string? pipeDetail = null;
+        if (!_pipeFrom.IsEmpty)
+        {
+            foreach (var p in inv.PipelinePredecessors)
+            {
+                if (_pipeFrom.Contains(p))
+                {
+                    pipeDetail = $"'{p}' piped into '{inv.Program}'";
+                    break;
+                }
+            }
+
+            if (pipeDetail is null)
+            {
+                return false;
+            }
+        }
+
+        detail = pipeDetail ?? redirectDetail ?? argDetail ?? (flagDetail is not null ? $"flags '{flagDetail}'" : null)
+            ?? (_contexts != InvocationContext.None ? $"context {InvocationContexts.Format(inv.Context & _contexts)}" : $"program '{inv.Program}'");
+        if (flagDetail is not null && (argDetail is not null || redirectDetail is not null))
+        {
+            detail = $"flags '{flagDetail}', {redirectDetail ?? argDetail}";
+        }
+
+        return true;
+    }
+
+    private bool MatchSubcommand(IReadOnlyList<string> positionals)
+    {
+        foreach (var sub in _subcommands)
+        {
+            if (sub.Length > positionals.Count)
+            {
+                continue;
+            }
+
+            var ok = true;
+            for (var i = 0; i < sub.Length; i++)
+            {
+                if (!string.Equals(sub[i], positionals[i], StringComparison.Ordinal))
+                {
+                    ok = false;
+                    break;
+                }
+            }
+
+            if (ok)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string? FirstFlag(IReadOnlyList<string> flags, HashSet<string> wanted)
+    {
+        foreach (var f in flags)
+        {
+            if (wanted.Contains(f))
+            {
+                return f;
+            }
+        }
+
+        return null;
+    }
+
+    internal static string Shorten(string s) => s.Length <= 80 ? s : string.Concat(s.AsSpan(0, 77), "...");
+}
+
+/// <summary>A <see cref="PathMatchDef"/> compiled once.</summary>
+internal sealed class CompiledPathRule(RiskRuleDef rule, PathGlobSet globs, int opMask, int riskIndex, string risk)
+{
+    public RiskRuleDef Rule { get; } = rule;
+
+    public PathGlobSet Globs { get; } = globs;
+
+    public int RiskIndex { get; } = riskIndex;
+
+    public string Risk { get; } = risk;
+
+    public bool AppliesTo(FileOp op) => opMask == 0 || (opMask & (1 << (int)op)) != 0;
+}
+
+/// <summary>A <see cref="ToolMatchDef"/> compiled once.</summary>
+internal sealed class CompiledToolRule(RiskRuleDef rule, NameSet names, int riskIndex, string risk)
+{
+    public RiskRuleDef Rule { get; } = rule;
+
+    public NameSet Names { get; } = names;
+
+    public int RiskIndex { get; } = riskIndex;
+
+    public string Risk { get; } = risk;
+}

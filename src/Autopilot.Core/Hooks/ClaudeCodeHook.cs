@@ -1,0 +1,243 @@
+using System.Text;
+using System.Text.Json;
+using Autopilot.Core.Actions;
+using Autopilot.Policy.Model;
+
+namespace Autopilot.Core.Hooks;
+
+/// <summary>What the hook answers: the text for stdout and stderr, the exit code, and the decision behind them.</summary>
+/// <param name="Stdout">JSON for Claude Code (empty when the event is not one the hook judges).</param>
+/// <param name="Stderr">The reason, when the call is blocked with exit code 2 (input that could not be read).</param>
+/// <param name="ExitCode">0 when stdout carries the decision; 2 blocks the call (Claude Code shows stderr to the model).</param>
+/// <param name="Verdict">The verdict, or null when the event was not judged.</param>
+/// <param name="Classification">The classification the verdict came from, when there was one.</param>
+public sealed record HookReply(string Stdout, string Stderr, int ExitCode, Verdict? Verdict, ActionClassification? Classification);
+
+/// <summary>
+/// Claude Code's PreToolUse hook as a pure function: the event JSON (stdin) in, the reply JSON and exit
+/// code out. Bash commands, file edits and reads, web and MCP tools are classified by the
+/// <see cref="ActionClassifier"/>; the caller's delegate turns the classification into a verdict
+/// (allow → "allow", escalate → "ask", deny → "deny"). Input that cannot be read is denied.
+/// </summary>
+public sealed class ClaudeCodeHook
+{
+    /// <summary>Larger events are refused: no honest tool call is this big.</summary>
+    public const int MaxInputLength = 4 * 1024 * 1024;
+
+    private const int MaxReasonLength = 1500;
+
+    private readonly ActionClassifier _classifier;
+    private readonly Func<ActionClassification, Verdict> _decide;
+    private readonly string? _workspaceRoot;
+    private readonly string _home;
+    private readonly string? _phase;
+
+    /// <param name="classifier">Classifier built from the policy.</param>
+    /// <param name="decide">The autonomy decision: risk (and matches) → verdict, for the actor at hand.</param>
+    /// <param name="workspaceRoot">The project root; the event's <c>cwd</c> when null.</param>
+    /// <param name="homeDirectory">The home folder; the current user's when null.</param>
+    /// <param name="phase">The task's phase, for the phase's tool list.</param>
+    public ClaudeCodeHook(ActionClassifier classifier, Func<ActionClassification, Verdict> decide, string? workspaceRoot = null, string? homeDirectory = null, string? phase = null)
+    {
+        _classifier = classifier ?? throw new ArgumentNullException(nameof(classifier));
+        _decide = decide ?? throw new ArgumentNullException(nameof(decide));
+        _workspaceRoot = workspaceRoot;
+        _home = homeDirectory ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        _phase = phase;
+    }
+
+    public HookReply Handle(string? stdin)
+    {
+        if (string.IsNullOrWhiteSpace(stdin))
+        {
+            return Malformed("the hook received no input");
+        }
+
+        if (stdin.Length > MaxInputLength)
+        {
+            return Malformed($"the hook input is {stdin.Length} characters long, over the limit of {MaxInputLength}");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(stdin, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException e)
+        {
+            return Malformed($"the hook input is not valid JSON ({e.Message})");
+        }
+        catch (ArgumentException e)
+        {
+            // Raised for text that is not valid UTF-16 (a lone surrogate) before JSON parsing starts.
+            return Malformed($"the hook input is not valid text ({e.Message})");
+        }
+
+        using (document)
+        {
+            try
+            {
+                return Judge(document.RootElement);
+            }
+            catch (InvalidOperationException e)
+            {
+                // System.Text.Json refuses strings such as a lone surrogate escape ("\ud800") when they are read.
+                return Malformed($"the hook input holds a string that is not valid text ({e.Message})");
+            }
+        }
+    }
+
+    private HookReply Judge(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Malformed("the hook input is not a JSON object");
+        }
+
+        var eventName = GetString(root, "hook_event_name");
+        if (eventName is not null && eventName != "PreToolUse")
+        {
+            // Other events carry no permission decision: answer nothing and let them pass.
+            return new HookReply("", "", 0, null, null);
+        }
+
+        var tool = GetString(root, "tool_name");
+        if (string.IsNullOrEmpty(tool))
+        {
+            return Malformed("the hook input has no tool_name");
+        }
+
+        var cwd = GetString(root, "cwd");
+        var workspace = _workspaceRoot ?? cwd;
+        if (string.IsNullOrEmpty(workspace) || workspace[0] != '/')
+        {
+            return Malformed("the hook input has no absolute cwd and no workspace root was configured");
+        }
+
+        var context = new ActionContext(workspace, _home)
+        {
+            WorkingDirectory = cwd is { Length: > 0 } && cwd[0] == '/' ? cwd : null,
+            Phase = _phase,
+        };
+        root.TryGetProperty("tool_input", out var input);
+
+        var classification = _classifier.ClassifyTool(tool, context);
+        switch (tool)
+        {
+            case "Bash":
+                {
+                    var command = GetString(input, "command");
+                    if (command is null)
+                    {
+                        return Malformed("Bash tool_input has no command string");
+                    }
+
+                    classification = Combine(classification, _classifier.ClassifyCommand(command, context));
+                    break;
+                }
+
+            case "Edit" or "Write" or "MultiEdit" or "NotebookEdit" or "Read":
+                {
+                    var path = GetString(input, tool == "NotebookEdit" ? "notebook_path" : "file_path");
+                    if (path is null)
+                    {
+                        return Malformed($"{tool} tool_input has no {(tool == "NotebookEdit" ? "notebook_path" : "file_path")}");
+                    }
+
+                    classification = Combine(classification, _classifier.ClassifyPath(path, tool == "Read" ? FileOp.Read : FileOp.Write, context));
+                    break;
+                }
+
+            case "Glob" or "Grep" or "LS":
+                {
+                    if (GetString(input, "path") is { Length: > 0 } path)
+                    {
+                        classification = Combine(classification, _classifier.ClassifyPath(path, FileOp.Read, context));
+                    }
+
+                    break;
+                }
+        }
+
+        var verdict = _decide(classification);
+        if (classification.FixedVerdict is { } fixedVerdict)
+        {
+            verdict = VerdictExtensions.Max(verdict, fixedVerdict);
+        }
+
+        if (classification.IsUnknown)
+        {
+            // What could not be understood is never allowed, whatever the actor's level.
+            verdict = Verdict.Deny;
+        }
+
+        return Reply(verdict, Reason(verdict, classification), classification);
+    }
+
+    /// <summary>Both classifications at once: the higher risk, every match.</summary>
+    private static ActionClassification Combine(ActionClassification a, ActionClassification b)
+    {
+        var winner = b.RiskIndex >= a.RiskIndex ? b : a;
+        var matches = new List<ActionMatch>(a.Matches.Count + b.Matches.Count);
+        matches.AddRange(a.Matches);
+        matches.AddRange(b.Matches);
+        return new ActionClassification(winner.RiskIndex, winner.Risk, matches)
+        {
+            Parse = b.Parse ?? a.Parse,
+            IsUnknown = a.IsUnknown || b.IsUnknown,
+        };
+    }
+
+    private static string Reason(Verdict verdict, ActionClassification classification)
+    {
+        var sb = new StringBuilder("Autopilot: ").Append(verdict.ToWire()).Append(" (risk ").Append(classification.Risk).Append(')');
+        var any = false;
+        foreach (var match in classification.Matches)
+        {
+            if (match.RiskIndex != classification.RiskIndex && match.FixedVerdict is null)
+            {
+                continue;
+            }
+
+            sb.Append(any ? "; " : ": ").Append(match.RuleId).Append(" — ").Append(match.Reason);
+            any = true;
+        }
+
+        if (!any)
+        {
+            sb.Append(classification.Matches.Count == 0 ? ": no risk rule matched" : ": " + classification.Matches[0].Reason);
+        }
+
+        return sb.Length <= MaxReasonLength ? sb.ToString() : sb.ToString(0, MaxReasonLength - 3) + "...";
+    }
+
+    private static HookReply Reply(Verdict verdict, string reason, ActionClassification? classification)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("hookSpecificOutput");
+            writer.WriteString("hookEventName", "PreToolUse");
+            writer.WriteString("permissionDecision", verdict switch { Verdict.Allow => "allow", Verdict.Escalate => "ask", _ => "deny" });
+            writer.WriteString("permissionDecisionReason", reason);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return new HookReply(Encoding.UTF8.GetString(stream.ToArray()), "", 0, verdict, classification);
+    }
+
+    /// <summary>Unreadable input: deny, on both channels (exit code 2 blocks even if stdout is not read).</summary>
+    private static HookReply Malformed(string message)
+    {
+        var reason = $"Autopilot: deny: {message}; the tool call cannot be judged, so it is blocked";
+        var reply = Reply(Verdict.Deny, reason, null);
+        return reply with { Stderr = reason, ExitCode = 2 };
+    }
+
+    private static string? GetString(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+}

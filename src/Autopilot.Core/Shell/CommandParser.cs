@@ -1,0 +1,144 @@
+namespace Autopilot.Core.Shell;
+
+/// <summary>
+/// Parses a shell command line (POSIX sh and the bash syntax agents emit) into a syntax tree and the
+/// flat list of invocations it would run. Never throws on any input: problems come back as
+/// <see cref="ParseResult.Errors"/> with the offset where they are.
+/// </summary>
+public static class CommandParser
+{
+    /// <summary>Longest command accepted: Linux's limit for a single argument (MAX_ARG_STRLEN, 128 KiB).</summary>
+    public const int DefaultMaxLength = 128 * 1024;
+
+    /// <summary>Deepest nesting of lists, substitutions, compound commands, wrappers and nested shells.</summary>
+    public const int DefaultMaxDepth = 32;
+
+    public static ParseResult Parse(string text) => Parse(text, DefaultMaxLength, DefaultMaxDepth);
+
+    public static ParseResult Parse(string text, int maxLength, int maxDepth)
+    {
+        if (text is null)
+        {
+            return Fail("", 0, "no command was given");
+        }
+
+        if (text.Length > maxLength)
+        {
+            return Fail(text, maxLength, $"the command is {text.Length} characters long, over the limit of {maxLength}");
+        }
+
+        var bad = FindBadCharacter(text, out var reason);
+        if (bad >= 0)
+        {
+            return Fail(text, bad, reason);
+        }
+
+        ListNode tree;
+        try
+        {
+            tree = new ShellSyntaxParser(text, 0, maxDepth).ParseProgram();
+        }
+        catch (ShellSyntaxException e)
+        {
+            return Fail(text, e.Offset, e.Message);
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            // A parser bug must not turn into an allow: report it as an unreadable command.
+            return Fail(text, 0, $"the parser failed on this command ({e.GetType().Name})");
+        }
+
+        var builder = new InvocationBuilder(text, maxDepth);
+        try
+        {
+            builder.Walk(tree);
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            return Fail(text, 0, $"the command could not be analysed ({e.GetType().Name})");
+        }
+
+        if (builder.Invocations.Count == 0 && builder.Errors.Count == 0)
+        {
+            return new ParseResult(text, tree, [], [new ParseError(0, tree.Items.Count == 0 ? "the command is empty" : "the command runs no program")]);
+        }
+
+        return new ParseResult(text, tree, builder.Invocations, builder.Errors);
+    }
+
+    private static ParseResult Fail(string text, int offset, string message) =>
+        new(text, null, [], [new ParseError(offset, message)]);
+
+    /// <summary>
+    /// Offset of the first character no honest command contains: NUL and other control characters,
+    /// U+FFFD (the mark of undecodable bytes), lone surrogates, and bidirectional overrides that make
+    /// a command read differently from how it runs. -1 when there is none.
+    /// </summary>
+    internal static int FindBadCharacter(string text, out string reason)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c < 0x20)
+            {
+                if (c is '\t' or '\n' or '\r')
+                {
+                    continue;
+                }
+
+                reason = c == 0 ? "the command holds a NUL character" : $"the command holds control character U+{(int)c:X4}";
+                return i;
+            }
+
+            if (c == 0x7F)
+            {
+                reason = "the command holds control character U+007F";
+                return i;
+            }
+
+            if (c < 0x80)
+            {
+                continue;
+            }
+
+            if (c == '\uFFFD')
+            {
+                reason = "the command holds U+FFFD (bytes that were not valid UTF-8)";
+                return i;
+            }
+
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                    continue;
+                }
+
+                reason = "the command holds a lone surrogate (not valid UTF-16)";
+                return i;
+            }
+
+            if (char.IsLowSurrogate(c))
+            {
+                reason = "the command holds a lone surrogate (not valid UTF-16)";
+                return i;
+            }
+
+            if (c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C')
+            {
+                reason = $"the command holds bidirectional control character U+{(int)c:X4}";
+                return i;
+            }
+
+            if (c is >= '\u0080' and <= '\u009F')
+            {
+                reason = $"the command holds control character U+{(int)c:X4}";
+                return i;
+            }
+        }
+
+        reason = "";
+        return -1;
+    }
+}

@@ -1,0 +1,195 @@
+namespace Autopilot.Core.Shell;
+
+/// <summary>
+/// Constant propagation of shell variables: <c>d=/; rm -rf $d</c> is <c>rm -rf /</c>, <c>c="rm -rf /"; $c</c>
+/// runs <c>rm</c>, <c>for d in / ~; do rm -rf $d; done</c> runs <c>rm -rf /</c> and <c>rm -rf ~</c>.
+/// Only values known statically are propagated; a variable given a computed value is forgotten.
+/// </summary>
+internal sealed partial class InvocationBuilder
+{
+    private const int MaxLoopValues = 16;
+
+    private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
+
+    // Loop bodies walked once per value cost work: nested loops share this budget so it stays linear.
+    private int _loopBudget = 4 * MaxLoopValues;
+
+    private static readonly string[] s_declarers = ["export", "declare", "local", "readonly", "typeset"];
+
+    /// <summary>Records <c>NAME=value</c> assignments that stand alone (not prefixes of a command).</summary>
+    private void RecordAssignments(SimpleCommandNode cmd)
+    {
+        if (cmd.Words.Count == 0)
+        {
+            foreach (var a in cmd.Assignments)
+            {
+                Assign(a.Name, a.Values.Count == 1 ? a.Values[0] : null);
+            }
+
+            return;
+        }
+
+        var first = cmd.Words[0];
+        if (!first.IsStatic || !Contains(s_declarers, first.Text))
+        {
+            return;
+        }
+
+        for (var i = 1; i < cmd.Words.Count; i++)
+        {
+            var w = cmd.Words[i];
+            var eq = w.Text.IndexOf('=');
+            if (eq > 0 && IsAssignmentWord(w.Text))
+            {
+                Assign(w.Text[..eq].TrimEnd('+'), w);
+            }
+        }
+    }
+
+    private void Assign(string name, WordNode? word)
+    {
+        var eq = word?.Text.IndexOf('=') ?? -1;
+        if (word is null || eq < 0)
+        {
+            _variables.Remove(name);
+            return;
+        }
+
+        var resolved = Resolve(word);
+        var append = eq > 0 && word.Text[eq - 1] == '+';
+        if (resolved is null)
+        {
+            _variables.Remove(name);
+            return;
+        }
+
+        var value = resolved[(eq + 1)..];
+        _variables[name] = append && _variables.TryGetValue(name, out var old) ? old + value : value;
+    }
+
+    /// <summary>The word's text with known variables substituted; null when some part stays unknown.</summary>
+    private string? Resolve(WordNode word)
+    {
+        if (word.IsStatic)
+        {
+            return word.Text;
+        }
+
+        if (_variables.Count == 0)
+        {
+            return null;
+        }
+
+        var sb = new System.Text.StringBuilder();
+        return AppendResolved(sb, word.Parts) ? sb.ToString() : null;
+    }
+
+    private bool AppendResolved(System.Text.StringBuilder sb, IReadOnlyList<WordPart> parts)
+    {
+        foreach (var part in parts)
+        {
+            switch (part)
+            {
+                case LiteralPart literal:
+                    sb.Append(literal.Value);
+                    break;
+                case DoubleQuotedPart dq:
+                    if (!AppendResolved(sb, dq.Parts))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case ParameterPart { Inner.Count: 0 } p when IsPlainReference(p) && _variables.TryGetValue(p.Name, out var value):
+                    sb.Append(value);
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsPlainReference(ParameterPart p) =>
+        p.Source.Length == p.Name.Length + 1 || p.Source.Length == p.Name.Length + 3;
+
+    /// <summary>
+    /// Adds the words <paramref name="word"/> stands for. An unquoted lone <c>$c</c> whose value has blanks
+    /// splits into several words, as the shell splits it.
+    /// </summary>
+    private void AddResolvedWords(List<ArgWord> words, WordNode word)
+    {
+        if (word.IsStatic || _variables.Count == 0)
+        {
+            words.Add(new ArgWord(word.Text, word.IsStatic, word.Span));
+            return;
+        }
+
+        var resolved = Resolve(word);
+        if (resolved is null)
+        {
+            words.Add(new ArgWord(word.Text, false, word.Span));
+            return;
+        }
+
+        if (word.Parts.Count == 1 && word.Parts[0] is ParameterPart && resolved.AsSpan().IndexOfAny(" \t\n") >= 0)
+        {
+            foreach (var piece in resolved.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                words.Add(new ArgWord(piece, true, word.Span));
+            }
+
+            return;
+        }
+
+        words.Add(new ArgWord(resolved, true, word.Span));
+    }
+
+    /// <summary>
+    /// Walks a <c>for</c> loop once per value of its list when the list is known (up to <see cref="MaxLoopValues"/>),
+    /// so that the loop variable has a value in the body; otherwise once with the variable unknown.
+    /// </summary>
+    private void WalkFor(CompoundNode loop, WalkContext ctx)
+    {
+        var name = loop.Words.Count > 0 && loop.Words[0].IsStatic ? loop.Words[0].Text : null;
+        var values = new List<string>();
+        var known = name is not null;
+        for (var i = 1; i < loop.Words.Count && known; i++)
+        {
+            var resolved = Resolve(loop.Words[i]);
+            if (resolved is null)
+            {
+                known = false;
+                break;
+            }
+
+            values.Add(resolved);
+        }
+
+        if (!known || values.Count == 0 || values.Count > MaxLoopValues || values.Count > _loopBudget)
+        {
+            if (name is not null)
+            {
+                _variables.Remove(name);
+            }
+
+            foreach (var body in loop.Bodies)
+            {
+                WalkList(body, ctx);
+            }
+
+            return;
+        }
+
+        _loopBudget -= values.Count;
+        foreach (var value in values)
+        {
+            _variables[name!] = value;
+            foreach (var body in loop.Bodies)
+            {
+                WalkList(body, ctx);
+            }
+        }
+    }
+}
