@@ -3,17 +3,21 @@ using Autopilot.Core.Tools;
 
 namespace Autopilot.Cli.Commands;
 
-/// <summary>`autopilot check tool NAME --phase P`: may this phase call this tool?</summary>
+/// <summary>
+/// `autopilot check tool NAME --phase P [--autonomy L]`: may this phase call this tool? With --autonomy, the
+/// tool's risk is also checked against the actor's level.
+/// </summary>
 internal static class CheckToolCommand
 {
     public static Command Create()
     {
         var name = new Argument<string>("name") { Description = "Tool name (Bash, Edit, mcp__server__tool, ...)." };
         var phase = new Option<string>("--phase") { Description = "The task's current phase.", Required = true };
+        var autonomy = ActionOptions.Autonomy();
         var policy = CommonOptions.Policy();
         var format = CommonOptions.Format();
         var repo = CommonOptions.Repo();
-        var command = new Command("tool", "Check a tool call against the phase's tool guard.") { name, phase, policy, format, repo };
+        var command = new Command("tool", "Check a tool call against the phase's tool guard (and, with --autonomy, the actor's level).") { name, phase, autonomy, policy, format, repo };
         command.SetAction(result =>
         {
             var engine = CommonOptions.LoadPolicy(result.GetValue(policy), result.GetValue(repo)!);
@@ -22,7 +26,9 @@ internal static class CheckToolCommand
                 return (int)ExitCode.BadInput;
             }
 
-            var decision = new ToolGuard(engine).Check(result.GetValue(phase)!, result.GetValue(name)!);
+            var decision = result.GetValue(autonomy) is { } level
+                ? engine.Actions.Tool(result.GetValue(name)!, ActionOptions.Context(result.GetValue(repo)!, null, result.GetValue(phase)), level)
+                : new ToolGuard(engine).Check(result.GetValue(phase)!, result.GetValue(name)!);
             return CommonOptions.Emit(decision, result.GetValue(format)!, $"tool {result.GetValue(name)} in {result.GetValue(phase)}");
         });
         return command;

@@ -1,3 +1,4 @@
+using Autopilot.Core.Actions;
 using Autopilot.Core.Evidence;
 using Autopilot.Core.Gates;
 using Autopilot.Core.Predicates;
@@ -19,7 +20,13 @@ public sealed class PolicyEngine
         EscalationGate = escalation ?? new InterpretedEscalationGate(plan);
         Predicates = new PredicateEngine();
         Evidence = new EvidenceInspector(Predicates);
+        _actions = new Lazy<ActionEvaluator>(() => new ActionEvaluator(this));
     }
+
+    private readonly Lazy<ActionEvaluator> _actions;
+
+    /// <summary>Action checks (commands, paths, tools); built on first use, since compiling the matchers costs milliseconds.</summary>
+    public ActionEvaluator Actions => _actions.Value;
 
     public PolicyPlan Plan { get; }
 

@@ -1,11 +1,16 @@
 using System.Diagnostics;
+using Autopilot.Core.Actions;
 using Autopilot.Core.Decisions;
 using Autopilot.Core.Policies;
 using Autopilot.Policy.Model;
 
 namespace Autopilot.Core.Tools;
 
-/// <summary>Which tools each phase may call: the phase's own list plus <c>tools.always</c>; a phase with no list is unrestricted.</summary>
+/// <summary>
+/// Which tools each phase may call: the phase's own list plus <c>tools.always</c>; a phase with no list is
+/// unrestricted. This is the phase guard alone, whatever the actor's level (the classifier decides it; see
+/// <see cref="ActionEvaluator"/> for the full action decision with risk and autonomy).
+/// </summary>
 public sealed class ToolGuard
 {
     private readonly PolicyEngine _engine;
@@ -15,62 +20,18 @@ public sealed class ToolGuard
     public Decision Check(string phase, string tool)
     {
         var started = Stopwatch.GetTimestamp();
-        var plan = _engine.Plan;
-        var index = plan.IndexOfPhase(phase);
-        if (index < 0)
-        {
-            return Decision.FailClosed(plan.Document.Transitions.UnknownPhase.Id, $"'{phase}' is not a phase of this policy ({string.Join(", ", plan.Phases)}).", plan.PolicyHash);
-        }
-
-        var allowed = plan.PhaseTools[index];
-        if (allowed is null || allowed.Any(glob => NameGlob.IsMatch(glob, tool)))
-        {
-            return new Decision([], plan.PolicyHash, Stopwatch.GetElapsedTime(started));
-        }
-
-        var rule = plan.Document.Tools.NotAllowed;
-        var message = MessageTemplate.Fill(rule.Message, ("tool", tool), ("phase", phase)) + $" Allowed here: {string.Join(", ", allowed)}.";
-        return new Decision([new Finding(rule.Id, rule.Verdict.ToSeverity(), message)], plan.PolicyHash, Stopwatch.GetElapsedTime(started));
+        var context = new ActionContext(Directory.GetCurrentDirectory(), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)) { Phase = phase, ResolveSymlinks = false };
+        var classification = _engine.Actions.Classifier.ClassifyTool(tool, context);
+        var findings = classification.Matches
+            .Where(m => m.FixedVerdict is not null || m.RuleId == ActionRuleIds.InvalidTool)
+            .Select(m => new Finding(m.RuleId, (m.FixedVerdict ?? Verdict.Deny).ToSeverity(), m.Reason + AllowedHere(phase)))
+            .ToArray();
+        return new Decision(findings, _engine.PolicyHash, Stopwatch.GetElapsedTime(started));
     }
-}
 
-/// <summary>Matches names (not paths) against a glob where <c>*</c> is any run of characters and <c>?</c> one character.</summary>
-public static class NameGlob
-{
-    public static bool IsMatch(string glob, string name) => Match(glob.AsSpan(), name.AsSpan());
-
-    private static bool Match(ReadOnlySpan<char> glob, ReadOnlySpan<char> name)
+    private string AllowedHere(string phase)
     {
-        // Iterative wildcard match with one backtrack point: linear for the patterns tools use.
-        int g = 0, n = 0, star = -1, mark = 0;
-        while (n < name.Length)
-        {
-            if (g < glob.Length && (glob[g] == '?' || glob[g] == name[n]))
-            {
-                g++;
-                n++;
-            }
-            else if (g < glob.Length && glob[g] == '*')
-            {
-                star = g++;
-                mark = n;
-            }
-            else if (star >= 0)
-            {
-                g = star + 1;
-                n = ++mark;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (g < glob.Length && glob[g] == '*')
-        {
-            g++;
-        }
-
-        return g == glob.Length;
+        var index = _engine.Plan.IndexOfPhase(phase);
+        return index >= 0 && _engine.Plan.PhaseTools[index] is { } tools ? $" Allowed here: {string.Join(", ", tools)}." : "";
     }
 }

@@ -283,13 +283,16 @@ internal sealed class DocumentBinder
             return defaults;
         }
 
-        var map = _b.Mapping(node, "actions", "mode", "defaultRisk", "unlistedRisk", "unknownRisk", "allowlist", "workspaceExtraPaths");
+        var map = _b.Mapping(node, "actions", "mode", "defaultRisk", "unlistedRisk", "unknownRisk", "outsideWorkspaceRisk", "outsideWorkspaceReadRisk", "protectedPathRisk", "allowlist", "workspaceExtraPaths");
         return new ActionSettings
         {
             Mode = _b.Choice(YamlBinder.Get(map, "mode"), "actions.mode", "denylist", "allowlist") ?? defaults.Mode,
             DefaultRisk = _b.String(YamlBinder.Get(map, "defaultRisk"), "actions.defaultRisk") ?? defaults.DefaultRisk,
             UnlistedRisk = _b.String(YamlBinder.Get(map, "unlistedRisk"), "actions.unlistedRisk") ?? defaults.UnlistedRisk,
             UnknownRisk = _b.String(YamlBinder.Get(map, "unknownRisk"), "actions.unknownRisk") ?? defaults.UnknownRisk,
+            OutsideWorkspaceRisk = _b.String(YamlBinder.Get(map, "outsideWorkspaceRisk"), "actions.outsideWorkspaceRisk") ?? defaults.OutsideWorkspaceRisk,
+            OutsideWorkspaceReadRisk = _b.String(YamlBinder.Get(map, "outsideWorkspaceReadRisk"), "actions.outsideWorkspaceReadRisk") ?? defaults.OutsideWorkspaceReadRisk,
+            ProtectedPathRisk = _b.String(YamlBinder.Get(map, "protectedPathRisk"), "actions.protectedPathRisk") ?? defaults.ProtectedPathRisk,
             WorkspaceExtraPaths = _b.Strings(YamlBinder.Get(map, "workspaceExtraPaths"), "actions.workspaceExtraPaths"),
             Allowlist = BindList(YamlBinder.Get(map, "allowlist"), "actions.allowlist", item =>
             {
@@ -356,7 +359,7 @@ internal sealed class DocumentBinder
             ArgsRegex = _b.String(YamlBinder.Get(map, "argsRegex"), "argsRegex"),
             RedirectTo = _b.Strings(YamlBinder.Get(map, "redirectTo"), "redirectTo"),
             PipeFrom = _b.Strings(YamlBinder.Get(map, "pipeFrom"), "pipeFrom"),
-            Contexts = ChoiceList(YamlBinder.Get(map, "contexts"), "contexts", "substitution", "background", "pipeline", "remote", "inline-code"),
+            Contexts = ChoiceList(YamlBinder.Get(map, "contexts"), "contexts", [.. CommandContextNames.All]),
         };
     }
 

@@ -171,7 +171,8 @@ public static class PolicyValidator
             Error(PolicyDiagnosticIds.UnknownReference, $"autonomy.default '{doc.Autonomy.Default}' is not a level.{Hint(doc.Autonomy.Default, levelIds)}", fallback);
         }
 
-        foreach (var (name, what) in new[] { (doc.Actions.DefaultRisk, "actions.defaultRisk"), (doc.Actions.UnlistedRisk, "actions.unlistedRisk"), (doc.Actions.UnknownRisk, "actions.unknownRisk") })
+        foreach (var (name, what) in new[] { (doc.Actions.DefaultRisk, "actions.defaultRisk"), (doc.Actions.UnlistedRisk, "actions.unlistedRisk"), (doc.Actions.UnknownRisk, "actions.unknownRisk"),
+            (doc.Actions.OutsideWorkspaceRisk, "actions.outsideWorkspaceRisk"), (doc.Actions.OutsideWorkspaceReadRisk, "actions.outsideWorkspaceReadRisk"), (doc.Actions.ProtectedPathRisk, "actions.protectedPathRisk") })
         {
             CheckRisk(new Located<string>(name, null), what);
         }

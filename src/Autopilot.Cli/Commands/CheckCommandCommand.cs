@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Text.Json;
+using Autopilot.Core.Actions;
+using Autopilot.Core.Output;
+
+namespace Autopilot.Cli.Commands;
+
+/// <summary>`autopilot check command "&lt;cmd&gt;"`: parse the shell command, classify every invocation, decide for this actor.</summary>
+internal static class CheckCommandCommand
+{
+    public static Command Create()
+    {
+        var text = new Argument<string>("command") { Description = "The shell command, as the agent would run it." };
+        var autonomy = ActionOptions.Autonomy();
+        var phase = ActionOptions.Phase();
+        var cwd = ActionOptions.Cwd();
+        var policy = CommonOptions.Policy();
+        var format = CommonOptions.Format();
+        var repo = CommonOptions.Repo();
+        var command = new Command("command", "Check a shell command: what it really runs, how risky, and whether this actor may run it.") { text, autonomy, phase, cwd, policy, format, repo };
+        command.SetAction(result =>
+        {
+            var engine = CommonOptions.LoadPolicy(result.GetValue(policy), result.GetValue(repo)!);
+            if (engine is null)
+            {
+                return (int)ExitCode.BadInput;
+            }
+
+            var context = ActionOptions.Context(result.GetValue(repo)!, result.GetValue(cwd), result.GetValue(phase));
+            var level = ActionOptions.Level(engine, result.GetValue(autonomy));
+            var classification = engine.Actions.Classifier.ClassifyCommand(result.GetValue(text)!, context);
+            var decision = engine.Actions.Decide("command", classification, level, context, result.GetValue(text)!);
+            if (result.GetValue(format) == "json")
+            {
+                Console.Out.WriteLine(DecisionWriter.ToJson(decision, w => WriteClassification(w, classification, level)));
+                return CommonOptions.ExitFor(decision.Verdict);
+            }
+
+            Console.Out.WriteLine($"risk: {classification.Risk}{(classification.IsUnknown ? " (not understood)" : "")}, level: {level}");
+            return CommonOptions.Emit(decision, "text", result.GetValue(text));
+        });
+        return command;
+    }
+
+    /// <summary>The parsed invocations and the risk, for scripts that want to see what the parser saw.</summary>
+    public static void WriteClassification(Utf8JsonWriter w, ActionClassification classification, string level)
+    {
+        w.WriteString("risk", classification.Risk);
+        w.WriteBoolean("understood", !classification.IsUnknown);
+        w.WriteString("level", level);
+        if (classification.Parse is not { } parse)
+        {
+            return;
+        }
+
+        w.WriteStartArray("invocations");
+        foreach (var inv in parse.Invocations)
+        {
+            w.WriteStartObject();
+            w.WriteString("program", inv.Program);
+            w.WriteStartArray("args");
+            foreach (var arg in inv.Args)
+            {
+                w.WriteStringValue(arg);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("redirections");
+            foreach (var r in inv.Redirections)
+            {
+                w.WriteStringValue($"{r.Op} {r.Target}");
+            }
+
+            w.WriteEndArray();
+            w.WriteString("context", inv.Context.ToString());
+            w.WriteString("text", inv.Text);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("parseErrors");
+        foreach (var error in parse.Errors)
+        {
+            w.WriteStringValue(error.ToString());
+        }
+
+        w.WriteEndArray();
+    }
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Autopilot.Core.Actions;
+
+namespace Autopilot.Cli.Commands;
+
+/// <summary>`autopilot check path PATH --op read|write|delete`: outside the workspace, escapes, symlinks, protected and secret files.</summary>
+internal static class CheckPathCommand
+{
+    public static Command Create()
+    {
+        var path = new Argument<string>("path") { Description = "The file the action reads, writes or deletes." };
+        var op = new Option<string>("--op") { Description = "What the action does to it.", Required = true };
+        op.AcceptOnlyFromAmong("read", "write", "delete");
+        var autonomy = ActionOptions.Autonomy();
+        var phase = ActionOptions.Phase();
+        var cwd = ActionOptions.Cwd();
+        var policy = CommonOptions.Policy();
+        var format = CommonOptions.Format();
+        var repo = CommonOptions.Repo();
+        var command = new Command("path", "Check a file operation against the workspace and the policy's path rules.") { path, op, autonomy, phase, cwd, policy, format, repo };
+        command.SetAction(result =>
+        {
+            var engine = CommonOptions.LoadPolicy(result.GetValue(policy), result.GetValue(repo)!);
+            if (engine is null)
+            {
+                return (int)ExitCode.BadInput;
+            }
+
+            var fileOp = result.GetValue(op) switch { "read" => FileOp.Read, "write" => FileOp.Write, _ => FileOp.Delete };
+            var context = ActionOptions.Context(result.GetValue(repo)!, result.GetValue(cwd), result.GetValue(phase));
+            var level = ActionOptions.Level(engine, result.GetValue(autonomy));
+            var decision = engine.Actions.Path(result.GetValue(path)!, fileOp, context, level);
+            return CommonOptions.Emit(decision, result.GetValue(format)!, $"{result.GetValue(op)} {result.GetValue(path)}");
+        });
+        return command;
+    }
+}
