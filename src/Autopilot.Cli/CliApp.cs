@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(LedgerCommand.Create());
         root.Subcommands.Add(LeaseCommand.Create());
         root.Subcommands.Add(AttestCommand.Create());
+        root.Subcommands.Add(HookCommand.Create());
         try
         {
             using var telemetry = TelemetrySetup.StartFromEnvironment();

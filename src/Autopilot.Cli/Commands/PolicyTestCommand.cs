@@ -41,7 +41,7 @@ internal static class PolicyTestCommand
                     return (int)ExitCode.BadInput;
                 }
 
-                var runner = new PolicyTestRunner(engine, ActionQuestions.ForPolicyTests(engine));
+                var runner = new PolicyTestRunner(engine);
                 foreach (var outcome in runner.Run(loaded.Cases))
                 {
                     if (outcome.Passed)

@@ -24,6 +24,9 @@ public sealed class ClaudeCodeHook
     /// <summary>Larger events are refused: no honest tool call is this big.</summary>
     public const int MaxInputLength = 4 * 1024 * 1024;
 
+    /// <summary>The hook contract's exit code that blocks the tool call and hands stderr to the agent.</summary>
+    public const int BlockingExitCode = 2;
+
     private const int MaxReasonLength = 1500;
 
     private readonly ActionClassifier _classifier;
@@ -225,15 +228,18 @@ public sealed class ClaudeCodeHook
             writer.WriteEndObject();
         }
 
-        return new HookReply(Encoding.UTF8.GetString(stream.ToArray()), "", 0, verdict, classification);
+        // A deny also blocks through the contract's exit code 2 with the reason on stderr: a harness that ignores
+        // the JSON (or an older one) still stops the call.
+        return verdict == Verdict.Deny
+            ? new HookReply(Encoding.UTF8.GetString(stream.ToArray()), reason, BlockingExitCode, verdict, classification)
+            : new HookReply(Encoding.UTF8.GetString(stream.ToArray()), "", 0, verdict, classification);
     }
 
     /// <summary>Unreadable input: deny, on both channels (exit code 2 blocks even if stdout is not read).</summary>
     private static HookReply Malformed(string message)
     {
         var reason = $"Autopilot: deny: {message}; the tool call cannot be judged, so it is blocked";
-        var reply = Reply(Verdict.Deny, reason, null);
-        return reply with { Stderr = reason, ExitCode = 2 };
+        return Reply(Verdict.Deny, reason, null);
     }
 
     private static string? GetString(JsonElement element, string name) =>

@@ -1,8 +1,10 @@
+using Autopilot.Core.Actions;
 using Autopilot.Core.Autonomy;
 using Autopilot.Core.Decisions;
 using Autopilot.Core.Escalation;
 using Autopilot.Core.Failures;
 using Autopilot.Core.Policies;
+using Autopilot.Core.Tools;
 using Autopilot.Core.Transitions;
 using Autopilot.Policy.Model;
 
@@ -16,14 +18,7 @@ public sealed class PolicyTestRunner
 {
     private readonly PolicyEngine _engine;
 
-    /// <summary>Questions beyond the engine core (commands, paths, tools) are answered by front ends that know them.</summary>
-    private readonly Func<PolicyTestCase, Decision?>? _extra;
-
-    public PolicyTestRunner(PolicyEngine engine, Func<PolicyTestCase, Decision?>? extra = null)
-    {
-        _engine = engine;
-        _extra = extra;
-    }
+    public PolicyTestRunner(PolicyEngine engine) => _engine = engine;
 
     public IReadOnlyList<PolicyTestOutcome> Run(IEnumerable<PolicyTestCase> cases) => cases.Select(RunOne).ToArray();
 
@@ -84,10 +79,37 @@ public sealed class PolicyTestRunner
                 return new AutonomyEvaluator(_engine).Check(facts["level"], facts["risk"]);
             case "signals":
                 return new EscalationEvaluator(_engine).Evaluate(RunSignals.Parse(facts["json"]));
+            case "tool" when !facts.ContainsKey("level"):
+                return new ToolGuard(_engine).Check(facts["phase"], facts["name"]);
+            case "tool":
+                return _engine.Actions.Tool(facts["name"], Context(facts), facts["level"]);
+            case "command":
+                return _engine.Actions.Command(facts["command"], Context(facts), Level(facts));
+            case "path":
+                var op = facts.GetValueOrDefault("op", "write") switch
+                {
+                    "read" => FileOp.Read,
+                    "delete" => FileOp.Delete,
+                    "write" => FileOp.Write,
+                    var other => throw new FormatException($"op must be read, write or delete, not '{other}'"),
+                };
+                return _engine.Actions.Path(facts["path"], op, Context(facts), Level(facts));
             default:
-                return _extra?.Invoke(test);
+                return null;
         }
     }
+
+    private string Level(IReadOnlyDictionary<string, string> facts) =>
+        facts.GetValueOrDefault("level") ?? _engine.Plan.AutonomyLevels[_engine.Plan.DefaultAutonomyLevel];
+
+    /// <summary>Cases run in a fixed, imaginary workspace (no symlinks resolved) so that they mean the same on every machine.</summary>
+    private static ActionContext Context(IReadOnlyDictionary<string, string> facts) =>
+        new(facts.GetValueOrDefault("workspace", "/workspace"), facts.GetValueOrDefault("home", "/home/agent"))
+        {
+            WorkingDirectory = facts.GetValueOrDefault("cwd"),
+            Phase = facts.GetValueOrDefault("phase"),
+            ResolveSymlinks = false,
+        };
 
     private PolicyTestOutcome RunFailure(PolicyTestCase test)
     {

@@ -20,6 +20,12 @@ public sealed class ToolGuard
     public Decision Check(string phase, string tool)
     {
         var started = Stopwatch.GetTimestamp();
+        if (_engine.Plan.IndexOfPhase(phase) < 0)
+        {
+            var unknown = _engine.Plan.Document.Transitions.UnknownPhase;
+            return Decision.FailClosed(unknown.Id, $"'{phase}' is not a phase of this policy ({string.Join(", ", _engine.Plan.Phases)}).", _engine.PolicyHash);
+        }
+
         var context = new ActionContext(Directory.GetCurrentDirectory(), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)) { Phase = phase, ResolveSymlinks = false };
         var classification = _engine.Actions.Classifier.ClassifyTool(tool, context);
         var findings = classification.Matches

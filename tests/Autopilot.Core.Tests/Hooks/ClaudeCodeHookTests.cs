@@ -43,7 +43,9 @@ public sealed class ClaudeCodeHookTests
     public void BashCommands(string command, string decision)
     {
         var reply = s_hook.Handle(Event("Bash", new { command, description = "d" }));
-        Assert.Equal(0, reply.ExitCode);
+        // A deny blocks on both channels: the JSON reply and exit code 2 with the reason on stderr.
+        Assert.Equal(decision == "deny" ? 2 : 0, reply.ExitCode);
+        Assert.Equal(decision == "deny", reply.Stderr.StartsWith("Autopilot: deny", StringComparison.Ordinal));
         var (actual, reason) = Output(reply);
         Assert.Equal(decision, actual);
         Assert.StartsWith("Autopilot: ", reason, StringComparison.Ordinal);

@@ -25,9 +25,7 @@ public sealed class DefaultPolicyTestFileTests
         return (loaded, policy.Engine!);
     }
 
-    // The CLI answers tool cases through its own front end; the same guard is called here.
-    private static PolicyTestRunner Runner(PolicyEngine engine) =>
-        new(engine, test => test.Kind == "tool" ? new ToolGuard(engine).Check(test.Facts["phase"], test.Facts["name"]) : (Decision?)null);
+    private static PolicyTestRunner Runner(PolicyEngine engine) => new(engine);
 
     private static string Describe(PolicyTestOutcome o) =>
         $"{o.Case.Name} ({o.Case.Location}): expected {o.Expected}, actual {(o.Error is null ? o.Actual : "error: " + o.Error)}";
@@ -56,7 +54,7 @@ public sealed class DefaultPolicyTestFileTests
         var (loaded, _) = Load(s_testFile);
         var duplicates = loaded.Cases.GroupBy(c => c.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
         Assert.Empty(duplicates);
-        Assert.All(loaded.Cases, c => Assert.Contains(c.Kind, new[] { "transition", "autonomy", "signals", "failure", "tool" }));
+        Assert.All(loaded.Cases, c => Assert.Contains(c.Kind, new[] { "transition", "autonomy", "signals", "failure", "tool", "command", "path" }));
         Assert.All(loaded.Cases, c => Assert.True(c.ExpectRules is not null, $"{c.Name} does not say which rules it expects"));
     }
 
@@ -69,6 +67,7 @@ public sealed class DefaultPolicyTestFileTests
 
         var rules = doc.Escalation.Select(r => r.Id)
             .Concat(doc.Failures.Classes.Select(c => c.Id))
+            .Concat(doc.Risks.Select(r => r.Id))
             .Concat(new[]
             {
                 doc.Transitions.Skip, doc.Transitions.Backtrack, doc.Transitions.MissingEvidence, doc.Transitions.InvalidEvidence,

@@ -35,7 +35,7 @@ public sealed class ShippedPolicyTestFilesTests
         Assert.True(policy.Succeeded, string.Join("\n", policy.Diagnostics));
         var engine = policy.Engine!;
 
-        var runner = new PolicyTestRunner(engine, test => test.Kind == "tool" ? new ToolGuard(engine).Check(test.Facts["phase"], test.Facts["name"]) : (Decision?)null);
+        var runner = new PolicyTestRunner(engine);
         var outcomes = runner.Run(loaded.Cases);
 
         Assert.NotEmpty(outcomes);
