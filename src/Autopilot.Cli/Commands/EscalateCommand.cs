@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Autopilot.Core.Escalation;
+using Autopilot.Core.Ledger;
+using Autopilot.Policy.Model;
 
 namespace Autopilot.Cli.Commands;
 
@@ -9,10 +11,14 @@ internal static class EscalateCommand
     public static Command Create()
     {
         var signals = new Option<string>("--signals", "-s") { Description = "A JSON object of run signals, from a file or '-' for standard input.", Required = true };
+        var record = new Option<bool>("--record") { Description = "Record a firing escalation in the ledger (needs the task: --task or \"task\" in the signals)." };
+        var task = new Option<string?>("--task", "-t") { Description = "The task the signals belong to." };
+        var actor = StateOptions.Actor();
+        var state = StateOptions.StateDir();
         var policy = CommonOptions.Policy();
         var format = CommonOptions.Format();
         var repo = CommonOptions.Repo();
-        var command = new Command("escalate", "Evaluate the escalation rules over a record of run signals.") { signals, policy, format, repo };
+        var command = new Command("escalate", "Evaluate the escalation rules over a record of run signals.") { signals, record, task, actor, state, policy, format, repo };
         command.SetAction(result =>
         {
             var outputFormat = result.GetValue(format)!;
@@ -32,7 +38,36 @@ internal static class EscalateCommand
                 return CommonOptions.BadInput("AP-INPUT-SIGNALS", ex.Message, outputFormat, engine.PolicyHash);
             }
 
-            return CommonOptions.Emit(new EscalationEvaluator(engine).Evaluate(parsed), outputFormat, "escalation");
+            parsed.Task = result.GetValue(task) ?? parsed.Task;
+            var decision = new EscalationEvaluator(engine).Evaluate(parsed);
+            if (result.GetValue(record) && decision.Verdict != Verdict.Allow)
+            {
+                if (parsed.Task is null)
+                {
+                    return CommonOptions.BadInput("AP-INPUT-SIGNALS", "--record needs the task: --task or \"task\" in the signals.", outputFormat, engine.PolicyHash);
+                }
+
+                try
+                {
+                    using var ledger = StateOptions.OpenLedger(StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!));
+                    ledger.Append(new LedgerAppend
+                    {
+                        Actor = result.GetValue(actor)!,
+                        Kind = LedgerEntryKind.Escalation,
+                        Task = parsed.Task,
+                        FromPhase = parsed.Phase,
+                        Verdict = decision.Verdict,
+                        RuleIds = decision.Findings.Select(f => f.RuleId).Distinct().ToArray(),
+                        PolicyHash = engine.PolicyHash,
+                    });
+                }
+                catch (Exception ex) when (StateOptions.IsStateFailure(ex))
+                {
+                    return CommonOptions.BadInput("AP-STATE", $"the ledger cannot be used: {ex.Message}", outputFormat, engine.PolicyHash);
+                }
+            }
+
+            return CommonOptions.Emit(decision, outputFormat, "escalation");
         });
         return command;
     }
