@@ -227,4 +227,20 @@ public sealed class GateCommandTests : IDisposable
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("bad.json(4,", result.StdOut);
     }
+
+    [Fact]
+    public async Task SarifValidatesAgainstTheOfficialSarif210Schema()
+    {
+        _repo.Write("src/App/Config.cs", "class Config {\n  const string Key = \"AKIAIOSFODNN7EXAMPLF\";\n}\n");
+        _repo.Write(".github/workflows/ci.yml", "on: push\n");
+        var result = Gate("--format", "sarif");
+        Assert.Equal(2, result.ExitCode);
+        var schema = await NJsonSchema.JsonSchema.FromJsonAsync(SarifSchema.Text);
+        var errors = schema.Validate(result.StdOut);
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => e.ToString())));
+
+        // The validator is not vacuous: a result without its required message is refused.
+        var broken = result.StdOut.Replace("\"message\": {", "\"messageX\": {", StringComparison.Ordinal);
+        Assert.NotEmpty(schema.Validate(broken));
+    }
 }
