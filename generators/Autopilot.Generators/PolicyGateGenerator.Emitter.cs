@@ -11,7 +11,7 @@ namespace Autopilot.Generators;
 
 public sealed partial class PolicyGateGenerator
 {
-    private const string VerdictType = "global::Autopilot.Autopilot.Policy.Model.Verdict";
+    private const string VerdictType = "global::Autopilot.Policy.Model.Verdict";
     private const string TransitionKindType = "global::Autopilot.Policy.Plan.TransitionKind";
     private const string TransitionOutcomeType = "global::Autopilot.Core.Gates.TransitionOutcome";
     private const string ReadOnlySpanType = "global::System.ReadOnlySpan<double>";
@@ -267,6 +267,16 @@ public sealed partial class PolicyGateGenerator
         w.WriteLine(s_generatedCode);
         w.WriteLine("public sealed class TransitionGate : global::Autopilot.Core.Gates.ITransitionGate");
         w.OpenBlock();
+        w.WriteLine("// The answers that need no evidence: transitions.samePhase, backtrack and skip, and the fail-closed one for an unknown phase.");
+        if (spec.Phases.Count > 0)
+        {
+            w.WriteLine($"private static readonly {TransitionOutcomeType} s_same = {Outcome(t.Same, TransitionKind.Same)};");
+            w.WriteLine($"private static readonly {TransitionOutcomeType} s_backtrack = {Outcome(t.Backtrack, TransitionKind.Backtrack)};");
+            w.WriteLine($"private static readonly {TransitionOutcomeType} s_skip = {Outcome(t.Skip, TransitionKind.Skip)};");
+        }
+
+        w.WriteLine($"private static readonly {TransitionOutcomeType} s_unknown = {Outcome(t.Unknown, TransitionKind.Skip)};");
+        w.WriteLine();
         w.WriteLine("/// <summary>Typed form of <see cref=\"Check(int, int, ulong)\"/>.</summary>");
         w.WriteLine($"public {TransitionOutcomeType} Check(Phase from, Phase to, Evidence validEvidence) => Check((int)from, (int)to, (ulong)validEvidence);");
         w.WriteLine();
@@ -276,7 +286,7 @@ public sealed partial class PolicyGateGenerator
         if (spec.Phases.Count == 0)
         {
             w.WriteLine("// The policy has no phases: every index is unknown, so fail closed (transitions.unknownPhase, at least escalate).");
-            w.WriteLine($"return {Outcome(t.Unknown, TransitionKind.Skip)};");
+            w.WriteLine("return s_unknown;");
             w.CloseBlock();
             w.CloseBlock();
             w.WriteLine();
@@ -286,7 +296,7 @@ public sealed partial class PolicyGateGenerator
         w.WriteLine("if ((uint)from >= PhaseCount || (uint)to >= PhaseCount)");
         w.OpenBlock();
         w.WriteLine("// A phase this policy does not have: fail closed (transitions.unknownPhase, at least escalate).");
-        w.WriteLine($"return {Outcome(t.Unknown, TransitionKind.Skip)};");
+        w.WriteLine("return s_unknown;");
         w.CloseBlock();
         w.WriteLine();
 
@@ -306,7 +316,7 @@ public sealed partial class PolicyGateGenerator
                 w.OpenBlock();
                 w.WriteLine(phase.RequiredEvidence == 0
                     ? $"return {Outcome(Autopilot.Policy.Model.Verdict.Allow, TransitionKind.Forward)}; // needs no evidence"
-                    : $"return Forward((ulong)({EvidenceExpression(spec, phase.RequiredEvidence)}), validEvidence);");
+                    : $"return Forward({EvidenceMask(spec, phase.RequiredEvidence)}, validEvidence);");
                 w.CloseBlock();
                 w.WriteLine();
                 w.WriteLine("break;");
@@ -320,10 +330,10 @@ public sealed partial class PolicyGateGenerator
         w.WriteLine("// Not along an edge: the same phase, back to an earlier one, or forward past phases (a skip).");
         w.WriteLine("if (to == from)");
         w.OpenBlock();
-        w.WriteLine($"return {Outcome(t.Same, TransitionKind.Same)};");
+        w.WriteLine("return s_same;");
         w.CloseBlock();
         w.WriteLine();
-        w.WriteLine($"return to < from ? {Outcome(t.Backtrack, TransitionKind.Backtrack)} : {Outcome(t.Skip, TransitionKind.Skip)};");
+        w.WriteLine("return to < from ? s_backtrack : s_skip;");
         w.CloseBlock();
 
         if (t.Phases.Any(p => p.ForwardTargets.Count > 0 && p.RequiredEvidence != 0))
@@ -347,6 +357,10 @@ public sealed partial class PolicyGateGenerator
         w.WriteLine(s_generatedCode);
         w.WriteLine("public sealed class AutonomyGate : global::Autopilot.Core.Gates.IAutonomyGate");
         w.OpenBlock();
+        w.WriteLine($"private const {VerdictType} Allow = {VerdictType}.Allow;");
+        w.WriteLine($"private const {VerdictType} Escalate = {VerdictType}.Escalate;");
+        w.WriteLine($"private const {VerdictType} Deny = {VerdictType}.Deny;");
+        w.WriteLine();
         w.WriteLine("/// <summary>Typed form of <see cref=\"Check(int, int)\"/>.</summary>");
         w.WriteLine($"public {VerdictType} Check(AutonomyLevel level, RiskLevel risk) => Check((int)level, (int)risk);");
         w.WriteLine();
@@ -356,7 +370,7 @@ public sealed partial class PolicyGateGenerator
         if (spec.AutonomyLevels.Count == 0 || spec.RiskLevels.Count == 0)
         {
             w.WriteLine("// The policy defines no autonomy levels (or no risk levels): nothing is allowed.");
-            w.WriteLine($"return {VerdictType}.Deny;");
+            w.WriteLine("return Deny;");
             w.CloseBlock();
             w.CloseBlock();
             w.WriteLine();
@@ -366,7 +380,7 @@ public sealed partial class PolicyGateGenerator
         w.WriteLine("if ((uint)risk >= RiskLevelCount)");
         w.OpenBlock();
         w.WriteLine("// A risk this policy does not have: fail closed.");
-        w.WriteLine($"return {VerdictType}.Deny;");
+        w.WriteLine("return Deny;");
         w.CloseBlock();
         w.WriteLine();
         w.WriteLine("switch (level)");
@@ -375,7 +389,8 @@ public sealed partial class PolicyGateGenerator
         for (var l = 0; l < spec.AutonomyLevels.Count; l++)
         {
             var level = spec.AutonomyLevels[l];
-            w.WriteLine($"case {l}: // {Literals.OneLine(level.Id)}: alone up to {RiskName(spec, level.AllowUpTo)}, with a human up to {RiskName(spec, level.EscalateUpTo)}");
+            var human = level.EscalateUpTo > level.AllowUpTo ? $"with a human up to {RiskName(spec, level.EscalateUpTo)}" : "nothing more with a human";
+            w.WriteLine($"case {l}: // {Literals.OneLine(level.Id)}: alone up to {RiskName(spec, level.AllowUpTo)}, {human}");
             w.Indent();
             w.WriteLine($"return {AutonomyExpression(level.AllowUpTo, level.EscalateUpTo, last)};");
             w.Unindent();
@@ -383,7 +398,7 @@ public sealed partial class PolicyGateGenerator
 
         w.WriteLine("default: // a level this policy does not have: fail closed");
         w.Indent();
-        w.WriteLine($"return {VerdictType}.Deny;");
+        w.WriteLine("return Deny;");
         w.Unindent();
         w.CloseBlock();
         w.CloseBlock();
@@ -404,14 +419,22 @@ public sealed partial class PolicyGateGenerator
         w.WriteLine("public EscalationRules Evaluate(in Signals signals)");
         w.OpenBlock();
         var evaluated = spec.Escalation.Where(e => e.Bit >= 0 && e.Condition is not null).ToList();
+        var skipped = false;
         foreach (var rule in spec.Escalation.Where(e => e.Bit >= 0 && e.Condition is null))
         {
             w.WriteLine($"// {Literals.OneLine(rule.Id)} has only a 'when:' predicate: the engine evaluates it, so it never fires here.");
+            skipped = true;
         }
 
         foreach (var rule in spec.Escalation.Where(e => e.Bit < 0))
         {
             w.WriteLine($"// {Literals.OneLine(rule.Id)} is past the 64th rule: its condition is not evaluated (AP1902), as in the interpreter.");
+            skipped = true;
+        }
+
+        if (skipped)
+        {
+            w.WriteLine();
         }
 
         if (evaluated.Count == 0)
@@ -472,7 +495,7 @@ public sealed partial class PolicyGateGenerator
             w.WriteLine($"{type}.{m.Identifier} => {Literals.String(m.Id)},");
         }
 
-        w.WriteLine($"_ => throw new global::System.ArgumentOutOfRangeException(nameof({parameter}), {parameter}, \"Not a {type} of this policy.\"),");
+        w.WriteLine($"_ => throw new global::System.ArgumentOutOfRangeException(nameof({parameter}), {parameter}, \"Not one of this policy's {type} values.\"),");
         w.CloseBlock(";");
         w.WriteLine();
         w.WriteLine($"/// <summary>The {type} the policy names <paramref name=\"id\"/> (ordinal comparison); false when there is none.</summary>");
@@ -519,6 +542,13 @@ public sealed partial class PolicyGateGenerator
         return string.Join(" | ", names);
     }
 
+    /// <summary><c>(ulong)Evidence.A</c> or <c>(ulong)(Evidence.A | Evidence.B)</c>.</summary>
+    private static string EvidenceMask(PolicySpec spec, ulong mask)
+    {
+        var expression = EvidenceExpression(spec, mask);
+        return expression.Contains("|") ? $"(ulong)({expression})" : $"(ulong){expression}";
+    }
+
     /// <summary>Allow up to <paramref name="allow"/>, escalate up to <paramref name="escalate"/>, deny above; empty bands left out.</summary>
     private static string AutonomyExpression(int allow, int escalate, int last)
     {
@@ -539,10 +569,10 @@ public sealed partial class PolicyGateGenerator
         }
 
         // The last band needs no test: the risk was checked to be in range.
-        var text = $"{VerdictType}.{bands[bands.Count - 1].Verdict}";
+        var text = bands[bands.Count - 1].Verdict;
         for (var i = bands.Count - 2; i >= 0; i--)
         {
-            text = $"risk <= {bands[i].UpTo} ? {VerdictType}.{bands[i].Verdict} : {text}";
+            text = $"risk <= {bands[i].UpTo} ? {bands[i].Verdict} : {text}";
         }
 
         return text;
