@@ -31,7 +31,7 @@ internal static class PolicyExplainCommand
     {
         var doc = plan.Document;
         var text = new StringBuilder();
-        text.AppendLine($"Policy '{doc.Metadata.Name}' {doc.Metadata.Version} ({doc.SourcePath}, sha256 {doc.Hash[..12]})");
+        text.AppendLine($"Policy '{doc.Metadata.Name}' {doc.Metadata.Version} ({doc.SourcePath}, sha256 {doc.Hash[..12]}, {(Autopilot.Core.Policies.PolicySource.EngineFor(plan).IsCompiled ? "compiled gates" : "interpreted")})");
         if (doc.Metadata.Description.Length > 0)
         {
             text.AppendLine(doc.Metadata.Description);

@@ -30,6 +30,9 @@ public sealed class PolicyEngine
 
     public PolicyPlan Plan { get; }
 
+    /// <summary>True when the gates are the generated, compiled ones rather than the interpreter.</summary>
+    public bool IsCompiled { get; init; }
+
     public string PolicyHash => Plan.PolicyHash;
 
     public ITransitionGate TransitionGate { get; }

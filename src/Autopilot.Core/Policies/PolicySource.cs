@@ -74,8 +74,17 @@ public static class PolicySource
     {
         var loaded = path is null ? PolicyLoader.LoadText(BuiltInDefaultText(), BuiltInName) : PolicyLoader.LoadFile(path);
         var result = PlanBuilder.Compile(loaded, RuntimeChecks);
-        return new LoadedPolicy(path ?? BuiltInName, result.Plan is null ? null : new PolicyEngine(result.Plan), result.Diagnostics);
+        return new LoadedPolicy(path ?? BuiltInName, result.Plan is null ? null : EngineFor(result.Plan), result.Diagnostics);
     }
+
+    /// <summary>
+    /// The built-in default policy runs on the gates the source generator compiled into this assembly; any other
+    /// policy (or a default that differs from what was compiled, which the hash tells) runs on the interpreter.
+    /// </summary>
+    public static PolicyEngine EngineFor(PolicyPlan plan) =>
+        plan.PolicyHash == Compiled.DefaultPolicy.Hash
+            ? new PolicyEngine(plan, Compiled.DefaultPolicy.Transitions, Compiled.DefaultPolicy.Autonomy, Compiled.DefaultPolicy.Escalation) { IsCompiled = true }
+            : new PolicyEngine(plan);
 
     private static string? CheckSchema(string schemaJson)
     {

@@ -37,7 +37,7 @@ internal sealed class DocumentBinder
             Transitions = BindTransitions(YamlBinder.Get(map, "transitions")),
             Evidence = BindEvidence(YamlBinder.Get(map, "evidence")),
             Autonomy = BindAutonomy(YamlBinder.Get(map, "autonomy")),
-            Actions = BindActions(YamlBinder.Get(map, "actions")),
+            Actions = BindActions(YamlBinder.Get(map, "actions"), riskLevels),
             Risks = BindList(YamlBinder.Get(map, "risks"), "risks", BindRisk),
             Escalation = BindList(YamlBinder.Get(map, "escalation"), "escalation", BindEscalation),
             Failures = BindFailures(YamlBinder.Get(map, "failures")),
@@ -275,9 +275,29 @@ internal sealed class DocumentBinder
         };
     }
 
-    private ActionSettings BindActions(YamlNode? node)
+    /// <summary>
+    /// Action risks the policy does not name default by position in its own risk levels, so that a policy with
+    /// custom levels needs no extra keys: unmatched actions get the second lowest, unreadable ones the highest,
+    /// writes outside the workspace and protected paths the second highest, reads outside it the middle one.
+    /// </summary>
+    private static ActionSettings DefaultActions(IReadOnlyList<string> levels)
     {
-        var defaults = new ActionSettings();
+        var n = levels.Count;
+        string At(int index) => n == 0 ? "" : levels[System.Math.Max(0, System.Math.Min(n - 1, index))];
+        return new ActionSettings
+        {
+            DefaultRisk = At(System.Math.Min(1, n - 2)),
+            UnlistedRisk = At(n - 2),
+            UnknownRisk = At(n - 1),
+            OutsideWorkspaceRisk = At(n - 2),
+            OutsideWorkspaceReadRisk = At(n / 2),
+            ProtectedPathRisk = At(n - 2),
+        };
+    }
+
+    private ActionSettings BindActions(YamlNode? node, IReadOnlyList<string> riskLevels)
+    {
+        var defaults = DefaultActions(riskLevels);
         if (node is null)
         {
             return defaults;

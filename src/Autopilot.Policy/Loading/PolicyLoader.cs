@@ -96,6 +96,13 @@ public static class PolicyLoader
             diagnostics.Add(new PolicyDiagnostic(PolicyDiagnosticIds.YamlSyntax, DiagnosticSeverity.Error, $"YAML syntax error: {Clean(message)}", location));
             return new PolicyLoadResult(null, diagnostics);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet throws these for some malformed documents (an unclosed flow sequence followed by a key):
+            // still a syntax error of the file, never a crash.
+            diagnostics.Add(new PolicyDiagnostic(PolicyDiagnosticIds.YamlSyntax, DiagnosticSeverity.Error, $"YAML syntax error: {ex.Message}", new SourceLocation(path, 1, 1)));
+            return new PolicyLoadResult(null, diagnostics);
+        }
 
         if (stream.Documents.Count != 1)
         {

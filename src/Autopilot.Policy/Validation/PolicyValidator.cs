@@ -100,6 +100,17 @@ public static class PolicyValidator
             }
         }
 
+        // Evidence and escalation rules are bit sets of 64 in the plan and in generated gates.
+        if (doc.Evidence.Items.Count > 64)
+        {
+            Error(PolicyDiagnosticIds.InvalidValue, $"A policy may define at most 64 kinds of evidence; this one defines {doc.Evidence.Items.Count}.", doc.Evidence.Items[64].Location);
+        }
+
+        if (doc.Escalation.Count > 64)
+        {
+            Error(PolicyDiagnosticIds.InvalidValue, $"A policy may define at most 64 escalation rules; this one defines {doc.Escalation.Count}.", doc.Escalation[64].Location);
+        }
+
         foreach (var phase in doc.Phases)
         {
             foreach (var evidence in phase.Evidence)

@@ -140,13 +140,13 @@ internal static class RandomPolicyGen
         from isExplicit in Gen.Elements(true, false)
         from tree in Gen.CollectToArray(Enumerable.Range(1, Math.Max(0, phaseCount - 1)), child => Gen.Choose(0, child - 1).Select(parent => (parent, child)))
         from extra in Gen.Zip(Gen.Choose(0, phaseCount - 1), Gen.Choose(0, phaseCount - 1)).Select(t => (t.Item1, t.Item2)).ArrayOf()
-        from evidenceCount in Gen.Frequency((12, Gen.Choose(0, 8)), (1, Gen.Choose(60, 70)))
+        from evidenceCount in Gen.Frequency((12, Gen.Choose(0, 8)), (1, Gen.Choose(60, 64)))
         from phaseEvidence in (evidenceCount == 0 ? Gen.Constant(Array.Empty<int>()) : Gen.Choose(0, evidenceCount - 1).ArrayOf().Select(a => a.Take(4).ToArray())).ArrayOf(phaseCount)
         from verdicts in Gen.Elements<string?>(null, "allow", "escalate", "deny").ArrayOf(5)
         from riskCount in Gen.Choose(0, 6)
         from levels in Levels(riskCount == 0 ? 5 : riskCount)
         from defaultLevel in levels.Length == 0 ? Gen.Constant<int?>(null) : Gen.Frequency((1, Gen.Constant<int?>(null)), (2, Gen.Choose(0, levels.Length - 1).Select(i => (int?)i)))
-        from escalation in Gen.Frequency((12, Gen.Choose(0, 8)), (1, Gen.Choose(63, 67))).SelectMany(count => Gen.CollectToArray(Enumerable.Range(0, count), Escalation))
+        from escalation in Gen.Frequency((12, Gen.Choose(0, 8)), (1, Gen.Choose(60, 64))).SelectMany(count => Gen.CollectToArray(Enumerable.Range(0, count), Escalation))
         select new RandomPolicy(
             [.. phaseNames.Select((prefix, i) => prefix + i.ToString(CultureInfo.InvariantCulture))],
             isExplicit,

@@ -18,7 +18,7 @@ namespace Autopilot.Generated
         public const string Version = "1.0.0";
 
         /// <summary>SHA-256 of the policy text these gates were generated from: compare with a loaded plan's PolicyHash to detect a stale build.</summary>
-        public const string Hash = "1c9bd648b172a69aaedde59209eba961bc57fb9f71405ac0feafbc9f290600c4";
+        public const string Hash = "0732036d1607fa55d415290677e43fe0e3956a51e79f613f1c9b129a77f9c905";
 
         /// <summary>The transition gate (stateless; one instance is enough).</summary>
         public static readonly TransitionGate Transitions = new TransitionGate();
@@ -387,197 +387,221 @@ namespace Autopilot.Generated
             /// <summary><c>AP-ATTEST-DRIFT</c>: attestation</summary>
             ApAttestDrift = 9,
 
-            /// <summary><c>AP-RISK-RM-RECURSIVE-ROOT</c>: risk rule (critical): Recursive delete of the root, the home folder or everything in a folder.</summary>
-            ApRiskRmRecursiveRoot = 10,
+            /// <summary><c>AP-RISK-RM-ROOT</c>: risk rule (critical): Recursive delete of the filesystem root, the home folder or a top-level system folder</summary>
+            ApRiskRmRoot = 10,
 
-            /// <summary><c>AP-RISK-RM-RECURSIVE</c>: risk rule (medium): Recursive delete.</summary>
-            ApRiskRmRecursive = 11,
+            /// <summary><c>AP-RISK-RM-BROAD</c>: risk rule (high): Recursive delete of everything in a folder or of a parent folder</summary>
+            ApRiskRmBroad = 11,
 
-            /// <summary><c>AP-RISK-FIND-DELETE</c>: risk rule (medium): find with -delete removes every match.</summary>
-            ApRiskFindDelete = 12,
+            /// <summary><c>AP-RISK-RM-NO-PRESERVE-ROOT</c>: risk rule (critical): rm told to operate on / without its safeguard</summary>
+            ApRiskRmNoPreserveRoot = 12,
 
-            /// <summary><c>AP-RISK-GIT-FORCE-PUSH</c>: risk rule (critical): Force push rewrites the remote branch's history.</summary>
-            ApRiskGitForcePush = 13,
+            /// <summary><c>AP-RISK-FIND-DELETE-BROAD</c>: risk rule (critical): find deleting from the root or the home folder</summary>
+            ApRiskFindDeleteBroad = 13,
 
-            /// <summary><c>AP-RISK-GIT-PUSH</c>: risk rule (medium): Push to a remote.</summary>
-            ApRiskGitPush = 14,
+            /// <summary><c>AP-RISK-GIT-FORCE-PUSH</c>: risk rule (high): Force push (or remote delete) rewrites history others may have pulled</summary>
+            ApRiskGitForcePush = 14,
 
-            /// <summary><c>AP-RISK-GIT-HISTORY-REWRITE</c>: risk rule (high): Rewrites history or discards work.</summary>
-            ApRiskGitHistoryRewrite = 15,
+            /// <summary><c>AP-RISK-GIT-FORCE-REFSPEC</c>: risk rule (high): A '+' or ':' refspec force-pushes or deletes a remote branch</summary>
+            ApRiskGitForceRefspec = 15,
 
-            /// <summary><c>AP-RISK-PIPE-TO-SHELL</c>: risk rule (critical): A download piped straight into a shell or an interpreter runs unreviewed code.</summary>
-            ApRiskPipeToShell = 16,
+            /// <summary><c>AP-RISK-GIT-RESET-HARD</c>: risk rule (high): git reset --hard throws away uncommitted work and moves history</summary>
+            ApRiskGitResetHard = 16,
 
-            /// <summary><c>AP-RISK-PRIVILEGE</c>: risk rule (high): Privilege escalation.</summary>
-            ApRiskPrivilege = 17,
+            /// <summary><c>AP-RISK-GIT-FILTER</c>: risk rule (critical): Rewriting the whole history of the repository</summary>
+            ApRiskGitFilter = 17,
 
-            /// <summary><c>AP-RISK-DISK-WRITE</c>: risk rule (critical): Raw writes to disks or devices, or formatting them.</summary>
-            ApRiskDiskWrite = 18,
+            /// <summary><c>AP-RISK-GIT-REBASE</c>: risk rule (medium): Rebase rewrites commits; on pushed branches it forces a force push</summary>
+            ApRiskGitRebase = 18,
 
-            /// <summary><c>AP-RISK-DEVICE-REDIRECT</c>: risk rule (critical): Output redirected onto a block device.</summary>
-            ApRiskDeviceRedirect = 19,
+            /// <summary><c>AP-RISK-GIT-CLEAN</c>: risk rule (high): git clean -f deletes untracked files for good</summary>
+            ApRiskGitClean = 19,
 
-            /// <summary><c>AP-RISK-FORK-BOMB</c>: risk rule (critical): A function that calls itself into the background without end (fork bomb).</summary>
-            ApRiskForkBomb = 20,
+            /// <summary><c>AP-RISK-PIPE-TO-SHELL</c>: risk rule (critical): A download piped into a shell or interpreter runs code nobody reviewed</summary>
+            ApRiskPipeToShell = 20,
 
-            /// <summary><c>AP-RISK-CHMOD-WORLD</c>: risk rule (high): Makes files writable by everyone, or changes ownership widely.</summary>
-            ApRiskChmodWorld = 21,
+            /// <summary><c>AP-RISK-DECODE-TO-SHELL</c>: risk rule (critical): Decoded or unpacked data piped into a shell or interpreter hides what runs</summary>
+            ApRiskDecodeToShell = 21,
 
-            /// <summary><c>AP-RISK-CREDENTIAL-FILES</c>: risk rule (high): Touches credential or key files.</summary>
-            ApRiskCredentialFiles = 22,
+            /// <summary><c>AP-RISK-PRIVILEGE</c>: risk rule (high): Privilege escalation</summary>
+            ApRiskPrivilege = 22,
 
-            /// <summary><c>AP-RISK-CREDENTIAL-PATHS</c>: risk rule (high): Reads, writes or deletes a credential or key file.</summary>
-            ApRiskCredentialPaths = 23,
+            /// <summary><c>AP-RISK-DD-DEVICE</c>: risk rule (critical): dd writing to a raw device</summary>
+            ApRiskDdDevice = 23,
 
-            /// <summary><c>AP-RISK-SHELL-RC</c>: risk rule (high): Writes to a shell start-up file or system configuration.</summary>
-            ApRiskShellRc = 24,
+            /// <summary><c>AP-RISK-MKFS</c>: risk rule (critical): Formatting or repartitioning a disk</summary>
+            ApRiskMkfs = 24,
 
-            /// <summary><c>AP-RISK-SHELL-RC-PATH</c>: risk rule (high): Edits a shell start-up file or system configuration.</summary>
-            ApRiskShellRcPath = 25,
+            /// <summary><c>AP-RISK-DEVICE-REDIRECT</c>: risk rule (critical): Output redirected onto a raw disk device</summary>
+            ApRiskDeviceRedirect = 25,
 
-            /// <summary><c>AP-RISK-EXFILTRATION</c>: risk rule (high): Sends data off the machine.</summary>
-            ApRiskExfiltration = 26,
+            /// <summary><c>AP-RISK-FORK-BOMB</c>: risk rule (critical): A function that spawns copies of itself (fork bomb)</summary>
+            ApRiskForkBomb = 26,
 
-            /// <summary><c>AP-RISK-UPLOAD</c>: risk rule (high): Uploads a file or form data.</summary>
-            ApRiskUpload = 27,
+            /// <summary><c>AP-RISK-CHMOD-WORLD</c>: risk rule (high): Making files world-writable</summary>
+            ApRiskChmodWorld = 27,
 
-            /// <summary><c>AP-RISK-PUBLISH</c>: risk rule (critical): Publishes a package to a registry.</summary>
-            ApRiskPublish = 28,
+            /// <summary><c>AP-RISK-CHMOD-ROOT</c>: risk rule (critical): Recursive permission or owner change of the root or home folder</summary>
+            ApRiskChmodRoot = 28,
 
-            /// <summary><c>AP-RISK-DB-DROP</c>: risk rule (critical): Drops or truncates a database object.</summary>
-            ApRiskDbDrop = 29,
+            /// <summary><c>AP-RISK-SECRETS</c>: risk rule (high): Credential and key files (SSH keys, .env, certificates, cloud and registry credentials)</summary>
+            ApRiskSecrets = 29,
 
-            /// <summary><c>AP-RISK-DB-DROP-TOOL</c>: risk rule (critical): Drops a database.</summary>
-            ApRiskDbDropTool = 30,
+            /// <summary><c>AP-RISK-EXFIL-CURL-FILE</c>: risk rule (high): Uploading a local file with curl</summary>
+            ApRiskExfilCurlFile = 30,
 
-            /// <summary><c>AP-RISK-DB-MIGRATION</c>: risk rule (high): Applies database migrations.</summary>
-            ApRiskDbMigration = 31,
+            /// <summary><c>AP-RISK-EXFIL-UPLOAD</c>: risk rule (high): Uploading a local file</summary>
+            ApRiskExfilUpload = 31,
 
-            /// <summary><c>AP-RISK-CI-EDIT</c>: risk rule (high): Changes CI workflows.</summary>
-            ApRiskCiEdit = 32,
+            /// <summary><c>AP-RISK-NET-TOOLS</c>: risk rule (medium): Raw network transfer tools can move data off the machine</summary>
+            ApRiskNetTools = 32,
 
-            /// <summary><c>AP-RISK-POLICY-EDIT</c>: risk rule (critical): Changes the policy that governs the agent.</summary>
-            ApRiskPolicyEdit = 33,
+            /// <summary><c>AP-RISK-RSYNC-REMOTE</c>: risk rule (medium): rsync to or from another host</summary>
+            ApRiskRsyncRemote = 33,
 
-            /// <summary><c>AP-RISK-POLICY-EDIT-COMMAND</c>: risk rule (critical): Writes to the policy that governs the agent.</summary>
-            ApRiskPolicyEditCommand = 34,
+            /// <summary><c>AP-RISK-PUBLISH-PACKAGE</c>: risk rule (high): Publishing a package to a public registry</summary>
+            ApRiskPublishPackage = 34,
 
-            /// <summary><c>AP-RISK-VCS-INTERNALS</c>: risk rule (high): Writes inside version-control internals.</summary>
-            ApRiskVcsInternals = 35,
+            /// <summary><c>AP-RISK-PUBLISH-NUGET</c>: risk rule (high): Pushing a NuGet package</summary>
+            ApRiskPublishNuget = 35,
 
-            /// <summary><c>AP-RISK-KILL</c>: risk rule (medium): Kills processes it may not have started.</summary>
-            ApRiskKill = 36,
+            /// <summary><c>AP-RISK-PUBLISH-PYPI</c>: risk rule (high): Uploading a Python package</summary>
+            ApRiskPublishPypi = 36,
 
-            /// <summary><c>AP-RISK-SYSTEM</c>: risk rule (critical): Stops or reconfigures the machine.</summary>
-            ApRiskSystem = 37,
+            /// <summary><c>AP-RISK-DB-DROP</c>: risk rule (critical): Dropping or truncating a database, schema or table</summary>
+            ApRiskDbDrop = 37,
 
-            /// <summary><c>AP-RISK-INLINE-CODE</c>: risk rule (medium): Runs inline interpreter code that the policy cannot inspect.</summary>
-            ApRiskInlineCode = 38,
+            /// <summary><c>AP-RISK-DB-DROP-TOOL</c>: risk rule (high): Dropping a database or a role</summary>
+            ApRiskDbDropTool = 38,
 
-            /// <summary><c>AP-RISK-REMOTE</c>: risk rule (high): Runs a command on another machine.</summary>
-            ApRiskRemote = 39,
+            /// <summary><c>AP-RISK-DB-MIGRATE-EF</c>: risk rule (medium): Applying database migrations</summary>
+            ApRiskDbMigrateEf = 39,
 
-            /// <summary><c>AP-RISK-CONTAINER-PRIVILEGED</c>: risk rule (high): Runs a privileged container or mounts the host.</summary>
-            ApRiskContainerPrivileged = 40,
+            /// <summary><c>AP-RISK-DB-MIGRATE</c>: risk rule (medium): Applying or rolling back database migrations</summary>
+            ApRiskDbMigrate = 40,
 
-            /// <summary><c>AP-RISK-CLOUD-DESTROY</c>: risk rule (critical): Destroys cloud or cluster resources.</summary>
-            ApRiskCloudDestroy = 41,
+            /// <summary><c>AP-RISK-CI-EDIT</c>: risk rule (high): Changing CI/CD workflows</summary>
+            ApRiskCiEdit = 41,
 
-            /// <summary><c>AP-RISK-MCP-WRITE</c>: risk rule (medium): An MCP tool that writes outside the repository.</summary>
-            ApRiskMcpWrite = 42,
+            /// <summary><c>AP-RISK-POLICY-EDIT</c>: risk rule (critical): Changing the policy that governs the agent</summary>
+            ApRiskPolicyEdit = 42,
 
-            /// <summary><c>AP-RISK-WEB-FETCH</c>: risk rule (low): Fetches a web page.</summary>
-            ApRiskWebFetch = 43,
+            /// <summary><c>AP-RISK-SHELL-RC</c>: risk rule (high): Changing shell start-up files (persistence)</summary>
+            ApRiskShellRc = 43,
+
+            /// <summary><c>AP-RISK-SYSTEM-CONFIG</c>: risk rule (high): Changing system configuration under /etc</summary>
+            ApRiskSystemConfig = 44,
+
+            /// <summary><c>AP-RISK-KILL</c>: risk rule (medium): Killing processes the agent may not have started</summary>
+            ApRiskKill = 45,
+
+            /// <summary><c>AP-RISK-INLINE-CODE</c>: risk rule (medium): Interpreter given code inline; its effects are not analysed</summary>
+            ApRiskInlineCode = 46,
+
+            /// <summary><c>AP-RISK-REMOTE-EXEC</c>: risk rule (medium): Running commands on another machine</summary>
+            ApRiskRemoteExec = 47,
+
+            /// <summary><c>AP-RISK-POWER</c>: risk rule (high): Shutting down or rebooting the machine</summary>
+            ApRiskPower = 48,
+
+            /// <summary><c>AP-RISK-DOCKER-PRIVILEGED</c>: risk rule (high): A privileged container can take over the host</summary>
+            ApRiskDockerPrivileged = 49,
+
+            /// <summary><c>AP-RISK-TOOL-WEB</c>: risk rule (medium): Fetching from the web can bring in untrusted instructions</summary>
+            ApRiskToolWeb = 50,
+
+            /// <summary><c>AP-RISK-TOOL-GITHUB-WRITE</c>: risk rule (high): Writing to GitHub through an MCP server</summary>
+            ApRiskToolGithubWrite = 51,
 
             /// <summary><c>AP-ESC-CONSECUTIVE-FAILURES</c>: escalation rule: Three failures in a row.</summary>
-            ApEscConsecutiveFailures = 44,
+            ApEscConsecutiveFailures = 52,
 
             /// <summary><c>AP-ESC-REPEATED-ERROR</c>: escalation rule: The same error keeps coming back.</summary>
-            ApEscRepeatedError = 45,
+            ApEscRepeatedError = 53,
 
             /// <summary><c>AP-ESC-LOW-CONFIDENCE</c>: escalation rule: The agent's confidence is low.</summary>
-            ApEscLowConfidence = 46,
+            ApEscLowConfidence = 54,
 
             /// <summary><c>AP-ESC-CLOSE-OPTIONS</c>: escalation rule: Several options with close scores; a human should choose.</summary>
-            ApEscCloseOptions = 47,
+            ApEscCloseOptions = 55,
 
             /// <summary><c>AP-ESC-BUDGET-NEARLY-SPENT</c>: escalation rule: Over 80% of the budget is spent.</summary>
-            ApEscBudgetNearlySpent = 48,
+            ApEscBudgetNearlySpent = 56,
 
             /// <summary><c>AP-ESC-BUDGET-SPENT</c>: escalation rule: The budget is spent; stop and hand over.</summary>
-            ApEscBudgetSpent = 49,
+            ApEscBudgetSpent = 57,
 
             /// <summary><c>AP-ESC-NO-PROGRESS</c>: escalation rule: No progress for 30 minutes.</summary>
-            ApEscNoProgress = 50,
+            ApEscNoProgress = 58,
 
             /// <summary><c>AP-ESC-REJECTION-SPIKE</c>: escalation rule: The gates rejected five or more actions recently.</summary>
-            ApEscRejectionSpike = 51,
+            ApEscRejectionSpike = 59,
 
             /// <summary><c>AP-ESC-HIGH-RISK-ABOVE-LEVEL</c>: escalation rule: A high-risk action was attempted above the actor's autonomy level.</summary>
-            ApEscHighRiskAboveLevel = 52,
+            ApEscHighRiskAboveLevel = 60,
 
             /// <summary><c>AP-ESC-RETRY-LOOP</c>: escalation rule: The same step is looping.</summary>
-            ApEscRetryLoop = 53,
+            ApEscRetryLoop = 61,
 
             /// <summary><c>AP-FAIL-PRECONDITION</c>: failure class: A precondition does not hold; retrying will not change it.</summary>
-            ApFailPrecondition = 54,
+            ApFailPrecondition = 62,
 
             /// <summary><c>AP-FAIL-DISK-FULL</c>: failure class: The disk is full.</summary>
-            ApFailDiskFull = 55,
+            ApFailDiskFull = 63,
 
             /// <summary><c>AP-FAIL-PERMISSION</c>: failure class: Permission denied.</summary>
-            ApFailPermission = 56,
+            ApFailPermission = 64,
 
             /// <summary><c>AP-FAIL-MISSING-TOOL</c>: failure class: A required tool is missing.</summary>
-            ApFailMissingTool = 57,
+            ApFailMissingTool = 65,
 
             /// <summary><c>AP-FAIL-TEST</c>: failure class: Tests failed; fix and retry.</summary>
-            ApFailTest = 58,
+            ApFailTest = 66,
 
             /// <summary><c>AP-FAIL-MALFORMED-OUTPUT</c>: failure class: The agent's output was malformed; ask again.</summary>
-            ApFailMalformedOutput = 59,
+            ApFailMalformedOutput = 67,
 
             /// <summary><c>AP-FAIL-TRANSIENT</c>: failure class: A transient failure (timeout, network, rate limit).</summary>
-            ApFailTransient = 60,
+            ApFailTransient = 68,
 
             /// <summary><c>AP-DIFF-SCOPE</c>: diff rule (scope): The change touches a file outside the work order's allowed paths.</summary>
-            ApDiffScope = 61,
+            ApDiffScope = 69,
 
             /// <summary><c>AP-DIFF-PROTECTED</c>: diff rule (protected-paths): The change touches a protected path; a human must approve it.</summary>
-            ApDiffProtected = 62,
+            ApDiffProtected = 70,
 
             /// <summary><c>AP-DIFF-MAX-FILES</c>: diff rule (max-files): The change touches too many files for one unit of work.</summary>
-            ApDiffMaxFiles = 63,
+            ApDiffMaxFiles = 71,
 
             /// <summary><c>AP-DIFF-MAX-LINES</c>: diff rule (max-lines): The change is too large for one unit of work.</summary>
-            ApDiffMaxLines = 64,
+            ApDiffMaxLines = 72,
 
             /// <summary><c>AP-DIFF-TESTS-REQUIRED</c>: diff rule (tests-required): Source changed but no test changed.</summary>
-            ApDiffTestsRequired = 65,
+            ApDiffTestsRequired = 73,
 
             /// <summary><c>AP-DIFF-SECRETS</c>: diff rule (secrets): A secret appears in an added line.</summary>
-            ApDiffSecrets = 66,
+            ApDiffSecrets = 74,
 
             /// <summary><c>AP-DIFF-TROJAN-SOURCE</c>: diff rule (trojan-source): Bidirectional control or invisible characters in an added line (CVE-2021-42574).</summary>
-            ApDiffTrojanSource = 67,
+            ApDiffTrojanSource = 75,
 
             /// <summary><c>AP-DIFF-PATH-SAFETY</c>: diff rule (path-safety): Unsafe path in the change.</summary>
-            ApDiffPathSafety = 68,
+            ApDiffPathSafety = 76,
 
             /// <summary><c>AP-DIFF-ROLLBACK-NOTE</c>: diff rule (rollback-note): Migrations and configuration changes need a rollback note and a human.</summary>
-            ApDiffRollbackNote = 69,
+            ApDiffRollbackNote = 77,
 
             /// <summary><c>AP-DIFF-BASE-HASHES</c>: diff rule (base-hashes): A file changed since the work order recorded its base hash.</summary>
-            ApDiffBaseHashes = 70,
+            ApDiffBaseHashes = 78,
 
             /// <summary><c>AP-DIFF-PUBLIC-API</c>: diff rule (public-api): The change removes or changes public API.</summary>
-            ApDiffPublicApi = 71,
+            ApDiffPublicApi = 79,
 
             /// <summary><c>AP-DIFF-BANNED-API</c>: diff rule (banned-api): The change introduces a banned API.</summary>
-            ApDiffBannedApi = 72,
+            ApDiffBannedApi = 80,
 
             /// <summary><c>AP-DIFF-SYMBOL-SCOPE</c>: diff rule (symbol-scope): The change touches a member outside the work order's allowed symbols.</summary>
-            ApDiffSymbolScope = 73,
+            ApDiffSymbolScope = 81,
         }
 
         /// <summary>The policy's name for <paramref name="rule"/>.</summary>
@@ -594,40 +618,48 @@ namespace Autopilot.Generated
             RuleId.ApAutonomyDeny => "AP-AUTONOMY-DENY",
             RuleId.ApToolPhase => "AP-TOOL-PHASE",
             RuleId.ApAttestDrift => "AP-ATTEST-DRIFT",
-            RuleId.ApRiskRmRecursiveRoot => "AP-RISK-RM-RECURSIVE-ROOT",
-            RuleId.ApRiskRmRecursive => "AP-RISK-RM-RECURSIVE",
-            RuleId.ApRiskFindDelete => "AP-RISK-FIND-DELETE",
+            RuleId.ApRiskRmRoot => "AP-RISK-RM-ROOT",
+            RuleId.ApRiskRmBroad => "AP-RISK-RM-BROAD",
+            RuleId.ApRiskRmNoPreserveRoot => "AP-RISK-RM-NO-PRESERVE-ROOT",
+            RuleId.ApRiskFindDeleteBroad => "AP-RISK-FIND-DELETE-BROAD",
             RuleId.ApRiskGitForcePush => "AP-RISK-GIT-FORCE-PUSH",
-            RuleId.ApRiskGitPush => "AP-RISK-GIT-PUSH",
-            RuleId.ApRiskGitHistoryRewrite => "AP-RISK-GIT-HISTORY-REWRITE",
+            RuleId.ApRiskGitForceRefspec => "AP-RISK-GIT-FORCE-REFSPEC",
+            RuleId.ApRiskGitResetHard => "AP-RISK-GIT-RESET-HARD",
+            RuleId.ApRiskGitFilter => "AP-RISK-GIT-FILTER",
+            RuleId.ApRiskGitRebase => "AP-RISK-GIT-REBASE",
+            RuleId.ApRiskGitClean => "AP-RISK-GIT-CLEAN",
             RuleId.ApRiskPipeToShell => "AP-RISK-PIPE-TO-SHELL",
+            RuleId.ApRiskDecodeToShell => "AP-RISK-DECODE-TO-SHELL",
             RuleId.ApRiskPrivilege => "AP-RISK-PRIVILEGE",
-            RuleId.ApRiskDiskWrite => "AP-RISK-DISK-WRITE",
+            RuleId.ApRiskDdDevice => "AP-RISK-DD-DEVICE",
+            RuleId.ApRiskMkfs => "AP-RISK-MKFS",
             RuleId.ApRiskDeviceRedirect => "AP-RISK-DEVICE-REDIRECT",
             RuleId.ApRiskForkBomb => "AP-RISK-FORK-BOMB",
             RuleId.ApRiskChmodWorld => "AP-RISK-CHMOD-WORLD",
-            RuleId.ApRiskCredentialFiles => "AP-RISK-CREDENTIAL-FILES",
-            RuleId.ApRiskCredentialPaths => "AP-RISK-CREDENTIAL-PATHS",
-            RuleId.ApRiskShellRc => "AP-RISK-SHELL-RC",
-            RuleId.ApRiskShellRcPath => "AP-RISK-SHELL-RC-PATH",
-            RuleId.ApRiskExfiltration => "AP-RISK-EXFILTRATION",
-            RuleId.ApRiskUpload => "AP-RISK-UPLOAD",
-            RuleId.ApRiskPublish => "AP-RISK-PUBLISH",
+            RuleId.ApRiskChmodRoot => "AP-RISK-CHMOD-ROOT",
+            RuleId.ApRiskSecrets => "AP-RISK-SECRETS",
+            RuleId.ApRiskExfilCurlFile => "AP-RISK-EXFIL-CURL-FILE",
+            RuleId.ApRiskExfilUpload => "AP-RISK-EXFIL-UPLOAD",
+            RuleId.ApRiskNetTools => "AP-RISK-NET-TOOLS",
+            RuleId.ApRiskRsyncRemote => "AP-RISK-RSYNC-REMOTE",
+            RuleId.ApRiskPublishPackage => "AP-RISK-PUBLISH-PACKAGE",
+            RuleId.ApRiskPublishNuget => "AP-RISK-PUBLISH-NUGET",
+            RuleId.ApRiskPublishPypi => "AP-RISK-PUBLISH-PYPI",
             RuleId.ApRiskDbDrop => "AP-RISK-DB-DROP",
             RuleId.ApRiskDbDropTool => "AP-RISK-DB-DROP-TOOL",
-            RuleId.ApRiskDbMigration => "AP-RISK-DB-MIGRATION",
+            RuleId.ApRiskDbMigrateEf => "AP-RISK-DB-MIGRATE-EF",
+            RuleId.ApRiskDbMigrate => "AP-RISK-DB-MIGRATE",
             RuleId.ApRiskCiEdit => "AP-RISK-CI-EDIT",
             RuleId.ApRiskPolicyEdit => "AP-RISK-POLICY-EDIT",
-            RuleId.ApRiskPolicyEditCommand => "AP-RISK-POLICY-EDIT-COMMAND",
-            RuleId.ApRiskVcsInternals => "AP-RISK-VCS-INTERNALS",
+            RuleId.ApRiskShellRc => "AP-RISK-SHELL-RC",
+            RuleId.ApRiskSystemConfig => "AP-RISK-SYSTEM-CONFIG",
             RuleId.ApRiskKill => "AP-RISK-KILL",
-            RuleId.ApRiskSystem => "AP-RISK-SYSTEM",
             RuleId.ApRiskInlineCode => "AP-RISK-INLINE-CODE",
-            RuleId.ApRiskRemote => "AP-RISK-REMOTE",
-            RuleId.ApRiskContainerPrivileged => "AP-RISK-CONTAINER-PRIVILEGED",
-            RuleId.ApRiskCloudDestroy => "AP-RISK-CLOUD-DESTROY",
-            RuleId.ApRiskMcpWrite => "AP-RISK-MCP-WRITE",
-            RuleId.ApRiskWebFetch => "AP-RISK-WEB-FETCH",
+            RuleId.ApRiskRemoteExec => "AP-RISK-REMOTE-EXEC",
+            RuleId.ApRiskPower => "AP-RISK-POWER",
+            RuleId.ApRiskDockerPrivileged => "AP-RISK-DOCKER-PRIVILEGED",
+            RuleId.ApRiskToolWeb => "AP-RISK-TOOL-WEB",
+            RuleId.ApRiskToolGithubWrite => "AP-RISK-TOOL-GITHUB-WRITE",
             RuleId.ApEscConsecutiveFailures => "AP-ESC-CONSECUTIVE-FAILURES",
             RuleId.ApEscRepeatedError => "AP-ESC-REPEATED-ERROR",
             RuleId.ApEscLowConfidence => "AP-ESC-LOW-CONFIDENCE",
@@ -696,32 +728,50 @@ namespace Autopilot.Generated
                 case "AP-ATTEST-DRIFT":
                     rule = RuleId.ApAttestDrift;
                     return true;
-                case "AP-RISK-RM-RECURSIVE-ROOT":
-                    rule = RuleId.ApRiskRmRecursiveRoot;
+                case "AP-RISK-RM-ROOT":
+                    rule = RuleId.ApRiskRmRoot;
                     return true;
-                case "AP-RISK-RM-RECURSIVE":
-                    rule = RuleId.ApRiskRmRecursive;
+                case "AP-RISK-RM-BROAD":
+                    rule = RuleId.ApRiskRmBroad;
                     return true;
-                case "AP-RISK-FIND-DELETE":
-                    rule = RuleId.ApRiskFindDelete;
+                case "AP-RISK-RM-NO-PRESERVE-ROOT":
+                    rule = RuleId.ApRiskRmNoPreserveRoot;
+                    return true;
+                case "AP-RISK-FIND-DELETE-BROAD":
+                    rule = RuleId.ApRiskFindDeleteBroad;
                     return true;
                 case "AP-RISK-GIT-FORCE-PUSH":
                     rule = RuleId.ApRiskGitForcePush;
                     return true;
-                case "AP-RISK-GIT-PUSH":
-                    rule = RuleId.ApRiskGitPush;
+                case "AP-RISK-GIT-FORCE-REFSPEC":
+                    rule = RuleId.ApRiskGitForceRefspec;
                     return true;
-                case "AP-RISK-GIT-HISTORY-REWRITE":
-                    rule = RuleId.ApRiskGitHistoryRewrite;
+                case "AP-RISK-GIT-RESET-HARD":
+                    rule = RuleId.ApRiskGitResetHard;
+                    return true;
+                case "AP-RISK-GIT-FILTER":
+                    rule = RuleId.ApRiskGitFilter;
+                    return true;
+                case "AP-RISK-GIT-REBASE":
+                    rule = RuleId.ApRiskGitRebase;
+                    return true;
+                case "AP-RISK-GIT-CLEAN":
+                    rule = RuleId.ApRiskGitClean;
                     return true;
                 case "AP-RISK-PIPE-TO-SHELL":
                     rule = RuleId.ApRiskPipeToShell;
                     return true;
+                case "AP-RISK-DECODE-TO-SHELL":
+                    rule = RuleId.ApRiskDecodeToShell;
+                    return true;
                 case "AP-RISK-PRIVILEGE":
                     rule = RuleId.ApRiskPrivilege;
                     return true;
-                case "AP-RISK-DISK-WRITE":
-                    rule = RuleId.ApRiskDiskWrite;
+                case "AP-RISK-DD-DEVICE":
+                    rule = RuleId.ApRiskDdDevice;
+                    return true;
+                case "AP-RISK-MKFS":
+                    rule = RuleId.ApRiskMkfs;
                     return true;
                 case "AP-RISK-DEVICE-REDIRECT":
                     rule = RuleId.ApRiskDeviceRedirect;
@@ -732,26 +782,32 @@ namespace Autopilot.Generated
                 case "AP-RISK-CHMOD-WORLD":
                     rule = RuleId.ApRiskChmodWorld;
                     return true;
-                case "AP-RISK-CREDENTIAL-FILES":
-                    rule = RuleId.ApRiskCredentialFiles;
+                case "AP-RISK-CHMOD-ROOT":
+                    rule = RuleId.ApRiskChmodRoot;
                     return true;
-                case "AP-RISK-CREDENTIAL-PATHS":
-                    rule = RuleId.ApRiskCredentialPaths;
+                case "AP-RISK-SECRETS":
+                    rule = RuleId.ApRiskSecrets;
                     return true;
-                case "AP-RISK-SHELL-RC":
-                    rule = RuleId.ApRiskShellRc;
+                case "AP-RISK-EXFIL-CURL-FILE":
+                    rule = RuleId.ApRiskExfilCurlFile;
                     return true;
-                case "AP-RISK-SHELL-RC-PATH":
-                    rule = RuleId.ApRiskShellRcPath;
+                case "AP-RISK-EXFIL-UPLOAD":
+                    rule = RuleId.ApRiskExfilUpload;
                     return true;
-                case "AP-RISK-EXFILTRATION":
-                    rule = RuleId.ApRiskExfiltration;
+                case "AP-RISK-NET-TOOLS":
+                    rule = RuleId.ApRiskNetTools;
                     return true;
-                case "AP-RISK-UPLOAD":
-                    rule = RuleId.ApRiskUpload;
+                case "AP-RISK-RSYNC-REMOTE":
+                    rule = RuleId.ApRiskRsyncRemote;
                     return true;
-                case "AP-RISK-PUBLISH":
-                    rule = RuleId.ApRiskPublish;
+                case "AP-RISK-PUBLISH-PACKAGE":
+                    rule = RuleId.ApRiskPublishPackage;
+                    return true;
+                case "AP-RISK-PUBLISH-NUGET":
+                    rule = RuleId.ApRiskPublishNuget;
+                    return true;
+                case "AP-RISK-PUBLISH-PYPI":
+                    rule = RuleId.ApRiskPublishPypi;
                     return true;
                 case "AP-RISK-DB-DROP":
                     rule = RuleId.ApRiskDbDrop;
@@ -759,8 +815,11 @@ namespace Autopilot.Generated
                 case "AP-RISK-DB-DROP-TOOL":
                     rule = RuleId.ApRiskDbDropTool;
                     return true;
-                case "AP-RISK-DB-MIGRATION":
-                    rule = RuleId.ApRiskDbMigration;
+                case "AP-RISK-DB-MIGRATE-EF":
+                    rule = RuleId.ApRiskDbMigrateEf;
+                    return true;
+                case "AP-RISK-DB-MIGRATE":
+                    rule = RuleId.ApRiskDbMigrate;
                     return true;
                 case "AP-RISK-CI-EDIT":
                     rule = RuleId.ApRiskCiEdit;
@@ -768,35 +827,32 @@ namespace Autopilot.Generated
                 case "AP-RISK-POLICY-EDIT":
                     rule = RuleId.ApRiskPolicyEdit;
                     return true;
-                case "AP-RISK-POLICY-EDIT-COMMAND":
-                    rule = RuleId.ApRiskPolicyEditCommand;
+                case "AP-RISK-SHELL-RC":
+                    rule = RuleId.ApRiskShellRc;
                     return true;
-                case "AP-RISK-VCS-INTERNALS":
-                    rule = RuleId.ApRiskVcsInternals;
+                case "AP-RISK-SYSTEM-CONFIG":
+                    rule = RuleId.ApRiskSystemConfig;
                     return true;
                 case "AP-RISK-KILL":
                     rule = RuleId.ApRiskKill;
                     return true;
-                case "AP-RISK-SYSTEM":
-                    rule = RuleId.ApRiskSystem;
-                    return true;
                 case "AP-RISK-INLINE-CODE":
                     rule = RuleId.ApRiskInlineCode;
                     return true;
-                case "AP-RISK-REMOTE":
-                    rule = RuleId.ApRiskRemote;
+                case "AP-RISK-REMOTE-EXEC":
+                    rule = RuleId.ApRiskRemoteExec;
                     return true;
-                case "AP-RISK-CONTAINER-PRIVILEGED":
-                    rule = RuleId.ApRiskContainerPrivileged;
+                case "AP-RISK-POWER":
+                    rule = RuleId.ApRiskPower;
                     return true;
-                case "AP-RISK-CLOUD-DESTROY":
-                    rule = RuleId.ApRiskCloudDestroy;
+                case "AP-RISK-DOCKER-PRIVILEGED":
+                    rule = RuleId.ApRiskDockerPrivileged;
                     return true;
-                case "AP-RISK-MCP-WRITE":
-                    rule = RuleId.ApRiskMcpWrite;
+                case "AP-RISK-TOOL-WEB":
+                    rule = RuleId.ApRiskToolWeb;
                     return true;
-                case "AP-RISK-WEB-FETCH":
-                    rule = RuleId.ApRiskWebFetch;
+                case "AP-RISK-TOOL-GITHUB-WRITE":
+                    rule = RuleId.ApRiskToolGithubWrite;
                     return true;
                 case "AP-ESC-CONSECUTIVE-FAILURES":
                     rule = RuleId.ApEscConsecutiveFailures;

@@ -70,6 +70,7 @@ public sealed class PolicyLoaderTests
     [InlineData("phases: [a, b\n", "YAML syntax error")]
     [InlineData("- just\n- a list\n", "must be a mapping")]
     [InlineData("phases: a\n---\nphases: b\n", "exactly one YAML document")]
+    [InlineData("phases: [plan, build\nmetadata: { name: x }\n", "YAML syntax error")]
     public void MalformedFilesGiveOneClearError(string yaml, string expected)
     {
         var result = Compile(yaml);
