@@ -21,17 +21,18 @@ internal static class PolicyExplainCommand
                 return (int)ExitCode.BadInput;
             }
 
-            Console.Out.Write(Explain(engine.Plan));
+            Console.Out.Write(Explain(engine));
             return (int)ExitCode.Allow;
         });
         return command;
     }
 
-    public static string Explain(PolicyPlan plan)
+    public static string Explain(Autopilot.Core.Policies.PolicyEngine engine)
     {
+        var plan = engine.Plan;
         var doc = plan.Document;
         var text = new StringBuilder();
-        text.AppendLine($"Policy '{doc.Metadata.Name}' {doc.Metadata.Version} ({doc.SourcePath}, sha256 {doc.Hash[..12]}, {(Autopilot.Core.Policies.PolicySource.EngineFor(plan).IsCompiled ? "compiled gates" : "interpreted")})");
+        text.AppendLine($"Policy '{doc.Metadata.Name}' {doc.Metadata.Version} ({doc.SourcePath}, sha256 {doc.Hash[..12]}, {(engine.IsCompiled ? "compiled gates" : "interpreted")})");
         if (doc.Metadata.Description.Length > 0)
         {
             text.AppendLine(doc.Metadata.Description);
