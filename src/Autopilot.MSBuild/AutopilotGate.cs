@@ -146,6 +146,12 @@ public sealed class AutopilotGate : Microsoft.Build.Utilities.Task, ICancelableT
             }
         }
 
+        if (decision is null && Log.HasLoggedErrors)
+        {
+            // Exit code 4 without a decision: the policy's own diagnostics (logged above as errors) say why.
+            return;
+        }
+
         if (decision is null)
         {
             // 1: usage, 4 without a decision, 5: internal error, anything else: fail closed.
