@@ -36,6 +36,7 @@ public sealed class GateBuildTests : IDisposable
         var greeter = Path.Combine(_sample.Path, "Greeter.cs");
         Assert.Contains($"{greeter}(7,36): error AP-DIFF-SECRETS: A secret appears in an added line", build.StdOut);
         Assert.Contains("Autopilot gate: deny", build.StdOut);
+        AssertTheProblemMatcherReads(build.StdOut, greeter, 7, 36, "error", "AP-DIFF-SECRETS");
         // Denied before the compiler: no assembly was produced.
         Assert.False(File.Exists(Path.Combine(_sample.Path, "bin", "Debug", "net10.0", "GateSample.dll")), build.ToString());
 
@@ -106,6 +107,20 @@ public sealed class GateBuildTests : IDisposable
 
         Assert.True(build.ExitCode != 0, build.ToString());
         Assert.Matches(@$"{System.Text.RegularExpressions.Regex.Escape(Path.Combine(_sample.Path, "team.policy.yaml"))}\(\d+,\d+\): error AP1002:", build.StdOut);
+    }
+
+    /// <summary>docs/examples/autopilot-problem-matcher.json, the GitHub Actions annotation pattern, reads the build's line.</summary>
+    private static void AssertTheProblemMatcherReads(string output, string file, int line, int column, string severity, string code)
+    {
+        using var matcher = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(TestProcess.RepoRoot, "docs", "examples", "autopilot-problem-matcher.json")));
+        var pattern = matcher.RootElement.GetProperty("problemMatcher")[0].GetProperty("pattern")[0];
+        var regex = new System.Text.RegularExpressions.Regex(pattern.GetProperty("regexp").GetString()!);
+        var match = output.Split('\n').Select(l => regex.Match(l.TrimEnd('\r'))).FirstOrDefault(m => m.Success && m.Groups[pattern.GetProperty("code").GetInt32()].Value == code);
+        Assert.True(match is not null, output);
+        Assert.Equal(file, match.Groups[pattern.GetProperty("file").GetInt32()].Value);
+        Assert.Equal(line.ToString(System.Globalization.CultureInfo.InvariantCulture), match.Groups[pattern.GetProperty("line").GetInt32()].Value);
+        Assert.Equal(column.ToString(System.Globalization.CultureInfo.InvariantCulture), match.Groups[pattern.GetProperty("column").GetInt32()].Value);
+        Assert.Equal(severity, match.Groups[pattern.GetProperty("severity").GetInt32()].Value);
     }
 
     [Fact]
