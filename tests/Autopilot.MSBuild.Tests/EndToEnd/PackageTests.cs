@@ -13,7 +13,19 @@ public sealed class PackageTests
 
     public PackageTests(LocalFeed feed) => _feed = feed;
 
-    public static TheoryData<string> PackageIds => ["Autopilot.Policy", "Autopilot.Core", "Autopilot.Changes", "Autopilot.Tool", "Autopilot.MSBuild"];
+    public static TheoryData<string> PackageIds
+    {
+        get
+        {
+            var ids = new TheoryData<string> { "Autopilot.Policy", "Autopilot.Core", "Autopilot.Changes", "Autopilot.Tool", "Autopilot.MSBuild" };
+            if (LocalFeed.PackableProjects.Contains(LocalFeed.GeneratorProject))
+            {
+                ids.Add("Autopilot.Generators");
+            }
+
+            return ids;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(PackageIds))]

@@ -15,6 +15,7 @@ public sealed class LocalFeed : IDisposable
     /// <summary>Fixed zip timestamps (2026-01-01) make the packages bit-for-bit reproducible.</summary>
     public const string SourceDateEpoch = "1767225600";
 
+    /// <summary>The packable projects: src/ and, once it is in the repository, the source generator.</summary>
     public static readonly string[] PackableProjects =
     [
         "src/Autopilot.Policy/Autopilot.Policy.csproj",
@@ -22,7 +23,10 @@ public sealed class LocalFeed : IDisposable
         "src/Autopilot.Changes/Autopilot.Changes.csproj",
         "src/Autopilot.Cli/Autopilot.Cli.csproj",
         "src/Autopilot.MSBuild/Autopilot.MSBuild.csproj",
+        .. File.Exists(Path.Combine(TestProcess.RepoRoot, GeneratorProject)) ? [GeneratorProject] : Array.Empty<string>(),
     ];
+
+    public const string GeneratorProject = "generators/Autopilot.Generators/Autopilot.Generators.csproj";
 
     private readonly TempDir _root = new("autopilot-feed-");
 
