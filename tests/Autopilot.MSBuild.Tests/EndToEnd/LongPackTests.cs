@@ -1,0 +1,80 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Autopilot.MSBuild.Tests.Infrastructure;
+
+namespace Autopilot.MSBuild.Tests.EndToEnd;
+
+/// <summary>
+/// Full rebuilds, minutes each on two cores: only with AUTOPILOT_LONG_TESTS=1.
+/// </summary>
+[Collection(LocalFeedCollection.Name)]
+public sealed class LongPackTests
+{
+    private readonly LocalFeed _feed;
+
+    public LongPackTests(LocalFeed feed) => _feed = feed;
+
+    [LongFact]
+    public void TwoCleanCiBuildsGiveTheSamePackages()
+    {
+        // The same folder each time, emptied: a clean build from scratch twice. (Clones in different
+        // places also agree, because ContinuousIntegrationBuild maps the source root to /_/; an
+        // output folder outside the source root would put its own path into the PDB reference.)
+        var artifacts = Path.Combine(TestProcess.RepoRoot, "artifacts", "msbuild-tests-ci");
+        var hashes = new List<Dictionary<string, string>>();
+        foreach (var run in new[] { "a", "b" })
+        {
+            if (Directory.Exists(artifacts))
+            {
+                Directory.Delete(artifacts, recursive: true);
+            }
+
+            var feed = Path.Combine(_feed.Root, "ci-feed-" + run);
+            Directory.CreateDirectory(feed);
+            TestProcess.Must(
+                "dotnet",
+                ["pack", Path.Combine(TestProcess.RepoRoot, "src", "Autopilot.MSBuild", "Autopilot.MSBuild.csproj"), "-c", "Release",
+                 $"-p:ArtifactsPath={artifacts}", $"-p:PackageOutputPath={feed}", "-p:ContinuousIntegrationBuild=true",
+                 "-p:UseSharedCompilation=false", "-nodeReuse:false"],
+                TestProcess.RepoRoot,
+                new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = LocalFeed.SourceDateEpoch },
+                timeoutMs: 1_200_000);
+            hashes.Add(Directory.EnumerateFiles(feed, "*.nupkg").ToDictionary(p => Path.GetFileName(p), Hash));
+        }
+
+        Assert.NotEmpty(hashes[0]);
+        Assert.Equal(hashes[0], hashes[1]);
+    }
+
+    [LongFact]
+    public void TheReadyToRunOptInPacksARidSpecificToolThatRuns()
+    {
+        var feed = Path.Combine(_feed.Root, "r2r-feed");
+        var tools = Path.Combine(_feed.Root, "r2r-tools");
+        TestProcess.Must(
+            "dotnet",
+            ["pack", Path.Combine(TestProcess.RepoRoot, "src", "Autopilot.Cli", "Autopilot.Cli.csproj"), "-c", "Release",
+             "-p:AutopilotReadyToRun=true", $"-p:ArtifactsPath={Path.Combine(_feed.Root, "r2r-artifacts")}", $"-p:PackageOutputPath={feed}",
+             "-p:UseSharedCompilation=false", "-nodeReuse:false"],
+            TestProcess.RepoRoot,
+            timeoutMs: 1_200_000);
+
+        using (var zip = ZipFile.OpenRead(Path.Combine(feed, $"Autopilot.Tool.{_feed.Version}.nupkg")))
+        {
+            Assert.Contains(zip.Entries, e => e.FullName.StartsWith("tools/net10.0/", StringComparison.Ordinal)
+                && e.FullName.EndsWith("/autopilot.dll", StringComparison.Ordinal) && !e.FullName.Contains("/any/", StringComparison.Ordinal));
+        }
+
+        TestProcess.Must("dotnet", ["tool", "install", "--tool-path", tools, "--add-source", feed, "Autopilot.Tool", "--version", _feed.Version],
+            _feed.Root, new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_feed.Root, "r2r-packages") });
+        var check = TestProcess.Run(Path.Combine(tools, "autopilot"), ["check", "autonomy", "--level", "execute_safe", "--risk", "low"], _feed.Root);
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.StartsWith("ALLOW", check.StdOut);
+    }
+
+    private static string Hash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream));
+    }
+}

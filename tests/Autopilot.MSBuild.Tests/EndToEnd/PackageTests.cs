@@ -1,0 +1,116 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Xml.Linq;
+using Autopilot.MSBuild.Tests.Infrastructure;
+
+namespace Autopilot.MSBuild.Tests.EndToEnd;
+
+/// <summary>What `dotnet pack` puts in each package: README, license, repository, one version, the right layout.</summary>
+[Collection(LocalFeedCollection.Name)]
+public sealed class PackageTests
+{
+    private readonly LocalFeed _feed;
+
+    public PackageTests(LocalFeed feed) => _feed = feed;
+
+    public static TheoryData<string> PackageIds
+    {
+        get
+        {
+            var ids = new TheoryData<string> { "Autopilot.Policy", "Autopilot.Core", "Autopilot.Changes", "Autopilot.Tool", "Autopilot.MSBuild" };
+            if (LocalFeed.PackableProjects.Contains(LocalFeed.GeneratorProject))
+            {
+                ids.Add("Autopilot.Generators");
+            }
+
+            return ids;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PackageIds))]
+    public void EveryPackageHasReadmeLicenseRepositoryAndTheOneVersion(string id)
+    {
+        using var zip = ZipFile.OpenRead(_feed.PackagePath(id));
+        var nuspec = Nuspec(zip);
+        string? Meta(string name) => nuspec.Descendants().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
+        var repository = nuspec.Descendants().Single(e => e.Name.LocalName == "repository");
+
+        Assert.Equal(id, Meta("id"));
+        Assert.Equal(_feed.Version, Meta("version"));
+        Assert.Equal("MIT", Meta("license"));
+        Assert.Equal("README.md", Meta("readme"));
+        Assert.False(string.IsNullOrWhiteSpace(Meta("description")));
+        Assert.StartsWith("https://github.com/", (string?)repository.Attribute("url"));
+        Assert.Equal("git", (string?)repository.Attribute("type"));
+        var readme = zip.GetEntry("README.md");
+        Assert.NotNull(readme);
+        using var reader = new StreamReader(readme.Open());
+        Assert.StartsWith("# ", reader.ReadToEnd());
+    }
+
+    [Fact]
+    public void TheMSBuildPackageCarriesItsTargetsTaskAndToolAndNothingForTheCompiler()
+    {
+        using var zip = ZipFile.OpenRead(_feed.PackagePath("Autopilot.MSBuild"));
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+
+        Assert.Contains("build/Autopilot.MSBuild.props", entries);
+        Assert.Contains("build/Autopilot.MSBuild.targets", entries);
+        Assert.Contains("tasks/netstandard2.0/Autopilot.MSBuild.dll", entries);
+        Assert.Contains("tools/net10.0/autopilot.dll", entries);
+        Assert.Contains("tools/net10.0/autopilot.runtimeconfig.json", entries);
+        Assert.Contains("tools/net10.0/autopilot.deps.json", entries);
+        Assert.Contains("tools/net10.0/Autopilot.Changes.dll", entries);
+        Assert.Contains("tools/net10.0/Microsoft.CodeAnalysis.CSharp.dll", entries);
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) || e.StartsWith("ref/", StringComparison.Ordinal));
+
+        var nuspec = Nuspec(zip);
+        Assert.Equal("true", nuspec.Descendants().Single(e => e.Name.LocalName == "developmentDependency").Value);
+        Assert.DoesNotContain(nuspec.Descendants(), e => e.Name.LocalName == "dependency");
+    }
+
+    [Fact]
+    public void TheToolPackageIsAPortableDotnetTool()
+    {
+        using var zip = ZipFile.OpenRead(_feed.PackagePath("Autopilot.Tool"));
+        var nuspec = Nuspec(zip);
+
+        Assert.Equal("DotnetTool", (string?)nuspec.Descendants().Single(e => e.Name.LocalName == "packageType").Attribute("name"));
+        Assert.Contains(zip.Entries, e => e.FullName == "tools/net10.0/any/autopilot.dll");
+        Assert.Contains(zip.Entries, e => e.FullName == "tools/net10.0/any/DotnetToolSettings.xml");
+    }
+
+    [Fact]
+    public void PackingAgainWithTheSameSourcesGivesTheSameBytes()
+    {
+        var second = Path.Combine(_feed.Root, "feed-again");
+        _feed.Pack(second, _feed.ArtifactsPath);
+
+        foreach (var first in Directory.EnumerateFiles(_feed.Feed, "*.nupkg"))
+        {
+            Assert.Equal(Hash(first), Hash(Path.Combine(second, Path.GetFileName(first))));
+        }
+    }
+
+    [Fact]
+    public void TheSampleReferencesThePackageVersionTheRepositoryBuilds()
+    {
+        var project = XDocument.Load(Path.Combine(TestProcess.RepoRoot, "samples", "GateSample", "GateSample.csproj"));
+        var reference = project.Descendants("PackageReference").Single(e => (string?)e.Attribute("Include") == "Autopilot.MSBuild");
+        Assert.Equal(_feed.Version, (string?)reference.Attribute("Version"));
+    }
+
+    private static XDocument Nuspec(ZipArchive zip)
+    {
+        var entry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal) && !e.FullName.Contains('/'));
+        using var stream = entry.Open();
+        return XDocument.Load(stream);
+    }
+
+    private static string Hash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream));
+    }
+}
