@@ -66,7 +66,7 @@ public sealed class DecisionCommandTests : IDisposable
     {
         var result = CliProcess.Run(_dir.Path, null, "transition", "--task", "T");
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("--from", result.StdErr);
+        Assert.Contains("--to", result.StdErr);
         Assert.Equal(1, CliProcess.Run(_dir.Path, null, "no-such-command").ExitCode);
     }
 

@@ -21,7 +21,7 @@ internal static class PolicyLintCommand
             var all = new List<(string Origin, IReadOnlyList<PolicyDiagnostic> Diagnostics)>();
             foreach (var path in paths)
             {
-                var loaded = PolicySource.Load(path);
+                var loaded = PolicySource.Load(path, lint: true);
                 all.Add((loaded.Origin, loaded.Diagnostics));
             }
 
