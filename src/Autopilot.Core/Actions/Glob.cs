@@ -55,7 +55,13 @@ public sealed class Glob
     public static bool ContainsWildcards(string pattern) => pattern.AsSpan().IndexOfAny("*?[{\\") >= 0;
 
     /// <summary>One anchored regex that matches when any of <paramref name="patterns"/> matches.</summary>
-    public static Regex ToRegex(IEnumerable<string> patterns, bool ignoreCase = false)
+    public static Regex ToRegex(IEnumerable<string> patterns, bool ignoreCase = false) => ToLazyRegex(patterns, ignoreCase).Value;
+
+    /// <summary>
+    /// Like <see cref="ToRegex"/>, but the regex is built on first use: a policy has dozens of glob sets and a CLI
+    /// call needs a few, and building a non-backtracking regex costs milliseconds. The globs are still checked now.
+    /// </summary>
+    public static Lazy<Regex> ToLazyRegex(IEnumerable<string> patterns, bool ignoreCase = false)
     {
         var sb = new StringBuilder("^(?:");
         var first = true;
@@ -77,7 +83,8 @@ public sealed class Glob
             options |= RegexOptions.IgnoreCase;
         }
 
-        return new Regex(sb.ToString(), options);
+        var text = sb.ToString();
+        return new Lazy<Regex>(() => new Regex(text, options), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The regex text (anchored) for one glob.</summary>

@@ -52,10 +52,10 @@ internal sealed class PathGlobSet
 {
     private readonly HashSet<string>? _exactFull;
     private readonly HashSet<string>? _exactName;
-    private readonly Regex? _full;
-    private readonly Regex? _name;
+    private readonly Lazy<Regex>? _full;
+    private readonly Lazy<Regex>? _name;
 
-    private PathGlobSet(HashSet<string>? exactFull, HashSet<string>? exactName, Regex? full, Regex? name)
+    private PathGlobSet(HashSet<string>? exactFull, HashSet<string>? exactName, Lazy<Regex>? full, Lazy<Regex>? name)
     {
         _exactFull = exactFull;
         _exactName = exactName;
@@ -99,12 +99,12 @@ internal sealed class PathGlobSet
             return null;
         }
 
-        return new PathGlobSet(exactFull, exactName, full is null ? null : Glob.ToRegex(full), name is null ? null : Glob.ToRegex(name));
+        return new PathGlobSet(exactFull, exactName, full is null ? null : Glob.ToLazyRegex(full), name is null ? null : Glob.ToLazyRegex(name));
     }
 
     public bool Matches(string text)
     {
-        if ((_exactFull is not null && _exactFull.Contains(text)) || (_full is not null && _full.IsMatch(text)))
+        if ((_exactFull is not null && _exactFull.Contains(text)) || (_full is not null && _full.Value.IsMatch(text)))
         {
             return true;
         }
@@ -115,7 +115,7 @@ internal sealed class PathGlobSet
         }
 
         var name = PathForms.FileName(text);
-        return name.Length > 0 && ((_exactName is not null && _exactName.Contains(name)) || (_name is not null && _name.IsMatch(name)));
+        return name.Length > 0 && ((_exactName is not null && _exactName.Contains(name)) || (_name is not null && _name.Value.IsMatch(name)));
     }
 }
 
