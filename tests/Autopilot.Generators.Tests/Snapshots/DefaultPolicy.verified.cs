@@ -18,7 +18,7 @@ namespace Autopilot.Generated
         public const string Version = "1.0.0";
 
         /// <summary>SHA-256 of the policy text these gates were generated from: compare with a loaded plan's PolicyHash to detect a stale build.</summary>
-        public const string Hash = "0732036d1607fa55d415290677e43fe0e3956a51e79f613f1c9b129a77f9c905";
+        public const string Hash = "b580022af75b52cdaba7feb7a621c46e3549046e74b0489270008a2943388d18";
 
         /// <summary>The transition gate (stateless; one instance is enough).</summary>
         public static readonly TransitionGate Transitions = new TransitionGate();
