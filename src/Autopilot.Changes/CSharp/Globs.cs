@@ -5,14 +5,15 @@ using System.Text.RegularExpressions;
 namespace Autopilot.Changes.CSharp;
 
 /// <summary>
-/// Path globs as policies write them: <c>**</c> crosses folders, <c>*</c> and <c>?</c> stay inside one,
-/// <c>{a,b}</c> picks one of several. Paths compare with forward slashes, case-sensitively.
+/// Path globs for the C# and schema rules: the diff rules' own <see cref="Rules.PathGlob"/> (one glob
+/// language across every diff rule), compiled once per pattern and cached.
 /// </summary>
 internal static class PathGlob
 {
-    private static readonly ConcurrentDictionary<string, Regex> s_cache = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Rules.PathGlob?> s_cache = new(StringComparer.Ordinal);
 
-    public static bool IsMatch(string glob, string path) => s_cache.GetOrAdd(glob, static g => Compile(g)).IsMatch(Normalize(path));
+    public static bool IsMatch(string glob, string path) =>
+        s_cache.GetOrAdd(glob, static g => TryParse(g)) is { } compiled && compiled.IsMatch(Normalize(path));
 
     public static string Normalize(string path)
     {
@@ -22,53 +23,17 @@ internal static class PathGlob
 
     public static bool IsMatchAny(IEnumerable<string> globs, string path) => globs.Any(g => IsMatch(g, path));
 
-    private static Regex Compile(string glob)
+    // A glob that does not parse matches nothing here; the policy validator reports it at its line.
+    private static Rules.PathGlob? TryParse(string glob)
     {
-        var builder = new StringBuilder("^");
-        var braces = 0;
-        for (var i = 0; i < glob.Length; i++)
+        try
         {
-            var c = glob[i];
-            switch (c)
-            {
-                case '*' when i + 1 < glob.Length && glob[i + 1] == '*':
-                    i++;
-                    if (i + 1 < glob.Length && glob[i + 1] == '/')
-                    {
-                        i++;
-                        builder.Append("(?:.*/)?"); // "a/**/b" matches "a/b" too
-                    }
-                    else
-                    {
-                        builder.Append(".*");
-                    }
-
-                    break;
-                case '*':
-                    builder.Append("[^/]*");
-                    break;
-                case '?':
-                    builder.Append("[^/]");
-                    break;
-                case '{':
-                    braces++;
-                    builder.Append("(?:");
-                    break;
-                case '}' when braces > 0:
-                    braces--;
-                    builder.Append(')');
-                    break;
-                case ',' when braces > 0:
-                    builder.Append('|');
-                    break;
-                default:
-                    builder.Append(Regex.Escape(c.ToString()));
-                    break;
-            }
+            return Rules.PathGlob.Parse(glob);
         }
-
-        builder.Append(new string(')', braces)).Append('$');
-        return new Regex(builder.ToString(), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 }
 
