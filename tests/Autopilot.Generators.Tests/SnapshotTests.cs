@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Autopilot.Generators.Tests.Infrastructure;
 
 namespace Autopilot.Generators.Tests;
@@ -22,9 +21,10 @@ public sealed class SnapshotTests
     public void Policy_with_no_levels_and_no_escalation() =>
         Verify(GeneratorHarness.Run("/policies/minimal.policy.yaml", "phases: [plan, implement, review]\n").GeneratedText("MinimalPolicy.g.cs"), "MinimalPolicy");
 
-    private static void Verify(string actual, string name, [CallerFilePath] string testFile = "")
+    private static void Verify(string actual, string name)
     {
-        var path = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots", name + ".verified.cs");
+        // Found from the repository root, not [CallerFilePath]: CI builds map source paths to /_/ (deterministic builds).
+        var path = Path.Combine(Repo.TestsFolder, "Snapshots", name + ".verified.cs");
         if (Environment.GetEnvironmentVariable("AUTOPILOT_ACCEPT_SNAPSHOTS") == "1")
         {
             File.WriteAllText(path, actual);
