@@ -67,31 +67,40 @@ public sealed class GeneratorPackageTests
     }
 
     [Fact]
-    public void MistakesInThePolicyFailTheBuildAtTheirLineAndColumnAndTheFixBuildsAgain()
+    public void MistakesInThePolicyFailTheNextBuildAtTheirLineAndColumnInTheYaml()
     {
         using var sample = new SampleRepo(_feed, Sample);
-        var policy = Path.Combine(sample.Path, "policies", "sample.policy.yaml");
-        var original = File.ReadAllText(policy);
-        var broken = Break(original);
-        File.WriteAllText(policy, broken);
-        // A second policy in the folder, with a YAML syntax error: the folder is globbed, not one file.
-        const string team = "apiVersion: autopilot/v1\nmetadata:\n  name: team\nphases: [plan, build]]\n";
-        var teamPolicy = sample.Repo.Write("policies/team.policy.yaml", team);
+        var good = sample.Build();
+        Assert.True(good.ExitCode == 0, good.ToString());
 
+        // Edited after a good build: the policy is an input of the compilation, so the compiler runs again.
+        var policy = Path.Combine(sample.Path, "policies", "sample.policy.yaml");
+        var broken = Break(File.ReadAllText(policy));
+        File.WriteAllText(policy, broken);
         var build = sample.Build();
 
         Assert.True(build.ExitCode != 0, build.ToString());
         AssertError(build, policy, PositionOf(broken, "plan_dco"), "AP1102", "Did you mean 'plan_doc'?");
         AssertError(build, policy, PositionOf(broken, "lwo"), "AP1102", "Did you mean 'low'?");
+    }
+
+    [Fact]
+    public void EveryPolicyInTheFolderIsCompiledAndASyntaxErrorIsReportedWhereItIs()
+    {
+        using var sample = new SampleRepo(_feed, Sample);
+        // A second policy next to the sample's: the folder is globbed, not one file.
+        const string team = "apiVersion: autopilot/v1\nmetadata:\n  name: team\nphases: [plan, build]]\n";
+        var teamPolicy = sample.Repo.Write("policies/team.policy.yaml", team);
+
+        var build = sample.Build("-p:EmitCompilerGeneratedFiles=true");
+
+        Assert.True(build.ExitCode != 0, build.ToString());
         var (line, column) = PositionOf(team, "]]");
         AssertError(build, teamPolicy, (line, column + 1), "AP1002", "YAML syntax error");
-
-        // The policy is an input of the compilation: fixing it is enough for the next build.
-        File.WriteAllText(policy, original);
-        File.Delete(teamPolicy);
-        var fixedBuild = sample.Build();
-        Assert.True(fixedBuild.ExitCode == 0, fixedBuild.ToString());
-        Assert.DoesNotContain("error AP1", fixedBuild.StdOut);
+        // The good policy beside it still gets its gates; the broken one gets none.
+        var generated = Directory.EnumerateFiles(Path.Combine(sample.Path, "obj"), "*.g.cs", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+        Assert.Contains("Autopilot.Generated.SamplePolicy.g.cs", generated);
+        Assert.DoesNotContain(generated, name => name!.Contains("TeamPolicy", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -124,6 +133,22 @@ public sealed class GeneratorPackageTests
         Assert.True(build.ExitCode != 0, build.ToString());
         Assert.DoesNotContain("error AP1", build.StdOut);
         Assert.Matches(@$"{Regex.Escape(Path.Combine(sample.Path, "Program.cs"))}\(\d+,\d+\): error CS0234: [^\n]*'Generated'", build.StdOut);
+    }
+
+    [Fact]
+    public void TheNamespaceOptionReachesTheGeneratorThroughThePackagesProps()
+    {
+        using var sample = new SampleRepo(_feed, Sample);
+
+        var build = sample.Build("-p:AutopilotPolicyNamespace=Sample.Policies", "-p:EmitCompilerGeneratedFiles=true");
+
+        // build/Autopilot.Generators.props makes the property visible to the generator: the gates move to
+        // the namespace asked for, so Program.cs (which uses Autopilot.Generated) no longer compiles.
+        Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.Contains("error CS0234", build.StdOut);
+        var generated = Assert.Single(Directory.EnumerateFiles(Path.Combine(sample.Path, "obj"), "*SamplePolicy.g.cs", SearchOption.AllDirectories));
+        Assert.Equal("Sample.Policies.SamplePolicy.g.cs", Path.GetFileName(generated));
+        Assert.Contains("namespace Sample.Policies", File.ReadAllText(generated));
     }
 
     /// <summary>The sample policy with two mistakes: an evidence id misspelt, a risk level misspelt.</summary>
