@@ -94,11 +94,57 @@ public sealed class PackageTests
     }
 
     [Fact]
-    public void TheSampleReferencesThePackageVersionTheRepositoryBuilds()
+    public void TheGeneratorPackageHasTheGeneratorItsDependenciesAndItsBuildFilesWhereNuGetLooks()
     {
-        var project = XDocument.Load(Path.Combine(TestProcess.RepoRoot, "samples", "GateSample", "GateSample.csproj"));
-        var reference = project.Descendants("PackageReference").Single(e => (string?)e.Attribute("Include") == "Autopilot.MSBuild");
-        Assert.Equal(_feed.Version, (string?)reference.Attribute("Version"));
+        using var zip = ZipFile.OpenRead(_feed.PackagePath("Autopilot.Generators"));
+        var entries = zip.Entries.Select(e => e.FullName)
+            .Where(e => !e.StartsWith("_rels/", StringComparison.Ordinal) && !e.StartsWith("package/", StringComparison.Ordinal)
+                && e != "[Content_Types].xml" && e != "Autopilot.Generators.nuspec")
+            .Order(StringComparer.Ordinal);
+
+        // The compiler loads analyzers/dotnet/cs/*.dll (all of them, so the generator finds its dependencies
+        // next to it); NuGet imports build/<id>.props and build/<id>.targets. Nothing for the consumer's
+        // compilation or output (no lib/, ref/): the generator is a build-time tool only.
+        Assert.Equal(
+            new[]
+            {
+                "README.md",
+                "analyzers/dotnet/cs/Autopilot.Generators.dll",
+                "analyzers/dotnet/cs/Autopilot.Policy.dll",
+                "analyzers/dotnet/cs/YamlDotNet.dll",
+                "build/Autopilot.Generators.props",
+                "build/Autopilot.Generators.targets",
+            },
+            entries);
+
+        var buildFolder = Path.Combine(TestProcess.RepoRoot, "generators", "Autopilot.Generators", "build");
+        foreach (var name in new[] { "Autopilot.Generators.props", "Autopilot.Generators.targets" })
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(buildFolder, name)), Bytes(zip, "build/" + name));
+        }
+
+        // One policy language: the generator runs the very Autopilot.Policy.dll the Autopilot.Policy package ships.
+        using var policyPackage = ZipFile.OpenRead(_feed.PackagePath("Autopilot.Policy"));
+        Assert.Equal(Bytes(policyPackage, "lib/netstandard2.0/Autopilot.Policy.dll"), Bytes(zip, "analyzers/dotnet/cs/Autopilot.Policy.dll"));
+
+        var nuspec = Nuspec(zip);
+        Assert.Equal("true", nuspec.Descendants().Single(e => e.Name.LocalName == "developmentDependency").Value);
+        Assert.DoesNotContain(nuspec.Descendants(), e => e.Name.LocalName == "dependency");
+    }
+
+    [Theory]
+    [InlineData("GateSample")]
+    [InlineData("GeneratorSample")]
+    public void EachSampleReferencesThePackageVersionTheRepositoryBuilds(string sample)
+    {
+        var project = XDocument.Load(Path.Combine(TestProcess.RepoRoot, "samples", sample, sample + ".csproj"));
+        var references = project.Descendants("PackageReference")
+            .Where(e => ((string?)e.Attribute("Include"))?.StartsWith("Autopilot.", StringComparison.Ordinal) == true)
+            .ToList();
+
+        Assert.NotEmpty(references);
+        Assert.All(references, reference => Assert.Equal(_feed.Version, (string?)reference.Attribute("Version")));
+        Assert.All(references, reference => Assert.True(File.Exists(_feed.PackagePath((string)reference.Attribute("Include")!)), reference.ToString()));
     }
 
     private static XDocument Nuspec(ZipArchive zip)
@@ -106,6 +152,14 @@ public sealed class PackageTests
         var entry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal) && !e.FullName.Contains('/'));
         using var stream = entry.Open();
         return XDocument.Load(stream);
+    }
+
+    private static byte[] Bytes(ZipArchive zip, string entry)
+    {
+        using var stream = (zip.GetEntry(entry) ?? throw new InvalidOperationException($"No {entry} in the package.")).Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
     }
 
     private static string Hash(string path)

@@ -1,18 +1,20 @@
 namespace Autopilot.MSBuild.Tests.Infrastructure;
 
 /// <summary>
-/// samples/GateSample copied into a fresh git repository with one commit, restoring Autopilot.*
-/// from the local feed only (package source mapping) and anything else from nuget.org.
+/// A sample (samples/GateSample unless told otherwise) copied into a fresh git repository with one
+/// commit, restoring Autopilot.* from the local feed only (package source mapping) and anything else
+/// from nuget.org. Every copy restores into the feed's one NUGET_PACKAGES folder, so packages are
+/// downloaded and extracted once per test run, not once per copy.
 /// </summary>
 public sealed class SampleRepo : IDisposable
 {
     private readonly LocalFeed _feed;
 
-    public SampleRepo(LocalFeed feed)
+    public SampleRepo(LocalFeed feed, string sampleName = "GateSample")
     {
         _feed = feed;
         Repo = new GitRepo();
-        var sample = System.IO.Path.Combine(TestProcess.RepoRoot, "samples", "GateSample");
+        var sample = System.IO.Path.Combine(TestProcess.RepoRoot, "samples", sampleName);
         foreach (var file in Directory.EnumerateFiles(sample, "*", SearchOption.AllDirectories))
         {
             var relative = System.IO.Path.GetRelativePath(sample, file);
