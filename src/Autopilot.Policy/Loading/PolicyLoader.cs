@@ -100,7 +100,9 @@ public static class PolicyLoader
         {
             // YamlDotNet throws these for some malformed documents (an unclosed flow sequence followed by a key):
             // still a syntax error of the file, never a crash.
-            diagnostics.Add(new PolicyDiagnostic(PolicyDiagnosticIds.YamlSyntax, DiagnosticSeverity.Error, $"YAML syntax error: {ex.Message}", new SourceLocation(path, 1, 1)));
+            var near = LastGoodPosition(text, path);
+            diagnostics.Add(new PolicyDiagnostic(PolicyDiagnosticIds.YamlSyntax, DiagnosticSeverity.Error,
+                $"YAML syntax error: the structure breaks after line {near.Line}, column {near.Column} (an unclosed '[' or '{{' is the usual cause).", near));
             return new PolicyLoadResult(null, diagnostics);
         }
 
@@ -119,6 +121,26 @@ public static class PolicyLoader
             Hash = Sha256Hex(bytes),
         };
         return new PolicyLoadResult(document, diagnostics);
+    }
+
+    /// <summary>Where the YAML parser last made sense of the text, for errors YamlDotNet raises without a position.</summary>
+    private static SourceLocation LastGoodPosition(string text, string path)
+    {
+        var parser = new Parser(new StringReader(text));
+        Mark last = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                last = parser.Current?.End ?? last;
+            }
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException)
+        {
+            // Expected: the point where it stops is what we want.
+        }
+
+        return new SourceLocation(path, (int)Math.Max(1, last.Line), (int)Math.Max(1, last.Column));
     }
 
     public static string Sha256Hex(byte[] bytes)
