@@ -114,7 +114,11 @@ internal static class SemanticBannedApiScanner
         }
     }
 
-    private static string UseText(SyntaxNode site) => DeclarationCollector.TokenText(site, static n => n is not ArgumentListSyntax, separator: "");
+    /// <summary>The use as written, arguments left out: <c>p.Kill</c>, <c>Factory.Make().Kill</c>, <c>new()</c>.</summary>
+    private static string UseText(SyntaxNode site) =>
+        string.Concat(site.DescendantTokens(static n => n is not ArgumentSyntax)
+            .Where(static t => !(t.IsKind(SyntaxKind.CommaToken) && t.Parent is BaseArgumentListSyntax))
+            .Select(static t => t.Text));
 
     // The same notion of "the line of the use" as syntax mode: a use that stays on an unchanged line is familiar.
     private static string UseContext(SyntaxNode site)

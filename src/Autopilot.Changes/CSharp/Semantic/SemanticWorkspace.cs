@@ -16,14 +16,16 @@ internal static class SemanticWorkspace
 
     public static async Task<SemanticBannedApiResult> AnalyzeAsync(IReadOnlyList<OwnedFile> owned, BannedSymbolMatcher matcher, CancellationToken cancellationToken)
     {
-        // Design-time builds write generated files (AssemblyInfo, global usings) to the intermediate folder: a
-        // folder of our own keeps the repository untouched. Restore output (obj/project.assets.json) is still read.
+        // Design-time builds write generated files (AssemblyInfo, global usings) to the intermediate folder and
+        // create the output folder: folders of our own keep the repository untouched. Restore output
+        // (obj/project.assets.json, under MSBuildProjectExtensionsPath) is still read from the project.
         var intermediate = Directory.CreateTempSubdirectory("autopilot-semantic-");
         try
         {
             var properties = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["IntermediateOutputPath"] = intermediate.FullName + Path.DirectorySeparatorChar,
+                ["IntermediateOutputPath"] = Path.Combine(intermediate.FullName, "obj") + Path.DirectorySeparatorChar,
+                ["OutputPath"] = Path.Combine(intermediate.FullName, "bin") + Path.DirectorySeparatorChar,
             };
             using var workspace = MSBuildWorkspace.Create(properties);
             var failures = new List<string>();
