@@ -133,4 +133,27 @@ public sealed class SemanticScannerTests
         // "new StringBuilder(16)" names the type once: one use of the type, not two.
         Assert.Equal(3, Scan(source, "T:System.Text.StringBuilder").Count);
     }
+
+    [Fact]
+    public void Properties_fields_and_static_usings_are_matched_by_id()
+    {
+        const string source = """
+            using static System.Console;
+            class Tool
+            {
+                string Run()
+                {
+                    WriteLine("through a static using");
+                    System.Environment.CurrentDirectory = "/";
+                    var exit = System.Environment.ExitCode;
+                    return string.Empty + System.Environment.NewLine;
+                }
+            }
+            """;
+        Assert.Equal("T:System.Console@6:WriteLine", Texts(Scan(source, "T:System.Console")));
+        Assert.Equal("M:System.Console.WriteLine(System.String)@6:WriteLine", Texts(Scan(source, "M:System.Console.WriteLine(System.String)")));
+        Assert.Equal("P:System.Environment.CurrentDirectory@7:System.Environment.CurrentDirectory", Texts(Scan(source, "P:System.Environment.CurrentDirectory")));
+        Assert.Equal("F:System.String.Empty@9:string.Empty", Texts(Scan(source, "F:System.String.Empty")));
+        Assert.Empty(Scan(source, "P:System.Environment.ProcessId", "M:System.Console.WriteLine(System.Object)"));
+    }
 }

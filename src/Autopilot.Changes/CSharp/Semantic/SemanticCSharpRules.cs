@@ -1,4 +1,5 @@
 using Autopilot.Core.Decisions;
+using Autopilot.Core.Telemetry;
 using Autopilot.Policy.Model;
 
 namespace Autopilot.Changes.CSharp.Semantic;
@@ -25,7 +26,12 @@ public static class SemanticCSharpRules
             return CSharpRules.Evaluate(report, rules, workOrderSymbols);
         }
 
+        using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.gate.semantic");
         var semantic = new SemanticBannedApiAnalysis(options).Analyze(files, entries, cancellationToken);
+        activity?.SetTag("autopilot.semantic.projects", semantic.Projects.Count);
+        activity?.SetTag("autopilot.semantic.open_ms", Math.Round(semantic.OpenTime.TotalMilliseconds));
+        activity?.SetTag("autopilot.semantic.analysis_ms", Math.Round(semantic.AnalysisTime.TotalMilliseconds));
+        activity?.SetTag("autopilot.semantic.fallbacks", semantic.Warnings.Count);
         var uses = report.BannedApiUses.Where(u => !semantic.AnalysedPaths.Contains(u.Location.Path)).Concat(semantic.Uses).ToList();
         uses.Sort((a, b) => string.CompareOrdinal(a.Location.ToString(), b.Location.ToString()) is var c && c != 0 ? c : string.CompareOrdinal(a.Entry, b.Entry));
         var findings = CSharpRules.Evaluate(report with { BannedApiUses = uses }, rules, workOrderSymbols).ToList();
