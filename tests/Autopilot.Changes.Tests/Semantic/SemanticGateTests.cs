@@ -52,6 +52,7 @@ public sealed class SemanticGateTests(SemanticRepoFixture fixture, ITestOutputHe
         Assert.Equal(["src/Broken/Thing.cs", "src/Lib/Bad.cs", "tools/Script.cs"], warnings.Keys.Order(StringComparer.Ordinal));
         Assert.All(findings.Where(f => f.RuleId == SemanticBannedApiAnalysis.FallbackRuleId), f => Assert.Equal(Severity.Warning, f.Severity));
         Assert.Contains("CS0029 at line 5", warnings["src/Lib/Bad.cs"]);
+        Assert.DoesNotContain("restore", warnings["src/Lib/Bad.cs"]); // a type error, not a missing package
         Assert.Contains("Broken.csproj", warnings["src/Broken/Thing.cs"]);
         Assert.Contains("no project file", warnings["tools/Script.cs"]);
         Assert.Contains("Syntax matching was used instead", warnings["tools/Script.cs"]);

@@ -109,7 +109,7 @@ internal static class SemanticWorkspace
                         .ToList();
                     if (errors.Count > 0)
                     {
-                        var why = $"it does not compile ({string.Join("; ", errors.Take(3).Select(Describe))}{(errors.Count > 3 ? $"; {errors.Count - 3} more" : "")})";
+                        var why = $"it does not compile ({string.Join("; ", errors.Take(3).Select(Describe))}{(errors.Count > 3 ? $"; {errors.Count - 3} more" : "")}){RestoreHint(newSolution.GetProject(group.Key)!, errors)}";
                         warnings.Add(SemanticBannedApiAnalysis.Warning(plan.Owned.File.Path, why));
                         continue;
                     }
@@ -212,6 +212,13 @@ internal static class SemanticWorkspace
         var added = DocumentId.CreateNewId(plan.Project, plan.Owned.FullPath);
         return (solution.AddDocument(added, Path.GetFileName(plan.Owned.FullPath), source, filePath: plan.Owned.FullPath), added);
     }
+
+    // Unresolved package types are the usual reason a project that builds does not bind here.
+    private static string RestoreHint(Project project, List<Diagnostic> errors) =>
+        errors.Any(e => e.Id is "CS0246" or "CS0234" or "CS0103" or "CS0012")
+        && project.FilePath is { } path && !File.Exists(Path.Combine(Path.GetDirectoryName(path)!, "obj", "project.assets.json"))
+            ? $"; {Path.GetFileName(path)} has not been restored (no obj/project.assets.json): run dotnet restore first"
+            : "";
 
     private static string Describe(Diagnostic diagnostic)
     {
