@@ -1,5 +1,6 @@
 using Autopilot.Changes.ChangeSets;
 using Autopilot.Changes.CSharp;
+using Autopilot.Changes.CSharp.Semantic;
 using Autopilot.Changes.Rules;
 using Autopilot.Core.Decisions;
 using Autopilot.Policy.Model;
@@ -9,8 +10,10 @@ namespace Autopilot.Changes.Gate;
 /// <summary>
 /// The Roslyn side of the gate: public API, banned APIs, symbol scope and contract types over the changed
 /// C# files only, old text against new. Skipped entirely (Roslyn never loads) when the policy has no such rule.
+/// With <paramref name="semantic"/>, banned APIs are matched by symbol in the projects that own the files
+/// (<see cref="SemanticCSharpRules"/>); without it, by syntax.
 /// </summary>
-public sealed class CSharpAnalysis(IReadOnlyList<DiffRuleDef> rules) : IChangeAnalysis
+public sealed class CSharpAnalysis(IReadOnlyList<DiffRuleDef> rules, SemanticOptions? semantic = null) : IChangeAnalysis
 {
     /// <summary>A C# file over this size is not analysed (a generated blob, not code a person reviews): a warning says so.</summary>
     public const long MaxFileBytes = 4 * 1024 * 1024;
@@ -47,7 +50,10 @@ public sealed class CSharpAnalysis(IReadOnlyList<DiffRuleDef> rules) : IChangeAn
             files.Add(new CSharpFileChange(file.Path, old?.Text, @new?.Text));
         }
 
-        findings.AddRange(CSharpRules.Analyze(files, rules, scope?.Symbols is { Count: > 0 } symbols ? symbols : null));
+        var workOrderSymbols = scope?.Symbols is { Count: > 0 } symbols ? symbols : null;
+        findings.AddRange(semantic is null
+            ? CSharpRules.Analyze(files, rules, workOrderSymbols)
+            : SemanticCSharpRules.Analyze(files, rules, semantic, workOrderSymbols));
         return findings;
     }
 }

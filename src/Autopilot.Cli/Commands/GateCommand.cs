@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Autopilot.Changes.ChangeSets;
+using Autopilot.Changes.CSharp.Semantic;
 using Autopilot.Changes.Gate;
 using Autopilot.Changes.WorkOrders;
 using Autopilot.Core.Output;
@@ -19,13 +20,17 @@ internal static class GateCommand
         var staged = new Option<bool>("--staged") { Description = "Judge the index (what `git commit` would record)." };
         var worktree = new Option<bool>("--worktree") { Description = "Judge the working tree, untracked files included (the default)." };
         var diff = new Option<string?>("--diff") { Description = "Judge a unified diff from a file, or '-' for standard input, instead of git." };
+        var semantic = new Option<bool>("--semantic")
+        {
+            Description = "Match banned APIs by symbol (exact overloads, uses through variables) by opening the projects that own the changed files with MSBuildWorkspace; needs the dotnet SDK. Files it cannot open or bind fall back to syntax matching with a warning.",
+        };
         var workOrder = new Option<string?>("--work-order", "-w") { Description = "Work order (JSON): allowed paths and symbols, base hashes, caps." };
         var policy = CommonOptions.Policy();
         var format = CommonOptions.Format("text", "json", "sarif", "github");
         var repo = CommonOptions.Repo();
         var command = new Command("gate", "Judge a change against the policy's diff rules: allow, escalate or deny, with reasons.")
         {
-            baseRef, head, staged, worktree, diff, workOrder, policy, format, repo,
+            baseRef, head, staged, worktree, diff, semantic, workOrder, policy, format, repo,
         };
         command.Validators.Add(result =>
         {
@@ -66,7 +71,8 @@ internal static class GateCommand
                 }
 
                 var rules = engine.Plan.Document.Diff;
-                outcome = new ChangeGate(engine, [new CSharpAnalysis(rules), new SchemaAnalysis(rules, repoRoot)]).Judge(request);
+                var semanticOptions = result.GetValue(semantic) ? new SemanticOptions(repoRoot) : null;
+                outcome = new ChangeGate(engine, [new CSharpAnalysis(rules, semanticOptions), new SchemaAnalysis(rules, repoRoot)]).Judge(request);
             }
             catch (WorkOrderException ex)
             {
