@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using Autopilot.Core.Shell;
 using Autopilot.Policy.Model;
@@ -55,12 +56,17 @@ internal sealed class PathGlobSet
     private readonly Lazy<Regex>? _full;
     private readonly Lazy<Regex>? _name;
 
-    private PathGlobSet(HashSet<string>? exactFull, HashSet<string>? exactName, Lazy<Regex>? full, Lazy<Regex>? name)
+    // Every wildcard glob has a literal run that any path it matches must contain: a path holding none
+    // of them cannot match a wildcard glob, and most paths are ruled out without running the regexes.
+    private readonly SearchValues<string>? _requiredLiterals;
+
+    private PathGlobSet(HashSet<string>? exactFull, HashSet<string>? exactName, Lazy<Regex>? full, Lazy<Regex>? name, SearchValues<string>? requiredLiterals)
     {
         _exactFull = exactFull;
         _exactName = exactName;
         _full = full;
         _name = name;
+        _requiredLiterals = requiredLiterals;
     }
 
     public static PathGlobSet? Create(IEnumerable<string> globs)
@@ -99,12 +105,63 @@ internal sealed class PathGlobSet
             return null;
         }
 
-        return new PathGlobSet(exactFull, exactName, full is null ? null : Glob.ToLazyRegex(full), name is null ? null : Glob.ToLazyRegex(name));
+        return new PathGlobSet(
+            exactFull,
+            exactName,
+            full is null ? null : Glob.ToLazyRegex(full),
+            name is null ? null : Glob.ToLazyRegex(name),
+            full is null ? null : RequiredLiterals(full));
+    }
+
+    /// <summary>
+    /// The longest literal run of each glob (text between <c>*</c>, <c>?</c> and <c>/</c>), which every path the
+    /// glob matches contains verbatim; null when some glob has none or uses classes, braces or escapes.
+    /// </summary>
+    internal static SearchValues<string>? RequiredLiterals(IEnumerable<string> globs)
+    {
+        var literals = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var g in globs)
+        {
+            if (g.AsSpan().IndexOfAny("[{\\") >= 0)
+            {
+                return null;
+            }
+
+            var best = "";
+            var start = 0;
+            for (var i = 0; i <= g.Length; i++)
+            {
+                if (i == g.Length || g[i] is '*' or '?' or '/')
+                {
+                    if (i - start > best.Length)
+                    {
+                        best = g[start..i];
+                    }
+
+                    start = i + 1;
+                }
+            }
+
+            if (best.Length == 0)
+            {
+                return null;
+            }
+
+            literals.Add(best);
+        }
+
+        return literals.Count == 0 ? null : SearchValues.Create([.. literals], StringComparison.Ordinal);
     }
 
     public bool Matches(string text)
     {
-        if ((_exactFull is not null && _exactFull.Contains(text)) || (_full is not null && _full.Value.IsMatch(text)))
+        if (_exactFull is not null && _exactFull.Contains(text))
+        {
+            return true;
+        }
+
+        var wildcardsMayMatch = _requiredLiterals is null || text.AsSpan().ContainsAny(_requiredLiterals);
+        if (wildcardsMayMatch && _full is not null && _full.Value.IsMatch(text))
         {
             return true;
         }
@@ -114,8 +171,23 @@ internal sealed class PathGlobSet
             return false;
         }
 
-        var name = PathForms.FileName(text);
-        return name.Length > 0 && ((_exactName is not null && _exactName.Contains(name)) || (_name is not null && _name.Value.IsMatch(name)));
+        var name = FileName(text);
+        return name.Length > 0
+            && ((_exactName is not null && _exactName.GetAlternateLookup<ReadOnlySpan<char>>().Contains(name))
+                || (wildcardsMayMatch && _name is not null && _name.Value.IsMatch(name)));
+    }
+
+    /// <summary><see cref="PathForms.FileName"/> without the copy.</summary>
+    private static ReadOnlySpan<char> FileName(string path)
+    {
+        var end = path.Length;
+        while (end > 1 && path[end - 1] == '/')
+        {
+            end--;
+        }
+
+        var slash = path.LastIndexOf('/', Math.Max(0, end - 1));
+        return slash < 0 ? path.AsSpan(0, end) : path.AsSpan(slash + 1, end - slash - 1);
     }
 }
 
@@ -366,15 +438,26 @@ internal sealed class CompiledCommandRule
 
     internal static string At(RiskRuleDef rule) => rule.Location is null ? "" : $" at {rule.Location}";
 
+    /// <summary>True when the rule names no program or its program list takes <paramref name="program"/>.</summary>
+    public bool TakesProgram(string program) => _programs.IsEmpty || _programs.Contains(program);
+
     /// <summary>True when the invocation matches; <paramref name="detail"/> says what matched, for the reason.</summary>
     public bool TryMatch(InvocationView view, out string detail)
     {
-        var inv = view.Invocation;
-        detail = "";
-        if (!_programs.IsEmpty && !_programs.Contains(inv.Program))
+        if (!TakesProgram(view.Invocation.Program))
         {
+            detail = "";
             return false;
         }
+
+        return TryMatchProgramTaken(view, out detail);
+    }
+
+    /// <summary><see cref="TryMatch"/> for an invocation whose program <see cref="TakesProgram"/> is known to take.</summary>
+    public bool TryMatchProgramTaken(InvocationView view, out string detail)
+    {
+        var inv = view.Invocation;
+        detail = "";
 
         if (_contexts != InvocationContext.None && (inv.Context & _contexts) == 0)
         {
