@@ -199,8 +199,9 @@ public sealed class ActionClassifier
         ArgumentNullException.ThrowIfNull(context);
         var acc = new Accumulator(this);
         PathBase? paths = null;
-        foreach (var error in parsed.Errors)
+        for (var errorIndex = 0; errorIndex < parsed.Errors.Count; errorIndex++)
         {
+            var error = parsed.Errors[errorIndex];
             acc.Add(
                 ActionRuleIds.ParseError,
                 _unknownRisk,
@@ -209,8 +210,9 @@ public sealed class ActionClassifier
                 null);
         }
 
-        foreach (var inv in parsed.Invocations)
+        for (var invIndex = 0; invIndex < parsed.Invocations.Count; invIndex++)
         {
+            var inv = parsed.Invocations[invIndex];
             if (inv.IsUnknown)
             {
                 acc.Add(ActionRuleIds.DynamicProgram, _unknownRisk, $"Unknown command: {inv.UnknownReason}", inv.RawProgram, inv);
@@ -291,8 +293,9 @@ public sealed class ActionClassifier
             acc.Add(ActionRuleIds.Unlisted, _unlistedRisk, $"'{inv.Program} {sub}' is not an allowed use of '{inv.Program}' (in '{CompiledCommandRule.Shorten(inv.Text)}')", $"{inv.Program} {sub}", inv);
         }
 
-        foreach (var flag in inv.Flags)
+        for (var flagIndex = 0; flagIndex < inv.Flags.Count; flagIndex++)
         {
+            var flag = inv.Flags[flagIndex];
             if (allowed.DeniedFlags.Contains(flag))
             {
                 acc.Add(ActionRuleIds.DeniedFlag, _unlistedRisk, $"flag '{flag}' of '{inv.Program}' is not allowed (in '{CompiledCommandRule.Shorten(inv.Text)}')", flag, inv);

@@ -214,8 +214,9 @@ internal sealed class InvocationView(Invocation invocation, ActionContext contex
             }
 
             var forms = new List<(string, string)>(Invocation.Positionals.Count * 2);
-            foreach (var p in Invocation.Positionals)
+            for (var pi = 0; pi < Invocation.Positionals.Count; pi++)
             {
+                var p = Invocation.Positionals[pi];
                 AddForms(forms, p, p);
                 if (p.Contains('{'))
                 {
@@ -238,8 +239,9 @@ internal sealed class InvocationView(Invocation invocation, ActionContext contex
                 }
             }
 
-            foreach (var a in Invocation.Args)
+            for (var ai = 0; ai < Invocation.Args.Count; ai++)
             {
+                var a = Invocation.Args[ai];
                 if (a.StartsWith("--", StringComparison.Ordinal) && a.IndexOf('=') is var eq and > 2 && eq + 1 < a.Length)
                 {
                     AddForms(forms, a[(eq + 1)..], a);
@@ -511,8 +513,9 @@ internal sealed class CompiledCommandRule
         if (_argsRegex is not null)
         {
             string? hit = null;
-            foreach (var a in inv.Args)
+            for (var ai = 0; ai < inv.Args.Count; ai++)
             {
+                var a = inv.Args[ai];
                 if (_argsRegex.IsMatch(a))
                 {
                     hit = a;
@@ -541,8 +544,9 @@ internal sealed class CompiledCommandRule
         string? redirectDetail = null;
         if (_redirectTo is not null)
         {
-            foreach (var r in inv.Redirections)
+            for (var ri = 0; ri < inv.Redirections.Count; ri++)
             {
+                var r = inv.Redirections[ri];
                 if (!r.IsWrite)
                 {
                     continue;
@@ -565,8 +569,9 @@ internal sealed class CompiledCommandRule
         string? pipeDetail = null;
         if (!_pipeFrom.IsEmpty)
         {
-            foreach (var p in inv.PipelinePredecessors)
+            for (var pi = 0; pi < inv.PipelinePredecessors.Count; pi++)
             {
+                var p = inv.PipelinePredecessors[pi];
                 if (_pipeFrom.Contains(p))
                 {
                     pipeDetail = $"'{p}' piped into '{inv.Program}'";
@@ -620,8 +625,9 @@ internal sealed class CompiledCommandRule
 
     private static string? FirstFlag(IReadOnlyList<string> flags, HashSet<string> wanted)
     {
-        foreach (var f in flags)
+        for (var fi = 0; fi < flags.Count; fi++)
         {
+            var f = flags[fi];
             if (wanted.Contains(f))
             {
                 return f;

@@ -133,7 +133,7 @@ internal sealed class ShellSyntaxParser
             SkipBlanks();
             if (_pos + 1 < _s.Length && ((_s[_pos] == '&' && _s[_pos + 1] == '&') || (_s[_pos] == '|' && _s[_pos + 1] == '|')))
             {
-                (ops ??= []).Add(_s.Substring(_pos, 2));
+                (ops ??= []).Add(_s[_pos] == '&' ? "&&" : "||");
                 _pos += 2;
                 SkipBlanksAndNewlines();
                 pipelines.Add(ParsePipeline());
@@ -1488,8 +1488,23 @@ internal sealed class ShellSyntaxParser
 
     private char Peek(int ahead) => _pos + ahead < _s.Length ? _s[_pos + ahead] : '\0';
 
+    // The parser asks for the reserved word at the same position several times (list end, pipeline, command).
+    private int _peekedAt = -1;
+    private string? _peeked;
+
     /// <summary>A reserved word at the current position (unquoted, followed by a delimiter), or null.</summary>
     private string? PeekReservedWord()
+    {
+        if (_peekedAt != _pos)
+        {
+            _peeked = FindReservedWord();
+            _peekedAt = _pos;
+        }
+
+        return _peeked;
+    }
+
+    private string? FindReservedWord()
     {
         if (_pos >= _s.Length)
         {
