@@ -199,6 +199,7 @@ public sealed class ActionClassifier
         ArgumentNullException.ThrowIfNull(context);
         var acc = new Accumulator(this);
         PathBase? paths = null;
+        InvocationView? view = null;
         for (var errorIndex = 0; errorIndex < parsed.Errors.Count; errorIndex++)
         {
             var error = parsed.Errors[errorIndex];
@@ -227,7 +228,16 @@ public sealed class ActionClassifier
             var rules = RulesFor(inv.Program);
             if (rules.Length > 0)
             {
-                MatchRules(rules, new InvocationView(inv, context), acc);
+                if (view is null)
+                {
+                    view = new InvocationView(inv, context);
+                }
+                else
+                {
+                    view.Reset(inv);
+                }
+
+                MatchRules(rules, view, acc);
             }
 
             CheckCommandPaths(inv, context, acc, ref paths);

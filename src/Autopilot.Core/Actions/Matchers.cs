@@ -192,14 +192,24 @@ internal sealed class PathGlobSet
 }
 
 /// <summary>The argument forms of one invocation, computed once and only when a rule asks for them.</summary>
+/// <remarks>One view serves every invocation of a command in turn (<see cref="Reset"/>): its form list is reused.</remarks>
 internal sealed class InvocationView(Invocation invocation, ActionContext context)
 {
+    private readonly List<(string Form, string Original)> _forms = [];
     private List<(string Form, string Original)>? _argForms;
     private string? _joinedArgs;
 
-    public Invocation Invocation { get; } = invocation;
+    public Invocation Invocation { get; private set; } = invocation;
 
     public ActionContext Context { get; } = context;
+
+    /// <summary>Points the view at another invocation of the same command.</summary>
+    public void Reset(Invocation next)
+    {
+        Invocation = next;
+        _argForms = null;
+        _joinedArgs = null;
+    }
 
     public string JoinedArgs => _joinedArgs ??= string.Join(' ', Invocation.Args);
 
@@ -213,7 +223,8 @@ internal sealed class InvocationView(Invocation invocation, ActionContext contex
                 return _argForms;
             }
 
-            var forms = new List<(string, string)>(Invocation.Positionals.Count * 2);
+            var forms = _forms;
+            forms.Clear();
             for (var pi = 0; pi < Invocation.Positionals.Count; pi++)
             {
                 var p = Invocation.Positionals[pi];

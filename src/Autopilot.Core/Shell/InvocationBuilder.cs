@@ -415,9 +415,12 @@ internal sealed partial class InvocationBuilder
         }
 
         var program = ProgramNames.Normalize(programWord.Text);
-        var flagList = new List<string>();
-        var positionals = new List<string>();
-        ProgramNames.SplitFlags(program, args, flagList, positionals);
+        // Split into scratch lists and keep exact-size arrays: one object each, no spare capacity.
+        _flagScratch.Clear();
+        _positionalScratch.Clear();
+        ProgramNames.SplitFlags(program, args, _flagScratch, _positionalScratch);
+        string[] flagList = _flagScratch.Count == 0 ? [] : _flagScratch.ToArray();
+        string[] positionals = _positionalScratch.Count == args.Length ? args : _positionalScratch.ToArray();
 
         if (ctx.FunctionName is not null && program == ctx.FunctionName && (flags & (InvocationContext.Pipeline | InvocationContext.Background)) != 0)
         {
@@ -451,6 +454,9 @@ internal sealed partial class InvocationBuilder
         var unwrapFlags = ctx.Flags | (extraFlags & ~InvocationContext.InlineCode);
         Unwrap(invocation, words, start, redirections, stdinScript, unwrapFlags == ctx.Flags ? ctx : ctx with { Flags = unwrapFlags }, end);
     }
+
+    private readonly List<string> _flagScratch = [];
+    private readonly List<string> _positionalScratch = [];
 
     private void Emit(WalkContext ctx, Invocation invocation) => _invocations.Add(invocation);
 

@@ -34,6 +34,12 @@ internal sealed class ShellSyntaxParser
     private int _hereDocResume = -1;
 
     private readonly List<StringBuilder> _builders = [];
+
+    // Node lists are collected in reused lists and kept as exact-size arrays (nested constructs rent their own).
+    private readonly ListPool<ListItem> _itemLists = new();
+    private readonly ListPool<PipelineNode> _pipelineLists = new();
+    private readonly ListPool<CommandNode> _commandLists = new();
+    private readonly ListPool<WordNode> _wordLists = new();
     private int _buildersInUse;
 
     public ShellSyntaxParser(string text, int depth, int maxDepth, int baseOffset = 0)
@@ -62,7 +68,7 @@ internal sealed class ShellSyntaxParser
     {
         EnterDepth(_pos);
         var start = _pos;
-        var items = new List<ListItem>();
+        var items = _itemLists.Rent();
         while (true)
         {
             SkipBlanksAndNewlines();
@@ -95,7 +101,7 @@ internal sealed class ShellSyntaxParser
         }
 
         _depth--;
-        return new ListNode(Span(start, _pos), items);
+        return new ListNode(Span(start, _pos), _itemLists.ToArrayAndReturn(items));
     }
 
     private bool AtListTerminator()
@@ -126,7 +132,8 @@ internal sealed class ShellSyntaxParser
     private AndOrNode ParseAndOr()
     {
         var start = _pos;
-        var pipelines = new List<PipelineNode> { ParsePipeline() };
+        var pipelines = _pipelineLists.Rent();
+        pipelines.Add(ParsePipeline());
         List<string>? ops = null;
         while (true)
         {
@@ -144,7 +151,7 @@ internal sealed class ShellSyntaxParser
             }
         }
 
-        return new AndOrNode(Span(start, _pos), pipelines, ops ?? (IReadOnlyList<string>)[]);
+        return new AndOrNode(Span(start, _pos), _pipelineLists.ToArrayAndReturn(pipelines), ops ?? (IReadOnlyList<string>)[]);
     }
 
     private PipelineNode ParsePipeline()
@@ -179,7 +186,8 @@ internal sealed class ShellSyntaxParser
             break;
         }
 
-        var commands = new List<CommandNode> { ParseCommand() };
+        var commands = _commandLists.Rent();
+        commands.Add(ParseCommand());
         while (true)
         {
             SkipBlanks();
@@ -195,7 +203,7 @@ internal sealed class ShellSyntaxParser
             }
         }
 
-        return new PipelineNode(Span(start, _pos), commands, negated);
+        return new PipelineNode(Span(start, _pos), _commandLists.ToArrayAndReturn(commands), negated);
     }
 
     // ---------------------------------------------------------------- commands
@@ -257,7 +265,7 @@ internal sealed class ShellSyntaxParser
     private CommandNode ParseSimpleCommand(int start)
     {
         List<AssignmentNode>? assignments = null;
-        var words = new List<WordNode>();
+        var words = _wordLists.Rent();
         List<RedirectNode>? redirects = null;
         while (true)
         {
@@ -270,7 +278,9 @@ internal sealed class ShellSyntaxParser
             var c = _s[_pos];
             if (c == '(' && words.Count == 1 && assignments is null && redirects is null)
             {
-                return ParseFunctionAfterName(start, words[0]);
+                var nameWord = words[0];
+                _wordLists.ToArrayAndReturn(words);
+                return ParseFunctionAfterName(start, nameWord);
             }
 
             if (TryParseRedirect(out var redirect))
@@ -306,7 +316,7 @@ internal sealed class ShellSyntaxParser
             throw Error(_pos, _pos < _s.Length ? $"expected a command, found '{Describe(_pos)}'" : "expected a command, found the end of the text");
         }
 
-        return new SimpleCommandNode(Span(start, _pos), assignments ?? (IReadOnlyList<AssignmentNode>)[], words, redirects ?? (IReadOnlyList<RedirectNode>)[]);
+        return new SimpleCommandNode(Span(start, _pos), assignments ?? (IReadOnlyList<AssignmentNode>)[], _wordLists.ToArrayAndReturn(words), redirects ?? (IReadOnlyList<RedirectNode>)[]);
     }
 
     private void ParseArrayValues(List<WordNode> values)
@@ -1722,4 +1732,19 @@ internal sealed class ShellSyntaxParser
     }
 
     private void ReturnBuilder() => _buildersInUse--;
+
+    private sealed class ListPool<T>
+    {
+        private readonly Stack<List<T>> _free = new();
+
+        public List<T> Rent() => _free.TryPop(out var list) ? list : new List<T>(4);
+
+        public T[] ToArrayAndReturn(List<T> list)
+        {
+            T[] array = list.Count == 0 ? [] : list.ToArray();
+            list.Clear();
+            _free.Push(list);
+            return array;
+        }
+    }
 }
