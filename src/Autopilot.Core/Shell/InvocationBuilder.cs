@@ -355,14 +355,19 @@ internal sealed partial class InvocationBuilder
     }
 
     // Word lists of simple commands being built (nested shells build theirs while an outer one is in use); reused, never kept.
-    private readonly Stack<List<ArgWord>> _wordLists = new();
+    private List<ArgWord>? _freeWords;
 
-    private List<ArgWord> RentWords() => _wordLists.TryPop(out var words) ? words : new List<ArgWord>(8);
+    private List<ArgWord> RentWords()
+    {
+        var words = _freeWords ?? new List<ArgWord>(8);
+        _freeWords = null;
+        return words;
+    }
 
     private void ReturnWords(List<ArgWord> words)
     {
         words.Clear();
-        _wordLists.Push(words);
+        _freeWords = words;
     }
 
     /// <summary>Builds the invocation whose program is <c>words[start]</c>, then looks through it if it is a wrapper.</summary>

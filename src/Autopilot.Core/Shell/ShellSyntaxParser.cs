@@ -36,10 +36,10 @@ internal sealed class ShellSyntaxParser
     private readonly List<StringBuilder> _builders = [];
 
     // Node lists are collected in reused lists and kept as exact-size arrays (nested constructs rent their own).
-    private readonly ListPool<ListItem> _itemLists = new();
-    private readonly ListPool<PipelineNode> _pipelineLists = new();
-    private readonly ListPool<CommandNode> _commandLists = new();
-    private readonly ListPool<WordNode> _wordLists = new();
+    private ListPool<ListItem> _itemLists;
+    private ListPool<PipelineNode> _pipelineLists;
+    private ListPool<CommandNode> _commandLists;
+    private ListPool<WordNode> _wordLists;
     private int _buildersInUse;
 
     public ShellSyntaxParser(string text, int depth, int maxDepth, int baseOffset = 0)
@@ -1733,17 +1733,23 @@ internal sealed class ShellSyntaxParser
 
     private void ReturnBuilder() => _buildersInUse--;
 
-    private sealed class ListPool<T>
+    /// <summary>Keeps one free list: enough for flat scripts; nested constructs make their own and leave one behind.</summary>
+    private struct ListPool<T>
     {
-        private readonly Stack<List<T>> _free = new();
+        private List<T>? _free;
 
-        public List<T> Rent() => _free.TryPop(out var list) ? list : new List<T>(4);
+        public List<T> Rent()
+        {
+            var list = _free ?? new List<T>(4);
+            _free = null;
+            return list;
+        }
 
         public T[] ToArrayAndReturn(List<T> list)
         {
             T[] array = list.Count == 0 ? [] : list.ToArray();
             list.Clear();
-            _free.Push(list);
+            _free = list;
             return array;
         }
     }
