@@ -1618,6 +1618,12 @@ internal sealed class ShellSyntaxParser
 
     private void SkipBlanks()
     {
+        // Most calls find a word or an operator right away.
+        if (_pos < _s.Length && _s[_pos] is not (' ' or '\t' or '\r' or '\\' or '#'))
+        {
+            return;
+        }
+
         while (_pos < _s.Length)
         {
             var c = _s[_pos];
