@@ -225,6 +225,7 @@ internal sealed class InvocationView(Invocation invocation, ActionContext contex
 
             var forms = _forms;
             forms.Clear();
+            forms.EnsureCapacity(Invocation.Positionals.Count);
             for (var pi = 0; pi < Invocation.Positionals.Count; pi++)
             {
                 var p = Invocation.Positionals[pi];

@@ -277,7 +277,7 @@ internal sealed partial class InvocationBuilder
             assignments[i] = a.Values[0].Text;
         }
 
-        var words = RentWords();
+        var words = RentWords(cmd.Words.Count);
         for (var i = 0; i < cmd.Words.Count; i++)
         {
             var w = cmd.Words[i];
@@ -357,9 +357,9 @@ internal sealed partial class InvocationBuilder
     // Word lists of simple commands being built (nested shells build theirs while an outer one is in use); reused, never kept.
     private List<ArgWord>? _freeWords;
 
-    private List<ArgWord> RentWords()
+    private List<ArgWord> RentWords(int capacity)
     {
-        var words = _freeWords ?? new List<ArgWord>(8);
+        var words = _freeWords ?? new List<ArgWord>(capacity);
         _freeWords = null;
         return words;
     }
