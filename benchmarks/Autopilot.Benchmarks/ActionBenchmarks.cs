@@ -69,4 +69,8 @@ public class ScriptBenchmarks
 
     [Benchmark]
     public int ClassifyScript() => _classifier.ClassifyCommand(_script, _context).RiskIndex;
+
+    /// <summary>Parsing alone (syntax tree and invocations), to tell the parser's share from the classifier's.</summary>
+    [Benchmark]
+    public int ParseScript() => CommandParser.Parse(_script).Invocations.Count;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Autopilot.Core.Shell;
 using Autopilot.Policy.Model;
 
@@ -28,6 +29,12 @@ public sealed class ActionClassifier
     private readonly Dictionary<string, AllowedProgram> _allowlist = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CompiledCommandRule[]> _rulesByProgram = new(StringComparer.Ordinal);
     private readonly CompiledCommandRule[] _rulesForAnyProgram;
+
+    // The rules that can match each program seen so far, in the order they are checked (the program's own
+    // rules, then those for any program whose program list takes it): programs named by glob are matched
+    // once per program instead of once per invocation.
+    private readonly ConcurrentDictionary<string, CompiledCommandRule[]> _rulesForProgram = new(StringComparer.Ordinal);
+    private const int MaxCachedPrograms = 4096;
     private readonly CompiledPathRule[] _pathRules;
 
     // Every path rule's globs at once: one test rules out all path rules for the common path that matches none.
@@ -191,8 +198,11 @@ public sealed class ActionClassifier
         ArgumentNullException.ThrowIfNull(parsed);
         ArgumentNullException.ThrowIfNull(context);
         var acc = new Accumulator(this);
-        foreach (var error in parsed.Errors)
+        PathBase? paths = null;
+        InvocationView? view = null;
+        for (var errorIndex = 0; errorIndex < parsed.Errors.Count; errorIndex++)
         {
+            var error = parsed.Errors[errorIndex];
             acc.Add(
                 ActionRuleIds.ParseError,
                 _unknownRisk,
@@ -201,40 +211,77 @@ public sealed class ActionClassifier
                 null);
         }
 
-        foreach (var inv in parsed.Invocations)
+        for (var invIndex = 0; invIndex < parsed.Invocations.Count; invIndex++)
         {
+            var inv = parsed.Invocations[invIndex];
             if (inv.IsUnknown)
             {
                 acc.Add(ActionRuleIds.DynamicProgram, _unknownRisk, $"Unknown command: {inv.UnknownReason}", inv.RawProgram, inv);
                 continue;
             }
 
-            var view = new InvocationView(inv, context);
-            if (inv.Program.Length > 0)
+            if (_allowlistMode && inv.Program.Length > 0)
             {
-                if (_allowlistMode)
-                {
-                    CheckAllowlist(inv, acc);
-                }
-
-                if (_rulesByProgram.TryGetValue(inv.Program, out var rules))
-                {
-                    MatchRules(rules, view, acc);
-                }
+                CheckAllowlist(inv, acc);
             }
 
-            MatchRules(_rulesForAnyProgram, view, acc);
-            CheckCommandPaths(inv, context, acc);
+            var rules = RulesFor(inv.Program);
+            if (rules.Length > 0)
+            {
+                if (view is null)
+                {
+                    view = new InvocationView(inv, context);
+                }
+                else
+                {
+                    view.Reset(inv);
+                }
+
+                MatchRules(rules, view, acc);
+            }
+
+            CheckCommandPaths(inv, context, acc, ref paths);
         }
 
         return acc.Build(parsed);
+    }
+
+    /// <summary>The rules whose program list takes <paramref name="program"/> (or that name no program), in checking order.</summary>
+    private CompiledCommandRule[] RulesFor(string program)
+    {
+        if (_rulesForProgram.TryGetValue(program, out var cached))
+        {
+            return cached;
+        }
+
+        var list = new List<CompiledCommandRule>();
+        if (program.Length > 0 && _rulesByProgram.TryGetValue(program, out var own))
+        {
+            list.AddRange(own);
+        }
+
+        foreach (var rule in _rulesForAnyProgram)
+        {
+            if (rule.TakesProgram(program))
+            {
+                list.Add(rule);
+            }
+        }
+
+        CompiledCommandRule[] rules = [.. list];
+        if (_rulesForProgram.Count < MaxCachedPrograms)
+        {
+            _rulesForProgram.TryAdd(program, rules);
+        }
+
+        return rules;
     }
 
     private static void MatchRules(CompiledCommandRule[] rules, InvocationView view, Accumulator acc)
     {
         foreach (var rule in rules)
         {
-            if (rule.TryMatch(view, out var detail))
+            if (rule.TryMatchProgramTaken(view, out var detail))
             {
                 var inv = view.Invocation;
                 acc.Add(rule.Rule.Id, rule.RiskIndex, $"{rule.Rule.Message} (matched {detail} in '{CompiledCommandRule.Shorten(inv.Text)}')", detail, inv, rule.Rule);
@@ -256,8 +303,9 @@ public sealed class ActionClassifier
             acc.Add(ActionRuleIds.Unlisted, _unlistedRisk, $"'{inv.Program} {sub}' is not an allowed use of '{inv.Program}' (in '{CompiledCommandRule.Shorten(inv.Text)}')", $"{inv.Program} {sub}", inv);
         }
 
-        foreach (var flag in inv.Flags)
+        for (var flagIndex = 0; flagIndex < inv.Flags.Count; flagIndex++)
         {
+            var flag = inv.Flags[flagIndex];
             if (allowed.DeniedFlags.Contains(flag))
             {
                 acc.Add(ActionRuleIds.DeniedFlag, _unlistedRisk, $"flag '{flag}' of '{inv.Program}' is not allowed (in '{CompiledCommandRule.Shorten(inv.Text)}')", flag, inv);
@@ -291,10 +339,12 @@ public sealed class ActionClassifier
     }
 
     /// <summary>Redirection targets are writes (or reads); arguments of file tools are the operations they perform.</summary>
-    private void CheckCommandPaths(Invocation inv, ActionContext context, Accumulator acc)
+    private void CheckCommandPaths(Invocation inv, ActionContext context, Accumulator acc, ref PathBase? paths)
     {
-        foreach (var r in inv.Redirections)
+        var redirections = inv.Redirections;
+        for (var k = 0; k < redirections.Count; k++)
         {
+            var r = redirections[k];
             if (IsSpecialFile(r.Target))
             {
                 continue;
@@ -302,16 +352,16 @@ public sealed class ActionClassifier
 
             if (r.IsWrite)
             {
-                CheckPath(r.Target, FileOp.Write, context, acc, inv, $"redirection '{r.Op} {r.Target}'");
+                CheckPath(r.Target, FileOp.Write, paths ??= new PathBase(context), acc, inv, r.Op);
             }
             else if (r.IsRead)
             {
-                CheckPath(r.Target, FileOp.Read, context, acc, inv, $"redirection '{r.Op} {r.Target}'");
+                CheckPath(r.Target, FileOp.Read, paths ??= new PathBase(context), acc, inv, r.Op);
             }
         }
 
         var positionals = inv.Positionals;
-        if (positionals.Count == 0 || inv.Program.Length == 0)
+        if (positionals.Count == 0 || inv.Program.Length == 0 || !IsFileTool(inv.Program))
         {
             return;
         }
@@ -321,10 +371,12 @@ public sealed class ActionClassifier
             var op = FileOpOf(inv.Program, i, positionals.Count);
             if (op is { } fileOp && positionals[i].Length > 0 && !IsSpecialFile(positionals[i]))
             {
-                CheckPath(positionals[i], fileOp, context, acc, inv, $"argument '{positionals[i]}' of '{inv.Program}'");
+                CheckPath(positionals[i], fileOp, paths ??= new PathBase(context), acc, inv, null);
             }
         }
     }
+
+    private static bool IsFileTool(string program) => FileOpOf(program, 0, 2) is not null || FileOpOf(program, 1, 2) is not null;
 
     /// <summary>What a well-known file tool does to its <paramref name="index"/>-th operand.</summary>
     private static FileOp? FileOpOf(string program, int index, int count) => program switch
@@ -360,23 +412,43 @@ public sealed class ActionClassifier
         }
         else
         {
-            CheckPath(path, op, context, acc, null, $"path '{path}'");
+            CheckPath(path, op, new PathBase(context), acc, null, null);
         }
 
         return acc.Build(null);
     }
 
-    private void CheckPath(string raw, FileOp op, ActionContext context, Accumulator acc, Invocation? inv, string what)
+    /// <summary>The context's home, workspace root and working directory in normal form: computed once per classification.</summary>
+    private readonly struct PathBase
     {
-        var home = context.HomeDirectory.Length == 0 ? "/" : PathForms.Normalize(context.HomeDirectory);
-        var root = PathForms.Normalize(context.WorkspaceRoot);
-        var cwd = context.WorkingDirectory is null ? root : PathForms.ToAbsolute(context.WorkingDirectory, root, home);
-        var absolute = PathForms.ToAbsolute(raw, cwd, home);
+        public PathBase(ActionContext context)
+        {
+            Home = context.HomeDirectory.Length == 0 ? "/" : PathForms.Normalize(context.HomeDirectory);
+            Root = PathForms.Normalize(context.WorkspaceRoot);
+            Cwd = context.WorkingDirectory is null ? Root : PathForms.ToAbsolute(context.WorkingDirectory, Root, Home);
+            ResolveSymlinks = context.ResolveSymlinks;
+        }
+
+        public string Home { get; }
+
+        public string Root { get; }
+
+        public string Cwd { get; }
+
+        public bool ResolveSymlinks { get; }
+    }
+
+    /// <param name="redirectOp">The redirection operator when <paramref name="raw"/> is a redirection target; null for an argument of <paramref name="inv"/> or a path on its own.</param>
+    private void CheckPath(string raw, FileOp op, in PathBase bases, Accumulator acc, Invocation? inv, string? redirectOp)
+    {
+        var home = bases.Home;
+        var root = bases.Root;
+        var absolute = PathForms.ToAbsolute(raw, bases.Cwd, home);
         var relative = PathForms.Relative(absolute, root);
         var tilde = PathForms.TildeForm(absolute, home);
         var verb = op switch { FileOp.Read => "Reading", FileOp.Write => "Writing", _ => "Deleting" };
         var outsideRisk = op == FileOp.Read ? _outsideReadRisk : _outsideRisk;
-        var quote = inv is null ? raw : what;
+        string Quote() => inv is null ? raw : redirectOp is not null ? $"redirection '{redirectOp} {raw}'" : $"argument '{raw}' of '{inv.Program}'";
 
         string? physical = null;
         if (relative is null)
@@ -390,11 +462,11 @@ public sealed class ActionClassifier
                     escapes
                         ? $"{verb} '{raw}' climbs out of the workspace with '..' (to {absolute}){In(inv)}"
                         : $"{verb} '{raw}' touches {absolute}, outside the workspace {root}{In(inv)}",
-                    quote,
+                    Quote(),
                     inv);
             }
         }
-        else if (context.ResolveSymlinks && relative != ".")
+        else if (bases.ResolveSymlinks && relative != ".")
         {
             var physicalRoot = PhysicalRoot(root);
             physical = physicalRoot is null ? null : PathForms.ResolvePhysical(physicalRoot, relative);
@@ -406,14 +478,14 @@ public sealed class ActionClassifier
                     physical is null
                         ? $"{verb} '{raw}' goes through symlinks that loop{In(inv)}"
                         : $"{verb} '{raw}' follows a symlink out of the workspace to {physical}{In(inv)}",
-                    quote,
+                    Quote(),
                     inv);
             }
         }
 
         if (op != FileOp.Read && _protected is not null && MatchesAnyForm(_protected, raw, absolute, relative, tilde, physical))
         {
-            acc.Add(ActionRuleIds.Protected, _protectedRisk, $"{verb} '{raw}' changes a protected path{In(inv)}", quote, inv);
+            acc.Add(ActionRuleIds.Protected, _protectedRisk, $"{verb} '{raw}' changes a protected path{In(inv)}", Quote(), inv);
         }
 
         if (_anyPathRule is null || !MatchesAnyForm(_anyPathRule, raw, absolute, relative, tilde, physical))
@@ -425,7 +497,7 @@ public sealed class ActionClassifier
         {
             if (rule.AppliesTo(op) && MatchesAnyForm(rule.Globs, raw, absolute, relative, tilde, physical))
             {
-                acc.Add(rule.Rule.Id, rule.RiskIndex, $"{rule.Rule.Message} ({verb.ToLowerInvariant()} '{raw}'{In(inv)})", quote, inv, rule.Rule);
+                acc.Add(rule.Rule.Id, rule.RiskIndex, $"{rule.Rule.Message} ({verb.ToLowerInvariant()} '{raw}'{In(inv)})", Quote(), inv, rule.Rule);
             }
         }
     }

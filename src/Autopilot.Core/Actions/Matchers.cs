@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using Autopilot.Core.Shell;
 using Autopilot.Policy.Model;
@@ -55,12 +56,17 @@ internal sealed class PathGlobSet
     private readonly Lazy<Regex>? _full;
     private readonly Lazy<Regex>? _name;
 
-    private PathGlobSet(HashSet<string>? exactFull, HashSet<string>? exactName, Lazy<Regex>? full, Lazy<Regex>? name)
+    // Every wildcard glob has a literal run that any path it matches must contain: a path holding none
+    // of them cannot match a wildcard glob, and most paths are ruled out without running the regexes.
+    private readonly SearchValues<string>? _requiredLiterals;
+
+    private PathGlobSet(HashSet<string>? exactFull, HashSet<string>? exactName, Lazy<Regex>? full, Lazy<Regex>? name, SearchValues<string>? requiredLiterals)
     {
         _exactFull = exactFull;
         _exactName = exactName;
         _full = full;
         _name = name;
+        _requiredLiterals = requiredLiterals;
     }
 
     public static PathGlobSet? Create(IEnumerable<string> globs)
@@ -99,12 +105,63 @@ internal sealed class PathGlobSet
             return null;
         }
 
-        return new PathGlobSet(exactFull, exactName, full is null ? null : Glob.ToLazyRegex(full), name is null ? null : Glob.ToLazyRegex(name));
+        return new PathGlobSet(
+            exactFull,
+            exactName,
+            full is null ? null : Glob.ToLazyRegex(full),
+            name is null ? null : Glob.ToLazyRegex(name),
+            full is null ? null : RequiredLiterals(full));
+    }
+
+    /// <summary>
+    /// The longest literal run of each glob (text between <c>*</c>, <c>?</c> and <c>/</c>), which every path the
+    /// glob matches contains verbatim; null when some glob has none or uses classes, braces or escapes.
+    /// </summary>
+    internal static SearchValues<string>? RequiredLiterals(IEnumerable<string> globs)
+    {
+        var literals = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var g in globs)
+        {
+            if (g.AsSpan().IndexOfAny("[{\\") >= 0)
+            {
+                return null;
+            }
+
+            var best = "";
+            var start = 0;
+            for (var i = 0; i <= g.Length; i++)
+            {
+                if (i == g.Length || g[i] is '*' or '?' or '/')
+                {
+                    if (i - start > best.Length)
+                    {
+                        best = g[start..i];
+                    }
+
+                    start = i + 1;
+                }
+            }
+
+            if (best.Length == 0)
+            {
+                return null;
+            }
+
+            literals.Add(best);
+        }
+
+        return literals.Count == 0 ? null : SearchValues.Create([.. literals], StringComparison.Ordinal);
     }
 
     public bool Matches(string text)
     {
-        if ((_exactFull is not null && _exactFull.Contains(text)) || (_full is not null && _full.Value.IsMatch(text)))
+        if (_exactFull is not null && _exactFull.Contains(text))
+        {
+            return true;
+        }
+
+        var wildcardsMayMatch = _requiredLiterals is null || text.AsSpan().ContainsAny(_requiredLiterals);
+        if (wildcardsMayMatch && _full is not null && _full.Value.IsMatch(text))
         {
             return true;
         }
@@ -114,20 +171,45 @@ internal sealed class PathGlobSet
             return false;
         }
 
-        var name = PathForms.FileName(text);
-        return name.Length > 0 && ((_exactName is not null && _exactName.Contains(name)) || (_name is not null && _name.Value.IsMatch(name)));
+        var name = FileName(text);
+        return name.Length > 0
+            && ((_exactName is not null && _exactName.GetAlternateLookup<ReadOnlySpan<char>>().Contains(name))
+                || (wildcardsMayMatch && _name is not null && _name.Value.IsMatch(name)));
+    }
+
+    /// <summary><see cref="PathForms.FileName"/> without the copy.</summary>
+    private static ReadOnlySpan<char> FileName(string path)
+    {
+        var end = path.Length;
+        while (end > 1 && path[end - 1] == '/')
+        {
+            end--;
+        }
+
+        var slash = path.LastIndexOf('/', Math.Max(0, end - 1));
+        return slash < 0 ? path.AsSpan(0, end) : path.AsSpan(slash + 1, end - slash - 1);
     }
 }
 
 /// <summary>The argument forms of one invocation, computed once and only when a rule asks for them.</summary>
+/// <remarks>One view serves every invocation of a command in turn (<see cref="Reset"/>): its form list is reused.</remarks>
 internal sealed class InvocationView(Invocation invocation, ActionContext context)
 {
+    private readonly List<(string Form, string Original)> _forms = [];
     private List<(string Form, string Original)>? _argForms;
     private string? _joinedArgs;
 
-    public Invocation Invocation { get; } = invocation;
+    public Invocation Invocation { get; private set; } = invocation;
 
     public ActionContext Context { get; } = context;
+
+    /// <summary>Points the view at another invocation of the same command.</summary>
+    public void Reset(Invocation next)
+    {
+        Invocation = next;
+        _argForms = null;
+        _joinedArgs = null;
+    }
 
     public string JoinedArgs => _joinedArgs ??= string.Join(' ', Invocation.Args);
 
@@ -141,9 +223,12 @@ internal sealed class InvocationView(Invocation invocation, ActionContext contex
                 return _argForms;
             }
 
-            var forms = new List<(string, string)>(Invocation.Positionals.Count * 2);
-            foreach (var p in Invocation.Positionals)
+            var forms = _forms;
+            forms.Clear();
+            forms.EnsureCapacity(Invocation.Positionals.Count);
+            for (var pi = 0; pi < Invocation.Positionals.Count; pi++)
             {
+                var p = Invocation.Positionals[pi];
                 AddForms(forms, p, p);
                 if (p.Contains('{'))
                 {
@@ -166,8 +251,9 @@ internal sealed class InvocationView(Invocation invocation, ActionContext contex
                 }
             }
 
-            foreach (var a in Invocation.Args)
+            for (var ai = 0; ai < Invocation.Args.Count; ai++)
             {
+                var a = Invocation.Args[ai];
                 if (a.StartsWith("--", StringComparison.Ordinal) && a.IndexOf('=') is var eq and > 2 && eq + 1 < a.Length)
                 {
                     AddForms(forms, a[(eq + 1)..], a);
@@ -366,15 +452,26 @@ internal sealed class CompiledCommandRule
 
     internal static string At(RiskRuleDef rule) => rule.Location is null ? "" : $" at {rule.Location}";
 
+    /// <summary>True when the rule names no program or its program list takes <paramref name="program"/>.</summary>
+    public bool TakesProgram(string program) => _programs.IsEmpty || _programs.Contains(program);
+
     /// <summary>True when the invocation matches; <paramref name="detail"/> says what matched, for the reason.</summary>
     public bool TryMatch(InvocationView view, out string detail)
     {
-        var inv = view.Invocation;
-        detail = "";
-        if (!_programs.IsEmpty && !_programs.Contains(inv.Program))
+        if (!TakesProgram(view.Invocation.Program))
         {
+            detail = "";
             return false;
         }
+
+        return TryMatchProgramTaken(view, out detail);
+    }
+
+    /// <summary><see cref="TryMatch"/> for an invocation whose program <see cref="TakesProgram"/> is known to take.</summary>
+    public bool TryMatchProgramTaken(InvocationView view, out string detail)
+    {
+        var inv = view.Invocation;
+        detail = "";
 
         if (_contexts != InvocationContext.None && (inv.Context & _contexts) == 0)
         {
@@ -428,8 +525,9 @@ internal sealed class CompiledCommandRule
         if (_argsRegex is not null)
         {
             string? hit = null;
-            foreach (var a in inv.Args)
+            for (var ai = 0; ai < inv.Args.Count; ai++)
             {
+                var a = inv.Args[ai];
                 if (_argsRegex.IsMatch(a))
                 {
                     hit = a;
@@ -458,8 +556,9 @@ internal sealed class CompiledCommandRule
         string? redirectDetail = null;
         if (_redirectTo is not null)
         {
-            foreach (var r in inv.Redirections)
+            for (var ri = 0; ri < inv.Redirections.Count; ri++)
             {
+                var r = inv.Redirections[ri];
                 if (!r.IsWrite)
                 {
                     continue;
@@ -482,8 +581,9 @@ internal sealed class CompiledCommandRule
         string? pipeDetail = null;
         if (!_pipeFrom.IsEmpty)
         {
-            foreach (var p in inv.PipelinePredecessors)
+            for (var pi = 0; pi < inv.PipelinePredecessors.Count; pi++)
             {
+                var p = inv.PipelinePredecessors[pi];
                 if (_pipeFrom.Contains(p))
                 {
                     pipeDetail = $"'{p}' piped into '{inv.Program}'";
@@ -537,8 +637,9 @@ internal sealed class CompiledCommandRule
 
     private static string? FirstFlag(IReadOnlyList<string> flags, HashSet<string> wanted)
     {
-        foreach (var f in flags)
+        for (var fi = 0; fi < flags.Count; fi++)
         {
+            var f = flags[fi];
             if (wanted.Contains(f))
             {
                 return f;

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Autopilot.Core.Shell;
 
 /// <summary>
@@ -13,7 +15,23 @@ public static class CommandParser
     /// <summary>Deepest nesting of lists, substitutions, compound commands, wrappers and nested shells.</summary>
     public const int DefaultMaxDepth = 32;
 
+    private static readonly SearchValues<char> s_plainText = SearchValues.Create(CreatePlainText());
+
     public static ParseResult Parse(string text) => Parse(text, DefaultMaxLength, DefaultMaxDepth);
+
+    private static string CreatePlainText()
+    {
+        var chars = new char[0x7F - 0x20 + 3];
+        for (var c = 0x20; c < 0x7F; c++)
+        {
+            chars[c - 0x20] = (char)c;
+        }
+
+        chars[^3] = '\t';
+        chars[^2] = '\n';
+        chars[^1] = '\r';
+        return new string(chars);
+    }
 
     public static ParseResult Parse(string text, int maxLength, int maxDepth)
     {
@@ -76,7 +94,15 @@ public static class CommandParser
     /// </summary>
     internal static int FindBadCharacter(string text, out string reason)
     {
-        for (var i = 0; i < text.Length; i++)
+        // Printable ASCII, tab and line ends are always fine: skip them in one vectorised search.
+        var first = text.AsSpan().IndexOfAnyExcept(s_plainText);
+        if (first < 0)
+        {
+            reason = "";
+            return -1;
+        }
+
+        for (var i = first; i < text.Length; i++)
         {
             var c = text[i];
             if (c < 0x20)

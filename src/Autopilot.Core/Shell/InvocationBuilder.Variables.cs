@@ -14,15 +14,14 @@ internal sealed partial class InvocationBuilder
     // Loop bodies walked once per value cost work: nested loops share this budget so it stays linear.
     private int _loopBudget = 4 * MaxLoopValues;
 
-    private static readonly string[] s_declarers = ["export", "declare", "local", "readonly", "typeset"];
-
     /// <summary>Records <c>NAME=value</c> assignments that stand alone (not prefixes of a command).</summary>
     private void RecordAssignments(SimpleCommandNode cmd)
     {
         if (cmd.Words.Count == 0)
         {
-            foreach (var a in cmd.Assignments)
+            for (var ai = 0; ai < cmd.Assignments.Count; ai++)
             {
+                var a = cmd.Assignments[ai];
                 Assign(a.Name, a.Values.Count == 1 ? a.Values[0] : null);
             }
 
@@ -30,7 +29,7 @@ internal sealed partial class InvocationBuilder
         }
 
         var first = cmd.Words[0];
-        if (!first.IsStatic || !Contains(s_declarers, first.Text))
+        if (!first.IsStatic || first.Text is not ("export" or "declare" or "local" or "readonly" or "typeset"))
         {
             return;
         }
@@ -86,8 +85,9 @@ internal sealed partial class InvocationBuilder
 
     private bool AppendResolved(System.Text.StringBuilder sb, IReadOnlyList<WordPart> parts)
     {
-        foreach (var part in parts)
+        for (var partIndex = 0; partIndex < parts.Count; partIndex++)
         {
+            var part = parts[partIndex];
             switch (part)
             {
                 case LiteralPart literal:
@@ -174,8 +174,9 @@ internal sealed partial class InvocationBuilder
                 _variables.Remove(name);
             }
 
-            foreach (var body in loop.Bodies)
+            for (var bodyIndex = 0; bodyIndex < loop.Bodies.Count; bodyIndex++)
             {
+                var body = loop.Bodies[bodyIndex];
                 WalkList(body, ctx);
             }
 
@@ -186,8 +187,9 @@ internal sealed partial class InvocationBuilder
         foreach (var value in values)
         {
             _variables[name!] = value;
-            foreach (var body in loop.Bodies)
+            for (var bodyIndex = 0; bodyIndex < loop.Bodies.Count; bodyIndex++)
             {
+                var body = loop.Bodies[bodyIndex];
                 WalkList(body, ctx);
             }
         }

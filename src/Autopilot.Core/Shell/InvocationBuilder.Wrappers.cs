@@ -29,7 +29,9 @@ internal sealed partial class InvocationBuilder
     private static readonly string[] s_gitFilterBranchOptions =
         ["--tree-filter", "--index-filter", "--msg-filter", "--env-filter", "--commit-filter", "--parent-filter", "--tag-name-filter"];
 
-    private static readonly string[] s_shells = ["sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "yash", "fish", "csh", "tcsh", "rbash"];
+    // Asked of every invocation: a switch on the name instead of a scan of the list.
+    private static bool IsShell(string program) =>
+        program is "sh" or "bash" or "zsh" or "dash" or "ksh" or "ash" or "mksh" or "yash" or "fish" or "csh" or "tcsh" or "rbash";
 
     private void Unwrap(
         Invocation invocation,
@@ -188,7 +190,7 @@ internal sealed partial class InvocationBuilder
                 }
         }
 
-        if (Contains(s_shells, program) || program == "busybox")
+        if (IsShell(program) || program == "busybox")
         {
             UnwrapShell();
         }
@@ -567,7 +569,7 @@ internal sealed partial class InvocationBuilder
             var j = i;
             if (program == "busybox")
             {
-                if (j >= words.Count || !Contains(s_shells, ProgramNames.Normalize(words[j].Text)))
+                if (j >= words.Count || !IsShell(ProgramNames.Normalize(words[j].Text)))
                 {
                     // busybox APPLET args: the applet is the program.
                     Inner(j, InvocationContext.None);

@@ -55,11 +55,13 @@ internal sealed partial class InvocationBuilder
 
     private void WalkList(ListNode list, WalkContext ctx)
     {
-        foreach (var item in list.Items)
+        for (var itemIndex = 0; itemIndex < list.Items.Count; itemIndex++)
         {
+            var item = list.Items[itemIndex];
             var itemCtx = item.Background ? ctx with { Flags = ctx.Flags | InvocationContext.Background } : ctx;
-            foreach (var pipeline in item.Command.Pipelines)
+            for (var pipelineIndex = 0; pipelineIndex < item.Command.Pipelines.Count; pipelineIndex++)
             {
+                var pipeline = item.Command.Pipelines[pipelineIndex];
                 WalkPipeline(pipeline, itemCtx);
             }
         }
@@ -151,8 +153,9 @@ internal sealed partial class InvocationBuilder
             case CompoundNode compound:
                 {
                     var inner = WithRedirects(ctx, compound.Redirects);
-                    foreach (var word in compound.Words)
+                    for (var wordIndex = 0; wordIndex < compound.Words.Count; wordIndex++)
                     {
+                        var word = compound.Words[wordIndex];
                         WalkWordSubstitutions(word, inner, null);
                     }
 
@@ -162,8 +165,9 @@ internal sealed partial class InvocationBuilder
                         break;
                     }
 
-                    foreach (var body in compound.Bodies)
+                    for (var bodyIndex = 0; bodyIndex < compound.Bodies.Count; bodyIndex++)
                     {
+                        var body = compound.Bodies[bodyIndex];
                         WalkList(body, inner);
                     }
 
@@ -180,8 +184,9 @@ internal sealed partial class InvocationBuilder
         }
 
         var all = new List<Redirection>(ctx.InheritedRedirections);
-        foreach (var r in redirects)
+        for (var ri = 0; ri < redirects.Count; ri++)
         {
+            var r = redirects[ri];
             WalkRedirectSubstitutions(r, ctx);
             all.Add(ToRedirection(r));
         }
@@ -213,8 +218,9 @@ internal sealed partial class InvocationBuilder
 
     private void WalkParts(IReadOnlyList<WordPart> parts, WalkContext ctx, List<string>? inputPrograms)
     {
-        foreach (var part in parts)
+        for (var partIndex = 0; partIndex < parts.Count; partIndex++)
         {
+            var part = parts[partIndex];
             switch (part)
             {
                 case CommandSubstitutionPart sub:
@@ -262,15 +268,16 @@ internal sealed partial class InvocationBuilder
         for (var i = 0; i < cmd.Assignments.Count; i++)
         {
             var a = cmd.Assignments[i];
-            foreach (var value in a.Values)
+            for (var valueIndex = 0; valueIndex < a.Values.Count; valueIndex++)
             {
+                var value = a.Values[valueIndex];
                 WalkWordSubstitutions(value, ctx, null);
             }
 
             assignments[i] = a.Values[0].Text;
         }
 
-        var words = new List<ArgWord>(cmd.Words.Count);
+        var words = RentWords(cmd.Words.Count);
         for (var i = 0; i < cmd.Words.Count; i++)
         {
             var w = cmd.Words[i];
@@ -291,8 +298,9 @@ internal sealed partial class InvocationBuilder
         {
             var list = new List<Redirection>(ctx.InheritedRedirections.Count + cmd.Redirects.Count);
             list.AddRange(ctx.InheritedRedirections);
-            foreach (var r in cmd.Redirects)
+            for (var ri = 0; ri < cmd.Redirects.Count; ri++)
             {
+                var r = cmd.Redirects[ri];
                 WalkRedirectSubstitutions(r, ctx);
                 list.Add(ToRedirection(r));
                 if (r.Op is "<<" or "<<-")
@@ -331,6 +339,7 @@ internal sealed partial class InvocationBuilder
                 });
             }
 
+            ReturnWords(words);
             return;
         }
 
@@ -342,6 +351,23 @@ internal sealed partial class InvocationBuilder
         }
 
         BuildInvocation(words, 0, redirections, assignments, stdinScript, ctx, cmd.Span.End);
+        ReturnWords(words);
+    }
+
+    // Word lists of simple commands being built (nested shells build theirs while an outer one is in use); reused, never kept.
+    private List<ArgWord>? _freeWords;
+
+    private List<ArgWord> RentWords(int capacity)
+    {
+        var words = _freeWords ?? new List<ArgWord>(capacity);
+        _freeWords = null;
+        return words;
+    }
+
+    private void ReturnWords(List<ArgWord> words)
+    {
+        words.Clear();
+        _freeWords = words;
     }
 
     /// <summary>Builds the invocation whose program is <c>words[start]</c>, then looks through it if it is a wrapper.</summary>
@@ -394,9 +420,12 @@ internal sealed partial class InvocationBuilder
         }
 
         var program = ProgramNames.Normalize(programWord.Text);
-        var flagList = new List<string>();
-        var positionals = new List<string>();
-        ProgramNames.SplitFlags(program, args, flagList, positionals);
+        // Split into scratch lists and keep exact-size arrays: one object each, no spare capacity.
+        _flagScratch.Clear();
+        _positionalScratch.Clear();
+        ProgramNames.SplitFlags(program, args, _flagScratch, _positionalScratch);
+        string[] flagList = _flagScratch.Count == 0 ? [] : _flagScratch.ToArray();
+        string[] positionals = _positionalScratch.Count == args.Length ? args : _positionalScratch.ToArray();
 
         if (ctx.FunctionName is not null && program == ctx.FunctionName && (flags & (InvocationContext.Pipeline | InvocationContext.Background)) != 0)
         {
@@ -427,8 +456,12 @@ internal sealed partial class InvocationBuilder
             WrappedBy = ctx.WrappedBy,
         };
         Emit(ctx, invocation);
-        Unwrap(invocation, words, start, redirections, stdinScript, ctx with { Flags = ctx.Flags | (extraFlags & ~InvocationContext.InlineCode) }, end);
+        var unwrapFlags = ctx.Flags | (extraFlags & ~InvocationContext.InlineCode);
+        Unwrap(invocation, words, start, redirections, stdinScript, unwrapFlags == ctx.Flags ? ctx : ctx with { Flags = unwrapFlags }, end);
     }
+
+    private readonly List<string> _flagScratch = [];
+    private readonly List<string> _positionalScratch = [];
 
     private void Emit(WalkContext ctx, Invocation invocation) => _invocations.Add(invocation);
 

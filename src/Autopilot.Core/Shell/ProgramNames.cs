@@ -72,7 +72,7 @@ public static class ProgramNames
                         break;
                     }
 
-                    flags.Add(string.Concat("-", arg.AsSpan(j, 1)));
+                    flags.Add(ShortFlag(arg[j]));
                 }
             }
             else if (positionals.Count == 0 && i + 1 < args.Count && Contains(globalValueOptions, arg))
@@ -96,15 +96,37 @@ public static class ProgramNames
     }
 
     /// <summary>Options written before a subcommand that take the next word as their value.</summary>
+    private static readonly string[] s_gitValueOptions = ["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"];
+    private static readonly string[] s_dockerValueOptions = ["-H", "--host", "-c", "--context", "--config", "-l", "--log-level"];
+    private static readonly string[] s_kubectlValueOptions = ["-n", "--namespace", "--context", "--kubeconfig", "-s", "--server", "--cluster", "--user"];
+    private static readonly string[] s_helmValueOptions = ["-n", "--namespace", "--kube-context", "--kubeconfig"];
+    private static readonly string[] s_npmValueOptions = ["--prefix", "-w", "--workspace", "-C", "--dir", "--cwd"];
+    private static readonly string[] s_cargoValueOptions = ["-Z", "--config", "-C"];
+
     private static string[] GlobalValueOptions(string program) => program switch
     {
-        "git" => ["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"],
-        "docker" or "podman" => ["-H", "--host", "-c", "--context", "--config", "-l", "--log-level"],
-        "kubectl" or "oc" => ["-n", "--namespace", "--context", "--kubeconfig", "-s", "--server", "--cluster", "--user"],
-        "helm" => ["-n", "--namespace", "--kube-context", "--kubeconfig"],
-        "npm" or "pnpm" or "yarn" => ["--prefix", "-w", "--workspace", "-C", "--dir", "--cwd"],
-        "cargo" => ["-Z", "--config", "-C"],
-        "dotnet" => [],
+        "git" => s_gitValueOptions,
+        "docker" or "podman" => s_dockerValueOptions,
+        "kubectl" or "oc" => s_kubectlValueOptions,
+        "helm" => s_helmValueOptions,
+        "npm" or "pnpm" or "yarn" => s_npmValueOptions,
+        "cargo" => s_cargoValueOptions,
         _ => [],
     };
+
+    // "-a" .. "-z" and the other ASCII flag letters, made once: combined flags (-rf) split into them all the time.
+    private static readonly string[] s_shortFlags = CreateShortFlags();
+
+    private static string[] CreateShortFlags()
+    {
+        var flags = new string[128];
+        for (var c = 0x21; c < 0x7F; c++)
+        {
+            flags[c] = string.Concat("-", ((char)c).ToString());
+        }
+
+        return flags;
+    }
+
+    private static string ShortFlag(char c) => c < 128 && s_shortFlags[c] is { } flag ? flag : string.Concat("-", c.ToString());
 }

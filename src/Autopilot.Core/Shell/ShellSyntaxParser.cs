@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Autopilot.Core.Shell;
@@ -34,6 +35,13 @@ internal sealed class ShellSyntaxParser
     private int _hereDocResume = -1;
 
     private readonly List<StringBuilder> _builders = [];
+
+    // Node lists are collected in reused lists and kept as exact-size arrays (nested constructs rent their own).
+    private ListPool<ListItem> _itemLists;
+    private ListPool<PipelineNode> _pipelineLists;
+    private ListPool<CommandNode> _commandLists;
+    private ListPool<WordNode> _wordLists;
+    private ListPool<WordPart> _partLists;
     private int _buildersInUse;
 
     public ShellSyntaxParser(string text, int depth, int maxDepth, int baseOffset = 0)
@@ -62,7 +70,7 @@ internal sealed class ShellSyntaxParser
     {
         EnterDepth(_pos);
         var start = _pos;
-        var items = new List<ListItem>();
+        var items = _itemLists.Rent();
         while (true)
         {
             SkipBlanksAndNewlines();
@@ -95,7 +103,7 @@ internal sealed class ShellSyntaxParser
         }
 
         _depth--;
-        return new ListNode(Span(start, _pos), items);
+        return new ListNode(Span(start, _pos), _itemLists.ToArrayAndReturn(items));
     }
 
     private bool AtListTerminator()
@@ -126,14 +134,15 @@ internal sealed class ShellSyntaxParser
     private AndOrNode ParseAndOr()
     {
         var start = _pos;
-        var pipelines = new List<PipelineNode> { ParsePipeline() };
+        var pipelines = _pipelineLists.Rent();
+        pipelines.Add(ParsePipeline());
         List<string>? ops = null;
         while (true)
         {
             SkipBlanks();
             if (_pos + 1 < _s.Length && ((_s[_pos] == '&' && _s[_pos + 1] == '&') || (_s[_pos] == '|' && _s[_pos + 1] == '|')))
             {
-                (ops ??= []).Add(_s.Substring(_pos, 2));
+                (ops ??= []).Add(_s[_pos] == '&' ? "&&" : "||");
                 _pos += 2;
                 SkipBlanksAndNewlines();
                 pipelines.Add(ParsePipeline());
@@ -144,7 +153,7 @@ internal sealed class ShellSyntaxParser
             }
         }
 
-        return new AndOrNode(Span(start, _pos), pipelines, ops ?? (IReadOnlyList<string>)[]);
+        return new AndOrNode(Span(start, _pos), _pipelineLists.ToArrayAndReturn(pipelines), ops ?? (IReadOnlyList<string>)[]);
     }
 
     private PipelineNode ParsePipeline()
@@ -179,7 +188,8 @@ internal sealed class ShellSyntaxParser
             break;
         }
 
-        var commands = new List<CommandNode> { ParseCommand() };
+        var commands = _commandLists.Rent();
+        commands.Add(ParseCommand());
         while (true)
         {
             SkipBlanks();
@@ -195,7 +205,7 @@ internal sealed class ShellSyntaxParser
             }
         }
 
-        return new PipelineNode(Span(start, _pos), commands, negated);
+        return new PipelineNode(Span(start, _pos), _commandLists.ToArrayAndReturn(commands), negated);
     }
 
     // ---------------------------------------------------------------- commands
@@ -257,7 +267,7 @@ internal sealed class ShellSyntaxParser
     private CommandNode ParseSimpleCommand(int start)
     {
         List<AssignmentNode>? assignments = null;
-        var words = new List<WordNode>();
+        var words = _wordLists.Rent();
         List<RedirectNode>? redirects = null;
         while (true)
         {
@@ -270,7 +280,9 @@ internal sealed class ShellSyntaxParser
             var c = _s[_pos];
             if (c == '(' && words.Count == 1 && assignments is null && redirects is null)
             {
-                return ParseFunctionAfterName(start, words[0]);
+                var nameWord = words[0];
+                _wordLists.ToArrayAndReturn(words);
+                return ParseFunctionAfterName(start, nameWord);
             }
 
             if (TryParseRedirect(out var redirect))
@@ -306,7 +318,7 @@ internal sealed class ShellSyntaxParser
             throw Error(_pos, _pos < _s.Length ? $"expected a command, found '{Describe(_pos)}'" : "expected a command, found the end of the text");
         }
 
-        return new SimpleCommandNode(Span(start, _pos), assignments ?? (IReadOnlyList<AssignmentNode>)[], words, redirects ?? (IReadOnlyList<RedirectNode>)[]);
+        return new SimpleCommandNode(Span(start, _pos), assignments ?? (IReadOnlyList<AssignmentNode>)[], _wordLists.ToArrayAndReturn(words), redirects ?? (IReadOnlyList<RedirectNode>)[]);
     }
 
     private void ParseArrayValues(List<WordNode> values)
@@ -791,12 +803,9 @@ internal sealed class ShellSyntaxParser
             return null;
         }
 
-        // Fast path: a plain unquoted word (most words are).
-        var p = _pos;
-        while (p < _s.Length && IsPlainWordChar(_s[p]))
-        {
-            p++;
-        }
+        // Fast path: a plain unquoted word (most words are), found with one vectorised search.
+        var plain = _s.AsSpan(_pos).IndexOfAny(s_notPlainWordChars);
+        var p = plain < 0 ? _s.Length : _pos + plain;
 
         if (p > _pos && (p >= _s.Length || IsWordEnd(p)))
         {
@@ -805,7 +814,7 @@ internal sealed class ShellSyntaxParser
             return new WordNode(Span(start, p), [new LiteralPart(Span(start, p), text, false)], text, true, false);
         }
 
-        var parts = new List<WordPart>(2);
+        var parts = _partLists.Rent();
         var sb = RentBuilder();
         var isStatic = true;
         var quoted = false;
@@ -904,7 +913,7 @@ internal sealed class ShellSyntaxParser
             return null;
         }
 
-        return new WordNode(Span(start, _pos), parts, display, isStatic, quoted);
+        return new WordNode(Span(start, _pos), _partLists.ToArrayAndReturn(parts), display, isStatic, quoted);
     }
 
     // Literal runs are collected into the builder and become a LiteralPart when something else starts.
@@ -948,7 +957,7 @@ internal sealed class ShellSyntaxParser
     {
         var start = _pos;
         _pos++;
-        var parts = new List<WordPart>(1);
+        var parts = _partLists.Rent();
         ParseQuotedContent(parts, sb, ref isStatic, closing: '"', limit: _s.Length);
         if (_pos >= _s.Length || _s[_pos] != '"')
         {
@@ -956,7 +965,7 @@ internal sealed class ShellSyntaxParser
         }
 
         _pos++;
-        return new DoubleQuotedPart(Span(start, _pos), parts);
+        return new DoubleQuotedPart(Span(start, _pos), _partLists.ToArrayAndReturn(parts));
     }
 
     /// <summary>Double-quoted text (or an unquoted here-document body): only $, ` and \ are special.</summary>
@@ -1478,8 +1487,8 @@ internal sealed class ShellSyntaxParser
 
     private static bool IsMeta(char c) => c is ' ' or '\t' or '\n' or '\r' or ';' or '&' or '|' or '<' or '>' or '(' or ')';
 
-    private static bool IsPlainWordChar(char c) =>
-        !IsMeta(c) && c is not ('\\' or '\'' or '"' or '$' or '`');
+    // The metacharacters of IsMeta and the quoting and expansion characters: what ends a plain word.
+    private static readonly SearchValues<char> s_notPlainWordChars = SearchValues.Create(" \t\n\r;&|<>()\\'\"$`");
 
     private bool IsWordEnd(int p) => IsMeta(_s[p]);
 
@@ -1488,8 +1497,23 @@ internal sealed class ShellSyntaxParser
 
     private char Peek(int ahead) => _pos + ahead < _s.Length ? _s[_pos + ahead] : '\0';
 
+    // The parser asks for the reserved word at the same position several times (list end, pipeline, command).
+    private int _peekedAt = -1;
+    private string? _peeked;
+
     /// <summary>A reserved word at the current position (unquoted, followed by a delimiter), or null.</summary>
     private string? PeekReservedWord()
+    {
+        if (_peekedAt != _pos)
+        {
+            _peeked = FindReservedWord();
+            _peekedAt = _pos;
+        }
+
+        return _peeked;
+    }
+
+    private string? FindReservedWord()
     {
         if (_pos >= _s.Length)
         {
@@ -1594,6 +1618,12 @@ internal sealed class ShellSyntaxParser
 
     private void SkipBlanks()
     {
+        // Most calls find a word or an operator right away.
+        if (_pos < _s.Length && _s[_pos] is not (' ' or '\t' or '\r' or '\\' or '#'))
+        {
+            return;
+        }
+
         while (_pos < _s.Length)
         {
             var c = _s[_pos];
@@ -1707,4 +1737,48 @@ internal sealed class ShellSyntaxParser
     }
 
     private void ReturnBuilder() => _buildersInUse--;
+
+    /// <summary>Keeps two free lists: enough for flat scripts and a quoted part in a word; deeper nesting makes its own.</summary>
+    private struct ListPool<T>
+    {
+        private List<T>? _free;
+        private List<T>? _spare;
+
+        public List<T> Rent()
+        {
+            List<T> list;
+            if (_free is not null)
+            {
+                list = _free;
+                _free = null;
+            }
+            else if (_spare is not null)
+            {
+                list = _spare;
+                _spare = null;
+            }
+            else
+            {
+                list = new List<T>(4);
+            }
+
+            return list;
+        }
+
+        public T[] ToArrayAndReturn(List<T> list)
+        {
+            T[] array = list.Count == 0 ? [] : list.ToArray();
+            list.Clear();
+            if (_free is null)
+            {
+                _free = list;
+            }
+            else
+            {
+                _spare = list;
+            }
+
+            return array;
+        }
+    }
 }
