@@ -6,11 +6,11 @@ namespace Autopilot.Cli.Tests;
 /// <summary>`autopilot gate` as a process on real temporary repositories.</summary>
 public sealed class GateCommandTests : IDisposable
 {
-    private readonly GitRepo _repo = new();
+    private readonly TempGitRepo _repo = SampleRepository.Create();
 
     public void Dispose() => _repo.Dispose();
 
-    private CliResult Gate(params string[] args) => CliProcess.Run(_repo.Path, null, ["gate", .. args]);
+    private ProcessResult Gate(params string[] args) => CliProcess.Run(_repo.Path, null, ["gate", .. args]);
 
     [Fact]
     public void ACleanTreeIsAllowed()

@@ -6,14 +6,14 @@ namespace Autopilot.Cli.Tests;
 /// <summary>`autopilot hook claude-code` as the real process Claude Code starts, fed recorded hook payloads.</summary>
 public sealed class HookCommandTests : IDisposable
 {
-    private readonly GitRepo _repo = new();
+    private readonly TempGitRepo _repo = SampleRepository.Create();
 
     public void Dispose() => _repo.Dispose();
 
-    private CliResult Hook(string payload, params string[] args)
+    private ProcessResult Hook(string payload, params string[] args)
     {
         var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HookPayloads", payload)).Replace("{cwd}", _repo.Path, StringComparison.Ordinal);
-        return CliProcess.Start("dotnet", [CliProcess.CliDll, "hook", "claude-code", .. args], _repo.Path, text);
+        return TestProcess.Run("dotnet", [CliProcess.CliDll, "hook", "claude-code", .. args], _repo.Path, stdin: text);
     }
 
     [Theory]

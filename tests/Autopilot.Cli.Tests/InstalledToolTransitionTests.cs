@@ -13,7 +13,7 @@ public sealed class InstalledToolTransitionTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private CliResult Transition(string from, string to) =>
+    private ProcessResult Transition(string from, string to) =>
         _tool.Run(_dir.Path, null, "transition", "--task", "T-7", "--from", from, "--to", to, "--evidence-root", Path.Combine(_dir.Path, "evidence"), "--format", "json");
 
     [Fact]

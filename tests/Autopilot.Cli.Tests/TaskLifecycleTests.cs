@@ -9,15 +9,15 @@ namespace Autopilot.Cli.Tests;
 /// </summary>
 public sealed class TaskLifecycleTests : IDisposable
 {
-    private readonly GitRepo _repo = new();
+    private readonly TempGitRepo _repo = SampleRepository.Create();
 
     public void Dispose() => _repo.Dispose();
 
     private static readonly Dictionary<string, string> s_actor = new() { ["AUTOPILOT_ACTOR"] = "agent-7" };
 
-    private CliResult Run(params string[] args) => CliProcess.Start("dotnet", [CliProcess.CliDll, .. args], _repo.Path, environment: s_actor);
+    private ProcessResult Run(params string[] args) => TestProcess.Run("dotnet", [CliProcess.CliDll, .. args], _repo.Path, environment: s_actor);
 
-    private CliResult Move(string to) => Run("transition", "T-9", "--to", to, "--format", "json");
+    private ProcessResult Move(string to) => Run("transition", "T-9", "--to", to, "--format", "json");
 
     private void Evidence(string phase, string file, string content) => _repo.Write($"state/evidence/T-9/{phase}/{file}", content);
 
@@ -45,7 +45,7 @@ public sealed class TaskLifecycleTests : IDisposable
         Assert.Contains("AP-PHASE-BACKTRACK", backtrack.StdOut);
         Assert.Equal(0, Move("verify").ExitCode);
 
-        var escalation = CliProcess.Start("dotnet", [CliProcess.CliDll, "escalate", "--signals", "-", "--task", "T-9", "--record"], _repo.Path, """{"consecutiveFailures": 3, "phase": "verify"}""", s_actor);
+        var escalation = TestProcess.Run("dotnet", [CliProcess.CliDll, "escalate", "--signals", "-", "--task", "T-9", "--record"], _repo.Path, s_actor, stdin: """{"consecutiveFailures": 3, "phase": "verify"}""");
         Assert.Equal(3, escalation.ExitCode);
 
         Evidence("verify", "test_results.json", """{"total": 12, "passed": 12, "failed": 0}""");

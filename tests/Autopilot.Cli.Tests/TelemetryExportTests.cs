@@ -47,7 +47,7 @@ public sealed class TelemetryExportTests
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_SERVICE_NAME"] = "autopilot-test",
         };
-        var result = CliProcess.Start("dotnet", [CliProcess.CliDll, "transition", "--task", "T-1", "--from", "spec", "--to", "verify", "--evidence-root", dir.Path], dir.Path, environment: env);
+        var result = TestProcess.Run("dotnet", [CliProcess.CliDll, "transition", "--task", "T-1", "--from", "spec", "--to", "verify", "--evidence-root", dir.Path], dir.Path, environment: env);
         Assert.True(result.ExitCode == 2, result.ToString());
         collector.Stop();
         await serving.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);

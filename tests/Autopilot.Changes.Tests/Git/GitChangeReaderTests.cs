@@ -24,19 +24,19 @@ public sealed class GitHistoryFixture : IDisposable
         Repo.Write("keep.txt", "one\nTWO\nthree\nfour");
         Repo.Git("mv", "old name.txt", "new name.txt");
         Repo.Delete("gone.txt");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(Repo.Root, "run.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(Repo.Path, "run.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Repo.Write("crlf.txt", "a\r\nB\r\n");
         Repo.WriteBytes("bin.dat", [1, 2, 0, 4]);
         Repo.Write("dir/tést ünï.txt", "héllo\n");
         Repo.Write("tab\there.txt", "tab\n");
         Repo.Delete("to-link.txt");
-        File.CreateSymbolicLink(Path.Combine(Repo.Root, "to-link.txt"), "keep.txt");
+        File.CreateSymbolicLink(Path.Combine(Repo.Path, "to-link.txt"), "keep.txt");
         Head = Repo.Commit("feature");
         Repo.Git("checkout", "-q", "main");
         Repo.Write("main-only.txt", "m\n");
         Repo.Commit("main moves on");
         Repo.Git("checkout", "-q", "feature");
-        Reader = GitChangeReader.Open(Repo.Root);
+        Reader = GitChangeReader.Open(Repo.Path);
     }
 
     public TempGitRepo Repo { get; }
@@ -154,7 +154,7 @@ public sealed class GitWorkingTreeTests
         repo.Write(".gitignore", "ignored.log\n");
         repo.Commit("base");
         var headBefore = repo.Git("rev-parse", "HEAD");
-        var indexBefore = System.IO.File.ReadAllBytes(Path.Combine(repo.Root, ".git", "index"));
+        var indexBefore = System.IO.File.ReadAllBytes(Path.Combine(repo.Path, ".git", "index"));
 
         repo.Write("a.txt", "a\nstaged\n");
         repo.Git("add", "a.txt");
@@ -162,11 +162,11 @@ public sealed class GitWorkingTreeTests
         repo.Write("new/untracked.txt", "fresh\nlines\n");
         repo.Write("ignored.log", "noise\n");
         repo.WriteBytes("new/blob.bin", [0, 1, 2]);
-        System.IO.File.CreateSymbolicLink(Path.Combine(repo.Root, "escape"), "../../etc/passwd");
-        indexBefore = System.IO.File.ReadAllBytes(Path.Combine(repo.Root, ".git", "index"));
+        System.IO.File.CreateSymbolicLink(Path.Combine(repo.Path, "escape"), "../../etc/passwd");
+        indexBefore = System.IO.File.ReadAllBytes(Path.Combine(repo.Path, ".git", "index"));
 
-        var reader = GitChangeReader.Open(Path.Combine(repo.Root, "new"));
-        Assert.Equal(repo.Root, reader.RepositoryRoot);
+        var reader = GitChangeReader.Open(Path.Combine(repo.Path, "new"));
+        Assert.Equal(repo.Path, reader.RepositoryRoot);
 
         var staged = reader.ReadStaged();
         var stagedFile = Assert.Single(staged.Files);
@@ -193,7 +193,7 @@ public sealed class GitWorkingTreeTests
 
         // The reader never writes: same HEAD, same index bytes, untracked files still untracked.
         Assert.Equal(headBefore, repo.Git("rev-parse", "HEAD"));
-        Assert.Equal(indexBefore, System.IO.File.ReadAllBytes(Path.Combine(repo.Root, ".git", "index")));
+        Assert.Equal(indexBefore, System.IO.File.ReadAllBytes(Path.Combine(repo.Path, ".git", "index")));
         Assert.Contains("?? new/", repo.Git("status", "--porcelain"), StringComparison.Ordinal);
     }
 
@@ -203,7 +203,7 @@ public sealed class GitWorkingTreeTests
         using var repo = new TempGitRepo();
         repo.Write("first.txt", "1\n");
         repo.Git("add", "first.txt");
-        var reader = GitChangeReader.Open(repo.Root);
+        var reader = GitChangeReader.Open(repo.Path);
         var staged = reader.ReadStaged();
         Assert.Equal(ChangeKind.Added, Assert.Single(staged.Files).Kind);
         Assert.False(staged.HasBase);
@@ -219,10 +219,10 @@ public sealed class GitWorkingTreeTests
         using var repo = new TempGitRepo();
         repo.Write("a.txt", "a\n");
         var before = repo.Commit("base");
-        repo.Git("-c", "protocol.file.allow=always", "submodule", "add", "-q", inner.Root, "lib/inner");
+        repo.Git("-c", "protocol.file.allow=always", "submodule", "add", "-q", inner.Path, "lib/inner");
         var after = repo.Commit("add submodule");
 
-        var set = GitChangeReader.Open(repo.Root).ReadRange(before, after);
+        var set = GitChangeReader.Open(repo.Path).ReadRange(before, after);
         var sub = set.Files.Single(f => f.Path == "lib/inner");
         Assert.True(sub.IsSubmodule);
         Assert.Equal(ChangeKind.Added, sub.Kind);
@@ -243,7 +243,7 @@ public sealed class GitWorkingTreeTests
         var clonePath = Path.Combine(Path.GetTempPath(), "autopilot-shallow-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            origin.Git("clone", "-q", "--depth", "1", "file://" + origin.Root, clonePath);
+            origin.Git("clone", "-q", "--depth", "1", "file://" + origin.Path, clonePath);
             var reader = GitChangeReader.Open(clonePath);
             var error = Assert.Throws<ChangeSetException>(() => reader.ReadRange(first, "HEAD"));
             Assert.Contains("shallow clone", error.Message, StringComparison.Ordinal);
@@ -271,7 +271,7 @@ public sealed class GitWorkingTreeTests
         var before = repo.Commit("base");
         repo.WriteBytes("latin1.txt", [(byte)'c', (byte)'a', (byte)'f', 0xE9, (byte)'\n']);
         var after = repo.Commit("latin-1");
-        var error = Assert.Throws<ChangeSetException>(() => GitChangeReader.Open(repo.Root).ReadRange(before, after));
+        var error = Assert.Throws<ChangeSetException>(() => GitChangeReader.Open(repo.Path).ReadRange(before, after));
         Assert.Equal("latin1.txt", error.Path);
         Assert.Contains(".gitattributes", error.Message, StringComparison.Ordinal);
     }
@@ -285,7 +285,7 @@ public sealed class GitWorkingTreeTests
         var before = repo.Commit("base");
         var line = new string('y', 99) + "\n";
         var lines = megabytes * 1024 * 1024 / line.Length;
-        using (var writer = new StreamWriter(Path.Combine(repo.Root, "big.txt")))
+        using (var writer = new StreamWriter(Path.Combine(repo.Path, "big.txt")))
         {
             for (var i = 0; i < lines; i++)
             {
@@ -295,7 +295,7 @@ public sealed class GitWorkingTreeTests
 
         var after = repo.Commit("big");
         var limits = new ChangeSetLimits { MaxBytesPerFile = 1024 * 1024 };
-        var set = GitChangeReader.Open(repo.Root, limits).ReadRange(before, after);
+        var set = GitChangeReader.Open(repo.Path, limits).ReadRange(before, after);
         var big = set.Files.Single(f => f.Path == "big.txt");
         Assert.Equal(lines, big.AddedCount);
         Assert.True(big.LinesTruncated);

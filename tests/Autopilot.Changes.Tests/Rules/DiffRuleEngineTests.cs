@@ -244,9 +244,9 @@ public sealed class DiffRuleEngineTests(RuleRepoFixture fixture) : IClassFixture
         var rule = new DiffRuleDef { Id = "paths", Kind = "path-safety" };
         var changes = fixture.Change(r =>
         {
-            File.CreateSymbolicLink(Path.Combine(r.Root, "src/App/passwd"), "../../../etc/passwd");
-            File.CreateSymbolicLink(Path.Combine(r.Root, "src/App/abs"), "/etc/shadow");
-            File.CreateSymbolicLink(Path.Combine(r.Root, "src/App/ok"), "../../docs/guide.md");
+            File.CreateSymbolicLink(Path.Combine(r.Path, "src/App/passwd"), "../../../etc/passwd");
+            File.CreateSymbolicLink(Path.Combine(r.Path, "src/App/abs"), "/etc/shadow");
+            File.CreateSymbolicLink(Path.Combine(r.Path, "src/App/ok"), "../../docs/guide.md");
             r.Write("readme.md", "collides with README.md\n");
             r.Write("Docs/other.md", "collides with docs/\n");
         });
@@ -408,7 +408,7 @@ public sealed class DiffRuleEngineTests(RuleRepoFixture fixture) : IClassFixture
         var first = repo.Commit("1");
         repo.Write("a.txt", "b\n");
         var second = repo.Commit("2");
-        var changes = Autopilot.Changes.Git.GitChangeReader.Open(repo.Root).ReadRange(first, second);
+        var changes = Autopilot.Changes.Git.GitChangeReader.Open(repo.Path).ReadRange(first, second);
         repo.Dispose();   // the repository disappears under the change set
         var findings = new DiffRuleEngine([new DiffRuleDef { Id = "base", Kind = "base-hashes" }])
             .Evaluate(changes, new ScopeFacts { BaseHashes = new Dictionary<string, string> { ["a.txt"] = new string('0', 64) } });

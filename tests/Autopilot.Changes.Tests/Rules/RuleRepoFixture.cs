@@ -25,7 +25,7 @@ public sealed class RuleRepoFixture : IDisposable
         Repo.Write("db/migrations/001_init.sql", "create table t (id int);\n");
         Repo.Write("config/appsettings.json", "{ \"a\": 1 }\n");
         Base = Repo.Commit("base");
-        Reader = GitChangeReader.Open(Repo.Root);
+        Reader = GitChangeReader.Open(Repo.Path);
     }
 
     public TempGitRepo Repo { get; }

@@ -67,8 +67,8 @@ public sealed class SemanticGateTests(SemanticRepoFixture fixture, ITestOutputHe
     public void The_repository_is_left_as_it_was()
     {
         // Design-time builds wrote to a temporary folder, not obj/ or bin/ beside the projects.
-        Assert.Empty(Directory.GetDirectories(fixture.Repo.Root, "obj", SearchOption.AllDirectories));
-        Assert.Empty(Directory.GetDirectories(fixture.Repo.Root, "bin", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetDirectories(fixture.Repo.Path, "obj", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetDirectories(fixture.Repo.Path, "bin", SearchOption.AllDirectories));
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class SemanticGateTests(SemanticRepoFixture fixture, ITestOutputHe
             "    }\n\n    public void Other() => System.Diagnostics.Process.GetCurrentProcess().Kill();\n}",
             StringComparison.Ordinal);
         var entries = CSharpRules.BannedEntries(fixture.Engine.Plan.Document.Diff);
-        var result = new SemanticBannedApiAnalysis(new SemanticOptions(fixture.Repo.Root))
+        var result = new SemanticBannedApiAnalysis(new SemanticOptions(fixture.Repo.Path))
             .Analyze([new CSharpFileChange("src/Lib/Worker.cs", SemanticRepoFixture.WorkerBefore, staged)], entries);
         output.WriteLine($"open {result.OpenTime.TotalMilliseconds:0} ms, analysis {result.AnalysisTime.TotalMilliseconds:0} ms, projects {string.Join(", ", result.Projects)}");
 
@@ -88,14 +88,14 @@ public sealed class SemanticGateTests(SemanticRepoFixture fixture, ITestOutputHe
         Assert.Equal(["src/Lib/Worker.cs"], result.AnalysedPaths);
         var use = Assert.Single(result.Uses);
         Assert.Equal(("M:System.Diagnostics.Process.Kill", "Lib.Worker.Other()", 10), (use.Entry, use.Member, use.Location.Line));
-        Assert.Equal(Path.Combine(fixture.Repo.Root, "src", "Lib", "Lib.csproj"), Assert.Single(result.Projects));
+        Assert.Equal(Path.Combine(fixture.Repo.Path, "src", "Lib", "Lib.csproj"), Assert.Single(result.Projects));
         Assert.True(result.OpenTime > TimeSpan.Zero && result.AnalysisTime > TimeSpan.Zero);
     }
 
     [Fact]
     public void Without_a_dotnet_host_every_file_falls_back_with_the_reason()
     {
-        var options = new SemanticOptions(fixture.Repo.Root) { Environment = _ => null, ProcessPath = null };
+        var options = new SemanticOptions(fixture.Repo.Path) { Environment = _ => null, ProcessPath = null };
         var clock = Stopwatch.StartNew();
         var findings = SemanticCSharpRules.Analyze(
             [new CSharpFileChange("src/Lib/Worker.cs", SemanticRepoFixture.WorkerBefore, SemanticRepoFixture.WorkerAfter)],
@@ -111,7 +111,7 @@ public sealed class SemanticGateTests(SemanticRepoFixture fixture, ITestOutputHe
     public async Task The_cli_gate_with_semantic_prints_the_same_findings_as_json()
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "autopilot.dll");
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = fixture.Repo.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = fixture.Repo.Path, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { cli, "gate", "--semantic", "--format", "json", "--policy", fixture.PolicyPath, "--base", "main" })
         {
             info.ArgumentList.Add(argument);

@@ -96,10 +96,10 @@ public sealed class SemanticRepoFixture : IDisposable
 
         Engine = PolicySource.Load(PolicyPath).Engine ?? throw new InvalidOperationException("the test policy does not load");
         var rules = Engine.Plan.Document.Diff;
-        var request = new GateRequest { RepositoryRoot = Repo.Root, Base = "main" };
+        var request = new GateRequest { RepositoryRoot = Repo.Path, Base = "main" };
 
         var clock = Stopwatch.StartNew();
-        Semantic = new ChangeGate(Engine, [new CSharpAnalysis(rules, new SemanticOptions(Repo.Root))]).Judge(request);
+        Semantic = new ChangeGate(Engine, [new CSharpAnalysis(rules, new SemanticOptions(Repo.Path))]).Judge(request);
         SemanticTime = clock.Elapsed;
         Syntax = new ChangeGate(Engine, [new CSharpAnalysis(rules)]).Judge(request);
     }

@@ -14,7 +14,7 @@ public sealed class InstalledTool : IDisposable
         Directory.CreateDirectory(feed);
 
         // A separate configuration keeps this build's outputs apart from the test run's Debug build.
-        var pack = CliProcess.Start("dotnet",
+        var pack = TestProcess.Run("dotnet",
             ["pack", Path.Combine(CliProcess.RepoRoot, "src", "Autopilot.Cli", "Autopilot.Cli.csproj"), "-c", "Release", "-o", feed, "-p:UseSharedCompilation=false", "-nodeReuse:false"],
             CliProcess.RepoRoot, timeoutMs: 600_000);
         if (pack.ExitCode != 0)
@@ -22,7 +22,7 @@ public sealed class InstalledTool : IDisposable
             throw new InvalidOperationException("dotnet pack failed:\n" + pack);
         }
 
-        var install = CliProcess.Start("dotnet",
+        var install = TestProcess.Run("dotnet",
             ["tool", "install", "--tool-path", tools, "--add-source", feed, "Autopilot.Tool", "--version", PackageVersion()],
             Root, timeoutMs: 300_000);
         if (install.ExitCode != 0)
@@ -37,8 +37,8 @@ public sealed class InstalledTool : IDisposable
 
     public string Executable { get; }
 
-    public CliResult Run(string workingDirectory, string? stdin, params string[] args) =>
-        CliProcess.Start(Executable, args, workingDirectory, stdin);
+    public ProcessResult Run(string workingDirectory, string? stdin, params string[] args) =>
+        TestProcess.Run(Executable, args, workingDirectory, stdin: stdin);
 
     public void Dispose()
     {

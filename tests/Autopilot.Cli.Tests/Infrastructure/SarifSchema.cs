@@ -25,14 +25,14 @@ public static class SarifSchema
         if (!File.Exists(target))
         {
             Directory.CreateDirectory(dir);
-            var pack = CliProcess.Start("npm", ["pack", Package, "--silent"], dir, timeoutMs: 120_000);
+            var pack = TestProcess.Run("npm", ["pack", Package, "--silent"], dir, timeoutMs: 120_000);
             if (pack.ExitCode != 0)
             {
                 throw new InvalidOperationException($"Could not fetch the SARIF schema with npm (set AUTOPILOT_SARIF_SCHEMA to a local copy): {pack}");
             }
 
             var tarball = Path.Combine(dir, pack.StdOut.Trim().Split('\n')[^1].Trim());
-            var untar = CliProcess.Start("tar", ["xzf", tarball, PathInPackage], dir);
+            var untar = TestProcess.Run("tar", ["xzf", tarball, PathInPackage], dir);
             if (untar.ExitCode != 0)
             {
                 throw new InvalidOperationException($"Could not unpack {tarball}: {untar}");

@@ -6,7 +6,7 @@ namespace Autopilot.Core.Tests.Attestation;
 
 public sealed class AttestationStoreTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDir _temp = new();
     private readonly FileLedgerStore _ledger;
     private readonly FileAttestationStore _store;
 

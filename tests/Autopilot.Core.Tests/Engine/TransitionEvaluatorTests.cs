@@ -6,7 +6,7 @@ namespace Autopilot.Core.Tests.Engine;
 
 public sealed class TransitionEvaluatorTests : IDisposable
 {
-    private readonly TempFolder _root = new();
+    private readonly TempDir _root = new();
     private readonly TransitionEvaluator _evaluator = new(EngineFixture.Default);
 
     public void Dispose() => _root.Dispose();

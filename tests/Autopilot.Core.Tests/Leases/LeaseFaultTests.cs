@@ -8,7 +8,7 @@ namespace Autopilot.Core.Tests.Leases;
 /// <summary>Real processes (Autopilot.FaultHost) contending for one lease, and a holder killed with SIGKILL.</summary>
 public sealed class LeaseFaultTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDir _temp = new();
     private readonly Mounts _mounts = new();
 
     public void Dispose()

@@ -7,7 +7,7 @@ namespace Autopilot.Core.Tests.Leases;
 public sealed class LeaseStoreTests : IDisposable
 {
     private static readonly TimeSpan s_ttl = TimeSpan.FromMinutes(1);
-    private readonly TempDirectory _temp = new();
+    private readonly TempDir _temp = new();
     private readonly ManualClock _clock = new(new DateTimeOffset(2025, 6, 1, 8, 0, 0, TimeSpan.Zero));
     private readonly FileLeaseStore _store;
 

@@ -4,7 +4,7 @@ namespace Autopilot.Core.Tests.Ledger;
 
 public sealed class FileLockTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDir _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

@@ -8,7 +8,7 @@ namespace Autopilot.Core.Tests.Ledger;
 /// <summary>A read-only file system and a full disk, caused for real with mounts (see <see cref="Mounts"/>).</summary>
 public sealed class LedgerDiskFaultTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDir _temp = new();
     private readonly Mounts _mounts = new();
     private readonly ITestOutputHelper _output;
 

@@ -9,7 +9,7 @@ namespace Autopilot.Core.Tests.Ledger;
 /// </summary>
 public sealed class LedgerFaultTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDir _temp = new();
 
     private string Dir => _temp.Sub("ledger");
 

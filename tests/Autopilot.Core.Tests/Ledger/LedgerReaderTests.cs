@@ -5,7 +5,7 @@ namespace Autopilot.Core.Tests.Ledger;
 
 public sealed class LedgerReaderTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDir _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

@@ -8,7 +8,7 @@ namespace Autopilot.Core.Tests.Ledger;
 
 public sealed class LedgerStoreTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDir _temp = new();
 
     private string Dir => _temp.Sub("ledger");
 

@@ -4,7 +4,7 @@ namespace Autopilot.Core.Tests.Ledger;
 
 public sealed class LedgerVerifierTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDir _temp = new();
 
     private string Dir => _temp.Sub("ledger");
 

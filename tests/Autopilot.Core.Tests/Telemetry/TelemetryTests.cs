@@ -11,7 +11,7 @@ namespace Autopilot.Core.Tests.Telemetry;
 [Collection(nameof(TelemetryTests))]
 public sealed class TelemetryTests : IDisposable
 {
-    private readonly TempFolder _root = new();
+    private readonly TempDir _root = new();
 
     public void Dispose() => _root.Dispose();
 

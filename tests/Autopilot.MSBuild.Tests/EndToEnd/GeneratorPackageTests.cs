@@ -172,7 +172,7 @@ public sealed class GeneratorPackageTests
     }
 
     /// <summary>The MSBuild error line, as IDEs and CI annotations read it: full path(line,column): error code: message.</summary>
-    private static void AssertError(RunResult build, string file, (int Line, int Column) at, string code, string messagePart)
+    private static void AssertError(ProcessResult build, string file, (int Line, int Column) at, string code, string messagePart)
     {
         var pattern = $@"^[ \t]*{Regex.Escape(file)}\({at.Line},{at.Column}\): error {code}: [^\n]*{Regex.Escape(messagePart)}";
         Assert.True(Regex.IsMatch(build.StdOut.ReplaceLineEndings("\n"), pattern, RegexOptions.Multiline), $"No line matching {pattern} in:\n{build}");

@@ -5,14 +5,14 @@ namespace Autopilot.MSBuild.Tests.EndToEnd;
 /// <summary>docs/examples/pre-commit, installed into a real repository's .git/hooks, running the built tool.</summary>
 public sealed class PreCommitHookTests : IDisposable
 {
-    private readonly GitRepo _repo = new();
+    private readonly TempGitRepo _repo = new();
     private readonly Dictionary<string, string> _environment;
 
     public PreCommitHookTests()
     {
         _repo.Write("README.md", "# sample\n");
         _repo.Write("Greeter.cs", "namespace Sample;\n\npublic static class Greeter\n{\n}\n");
-        _repo.CommitAll("initial");
+        _repo.Commit("initial");
 
         var hook = Path.Combine(_repo.Path, ".git", "hooks", "pre-commit");
         File.Copy(Path.Combine(TestProcess.RepoRoot, "docs", "examples", "pre-commit"), hook);

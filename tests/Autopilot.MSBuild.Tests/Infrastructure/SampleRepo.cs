@@ -13,7 +13,7 @@ public sealed class SampleRepo : IDisposable
     public SampleRepo(LocalFeed feed, string sampleName = "GateSample")
     {
         _feed = feed;
-        Repo = new GitRepo();
+        Repo = new TempGitRepo();
         var sample = System.IO.Path.Combine(TestProcess.RepoRoot, "samples", sampleName);
         foreach (var file in Directory.EnumerateFiles(sample, "*", SearchOption.AllDirectories))
         {
@@ -40,15 +40,15 @@ public sealed class SampleRepo : IDisposable
               </packageSourceMapping>
             </configuration>
             """);
-        Repo.CommitAll("the sample");
+        Repo.Commit("the sample");
     }
 
-    public GitRepo Repo { get; }
+    public TempGitRepo Repo { get; }
 
     public string Path => Repo.Path;
 
     /// <summary>`dotnet build` as a developer runs it (plus no node reuse, so no process outlives the test).</summary>
-    public RunResult Build(params string[] extra) =>
+    public ProcessResult Build(params string[] extra) =>
         TestProcess.Run(
             "dotnet",
             ["build", "-nodeReuse:false", "-p:UseSharedCompilation=false", "-clp:NoSummary", .. extra],

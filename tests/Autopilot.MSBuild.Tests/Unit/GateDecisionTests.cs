@@ -8,9 +8,9 @@ public sealed class GateDecisionTests
     [Fact]
     public void ReadsWhatTheRealToolPrints()
     {
-        using var repo = new GitRepo();
+        using var repo = new TempGitRepo();
         repo.Write("README.md", "# x\n");
-        repo.CommitAll("initial");
+        repo.Commit("initial");
         repo.Write("Keys.cs", "class Keys\n{\n    const string K = \"AKIAIOSFODNN7EXAMPLE\";\n}\n");
 
         var run = TestProcess.Run("dotnet", [TestProcess.CliDll, "gate", "--format", "json"], repo.Path);

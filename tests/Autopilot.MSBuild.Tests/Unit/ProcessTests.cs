@@ -48,9 +48,9 @@ public sealed class ProcessTests
     [Fact]
     public void TheKeyFollowsContentRefsAndSettingsAndNothingElse()
     {
-        using var repo = new GitRepo();
+        using var repo = new TempGitRepo();
         repo.Write("a.txt", "one\n");
-        repo.CommitAll("initial");
+        repo.Commit("initial");
         var runner = new ProcessRunner();
         string Key(params string[] settings) => GateKey.Compute(runner, repo.Path, settings, []);
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Autopilot.MSBuild.Tests.Infrastructure;
+namespace Autopilot.Testing;
 
 /// <summary>What a finished process printed and returned.</summary>
-public sealed record RunResult(int ExitCode, string StdOut, string StdErr)
+public sealed record ProcessResult(int ExitCode, string StdOut, string StdErr)
 {
     public string Output => StdOut + StdErr;
 
@@ -13,12 +13,19 @@ public sealed record RunResult(int ExitCode, string StdOut, string StdErr)
 /// <summary>Real processes with captured output, a clean environment and a time limit.</summary>
 public static class TestProcess
 {
+    /// <summary>The repository root: the folder above the test binaries that holds Autopilot.sln.</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    /// <summary>The autopilot.dll built next to this test assembly (the project references the CLI).</summary>
+    /// <summary>The autopilot.dll built next to the calling test assembly (its project references the CLI).</summary>
     public static string CliDll { get; } = Path.Combine(AppContext.BaseDirectory, "autopilot.dll");
 
-    public static RunResult Run(string fileName, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment = null, int timeoutMs = 300_000)
+    public static ProcessResult Run(
+        string fileName,
+        IEnumerable<string> args,
+        string workingDirectory,
+        IDictionary<string, string>? environment = null,
+        int timeoutMs = 300_000,
+        string? stdin = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -50,6 +57,11 @@ public static class TestProcess
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+
         process.StandardInput.Close();
         if (!process.WaitForExit(timeoutMs))
         {
@@ -57,19 +69,14 @@ public static class TestProcess
             throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not finish in {timeoutMs} ms.");
         }
 
-        return new RunResult(process.ExitCode, stdout.Result, stderr.Result);
+        return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result);
     }
 
-    /// <summary>Runs a command that must succeed.</summary>
+    /// <summary>Runs a command that must succeed; returns its standard output.</summary>
     public static string Must(string fileName, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment = null, int timeoutMs = 300_000)
     {
         var result = Run(fileName, args, workingDirectory, environment, timeoutMs);
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{fileName} {string.Join(' ', args)} failed:\n{result}");
-        }
-
-        return result.StdOut;
+        return result.ExitCode == 0 ? result.StdOut : throw new InvalidOperationException($"{fileName} {string.Join(' ', args)} failed:\n{result}");
     }
 
     /// <summary>The one version number of every package, from Directory.Build.props.</summary>
@@ -90,67 +97,6 @@ public static class TestProcess
             }
         }
 
-        throw new InvalidOperationException("Autopilot.sln not found above the test folder.");
+        throw new InvalidOperationException("Autopilot.sln not found above " + AppContext.BaseDirectory);
     }
-}
-
-/// <summary>A temporary folder on real disk, deleted afterwards.</summary>
-public sealed class TempDir : IDisposable
-{
-    public TempDir(string prefix = "autopilot-msbuild-")
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string Write(string relative, string content)
-    {
-        var file = System.IO.Path.Combine(Path, relative);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
-        File.WriteAllText(file, content);
-        return file;
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-        }
-    }
-}
-
-/// <summary>A real git repository in a temporary folder.</summary>
-public sealed class GitRepo : IDisposable
-{
-    private readonly TempDir _dir = new("autopilot-msbuild-repo-");
-
-    public GitRepo()
-    {
-        Git("init", "-q", "-b", "main");
-        Git("config", "user.email", "test@autopilot.invalid");
-        Git("config", "user.name", "Autopilot Test");
-        Git("config", "commit.gpgsign", "false");
-    }
-
-    public string Path => _dir.Path;
-
-    public string Write(string relative, string content) => _dir.Write(relative, content);
-
-    public string Git(params string[] args) => TestProcess.Must("git", args, Path);
-
-    public RunResult TryGit(params string[] args) => TestProcess.Run("git", args, Path);
-
-    public void CommitAll(string message)
-    {
-        Git("add", "-A");
-        Git("commit", "-q", "-m", message);
-    }
-
-    public void Dispose() => _dir.Dispose();
 }
