@@ -96,7 +96,7 @@ internal static class GateCommand
                     Console.Out.WriteLine(SarifWriter.ToSarif(decision, repoRoot, engine.Plan.Document.Diff.ToDictionary(r => r.Id, r => r.Message)));
                     break;
                 case "github":
-                    Console.Out.Write(SarifWriter.ToGitHubAnnotations(decision, repoRoot));
+                    Console.Out.Write(GitHubAnnotationWriter.ToAnnotations(decision, repoRoot));
                     break;
                 case "json":
                     Console.Out.WriteLine(DecisionWriter.ToJson(decision, w =>

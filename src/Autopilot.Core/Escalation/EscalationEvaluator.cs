@@ -46,7 +46,6 @@ public sealed class EscalationEvaluator
                 continue;
             }
 
-            var message = rule.Message;
             if (rule.When is { } when)
             {
                 facts ??= signals.ToFactsJson();
@@ -65,7 +64,7 @@ public sealed class EscalationEvaluator
                 }
             }
 
-            (findings ??= []).Add(new Finding(rule.Id, rule.Severity, message));
+            (findings ??= []).Add(new Finding(rule.Id, rule.Severity, rule.Message));
         }
 
         return new Decision(findings ?? (IReadOnlyList<Finding>)[], plan.PolicyHash, Stopwatch.GetElapsedTime(started));

@@ -35,10 +35,7 @@ public sealed partial class EvidenceInspector
 
     /// <summary>The file evidence <paramref name="def"/> of <paramref name="phase"/> lives in: &lt;root&gt;/&lt;task&gt;/&lt;phase&gt;/&lt;path&gt;.</summary>
     public static string PathOf(string evidenceRoot, string task, string phase, EvidenceDef def) =>
-        System.IO.Path.Combine(evidenceRoot, task, phase, MessageTemplateFill(def.Path, task, phase));
-
-    private static string MessageTemplateFill(string path, string task, string phase) =>
-        Decisions.MessageTemplate.Fill(path, ("task", task), ("phase", phase));
+        System.IO.Path.Combine(evidenceRoot, task, phase, Decisions.MessageTemplate.Fill(def.Path, ("task", task), ("phase", phase)));
 
     public EvidenceReport Inspect(string evidenceRoot, string task, string phase, EvidenceDef def)
     {

@@ -80,14 +80,7 @@ public static class DecisionWriter
             }
         }
 
-        var deciding = decision.Deciding.Select(f => f.RuleId).Distinct().ToArray();
-        builder.Append(decision.Verdict.ToWire().ToUpperInvariant()).Append(": ").Append(subject);
-        if (deciding.Length > 0)
-        {
-            builder.Append(" (").Append(string.Join(", ", deciding)).Append(')');
-        }
-
-        builder.AppendLine();
+        AppendVerdictLine(builder, decision, subject);
         return builder.ToString();
     }
 
@@ -100,6 +93,13 @@ public static class DecisionWriter
             builder.Append("  ").AppendLine(finding.ToString());
         }
 
+        AppendVerdictLine(builder, decision, subject);
+        return builder.ToString();
+    }
+
+    /// <summary>The last line people and scripts read: the verdict, what was judged, and the rules that decided.</summary>
+    private static void AppendVerdictLine(StringBuilder builder, Decision decision, string? subject)
+    {
         builder.Append(decision.Verdict.ToWire().ToUpperInvariant());
         if (subject is not null)
         {
@@ -113,6 +113,5 @@ public static class DecisionWriter
         }
 
         builder.AppendLine();
-        return builder.ToString();
     }
 }

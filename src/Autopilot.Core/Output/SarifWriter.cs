@@ -106,32 +106,6 @@ public static class SarifWriter
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>GitHub's workflow commands: one annotation per finding, shown on the pull request's lines.</summary>
-    public static string ToGitHubAnnotations(Decision decision, string repositoryRoot)
-    {
-        var text = new StringBuilder();
-        foreach (var finding in decision.Findings)
-        {
-            var command = finding.Severity switch
-            {
-                Severity.Deny => "error",
-                Severity.Escalate or Severity.Warning => "warning",
-                _ => "notice",
-            };
-            text.Append("::").Append(command).Append(' ');
-            if (finding.Location is { } location)
-            {
-                text.Append("file=").Append(Escape(RelativeUri(location.Path, repositoryRoot), property: true))
-                    .Append(",line=").Append(location.Line).Append(",col=").Append(location.Column).Append(',');
-            }
-
-            text.Append("title=").Append(Escape(finding.RuleId, property: true)).Append("::").Append(Escape(finding.Message, property: false)).Append('\n');
-        }
-
-        text.Append("autopilot: ").Append(decision.Verdict.ToWire()).Append('\n');
-        return text.ToString();
-    }
-
     private static string Level(Severity severity) => severity switch
     {
         Severity.Deny => "error",
@@ -139,16 +113,11 @@ public static class SarifWriter
         _ => "note",
     };
 
-    private static string RelativeUri(string path, string repositoryRoot)
+    /// <summary>A location path as a URI relative to the repository (SARIF and GitHub both want that).</summary>
+    internal static string RelativeUri(string path, string repositoryRoot)
     {
         var relative = Path.IsPathRooted(path) ? Path.GetRelativePath(repositoryRoot, path) : path;
         return string.Join('/', relative.Replace('\\', '/').Split('/').Select(Uri.EscapeDataString));
-    }
-
-    private static string Escape(string value, bool property)
-    {
-        var escaped = value.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
-        return property ? escaped.Replace(":", "%3A", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal) : escaped;
     }
 
     private static string ToolVersion() =>
