@@ -18,7 +18,8 @@ internal sealed class ScopeRule(DiffRuleDef def) : DiffRule(def)
     {
         if (context.Scope is null)
         {
-            findings.Add(Report("no work order was given, so the change's scope was not checked: pass --work-order to judge it", severity: Severity.Info));
+            // Not the rule's own message ("touches a file outside..."): nothing was found outside, nothing was judged.
+            findings.Add(new Finding(Def.Id, Severity.Info, "No work order was given, so the change's scope was not checked: pass --work-order to judge it."));
             return;
         }
 
