@@ -45,7 +45,8 @@ public sealed class DiffRuleEngineTests(RuleRepoFixture fixture) : IClassFixture
         var moved = fixture.Change(r => r.Git("mv", "docs/guide.md", "src/App/guide.md"));
         Assert.Contains("'docs/guide.md'", Assert.Single(Judge(rule, moved, s_appScope)).Message, StringComparison.Ordinal);
         var unscoped = Assert.Single(Judge(rule, moved, scope: null));
-        Assert.Contains("no work order", unscoped.Message, StringComparison.Ordinal);
+        Assert.Contains("No work order", unscoped.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("outside", unscoped.Message, StringComparison.Ordinal);
         Assert.Equal(Severity.Info, unscoped.Severity);
     }
 
