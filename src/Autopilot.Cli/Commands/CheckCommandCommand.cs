@@ -48,6 +48,42 @@ internal static class CheckCommandCommand
         w.WriteString("risk", classification.Risk);
         w.WriteBoolean("understood", !classification.IsUnknown);
         w.WriteString("level", level);
+        w.WriteStartArray("effects");
+        foreach (var effect in classification.Effects)
+        {
+            w.WriteStartObject();
+            w.WriteString("effect", effect.Kind);
+            if (effect.Target is { } target)
+            {
+                w.WriteString("target", target);
+                w.WriteBoolean("targetKnown", !effect.TargetUnknown);
+            }
+
+            if (effect.Recursive)
+            {
+                w.WriteBoolean("recursive", true);
+            }
+
+            if (effect.Method is { } method)
+            {
+                w.WriteString("method", method);
+                w.WriteString("host", effect.Host);
+            }
+
+            if (effect.Invocation is { } inv)
+            {
+                w.WriteString("by", inv.Text);
+            }
+
+            if (effect.Pack is { } pack)
+            {
+                w.WriteString("pack", pack);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         if (classification.Parse is not { } parse)
         {
             return;

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Autopilot.Core.Effects;
 using Autopilot.Core.Shell;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Packs;
 
 namespace Autopilot.Core.Actions;
 
@@ -41,7 +43,14 @@ public sealed class ActionClassifier
     private readonly PathGlobSet? _anyPathRule;
     private readonly CompiledToolRule[] _toolRules;
     private readonly PathGlobSet? _protected;
+    private readonly PathGlobSet? _secret;
+    private readonly PathGlobSet? _temp;
     private readonly PathGlobSet? _workspaceExtra;
+
+    // Effects (docs/effects.md): the packs that say what programs do, and the rules that judge what they do.
+    private readonly ProgramPacks _packs;
+    private readonly bool _effectsMode;
+    private readonly CompiledEffectRule[] _effectRules;
     private readonly Dictionary<string, NameSet?>? _phaseTools;
     private readonly NameSet _alwaysTools;
     private readonly OutcomeRule _toolNotAllowed;
@@ -56,7 +65,8 @@ public sealed class ActionClassifier
         IReadOnlyList<string> riskLevels,
         IReadOnlyList<string>? protectedPathGlobs = null,
         ToolSettings? tools = null,
-        IReadOnlyList<PhaseDef>? phases = null)
+        IReadOnlyList<PhaseDef>? phases = null,
+        IReadOnlyList<PackDef>? packs = null)
     {
         ArgumentNullException.ThrowIfNull(risks);
         ArgumentNullException.ThrowIfNull(actions);
@@ -77,8 +87,11 @@ public sealed class ActionClassifier
         {
             "denylist" => false,
             "allowlist" => true,
-            _ => throw new ArgumentException($"actions.mode '{actions.Mode}' is neither 'denylist' nor 'allowlist'"),
+            "effects" => false,
+            _ => throw new ArgumentException($"actions.mode '{actions.Mode}' is not 'denylist', 'allowlist' or 'effects'"),
         };
+        _effectsMode = actions.Mode == "effects";
+        _packs = new ProgramPacks(packs ?? []);
 
         foreach (var allowed in actions.Allowlist)
         {
@@ -95,6 +108,7 @@ public sealed class ActionClassifier
         var anyProgram = new List<CompiledCommandRule>();
         var pathRules = new List<CompiledPathRule>();
         var toolRules = new List<CompiledToolRule>();
+        var effectRules = new List<CompiledEffectRule>();
         foreach (var rule in risks)
         {
             var where = rule.Risk.Location ?? rule.Location;
@@ -140,6 +154,11 @@ public sealed class ActionClassifier
                 {
                     toolRules.Add(new CompiledToolRule(rule, NameSet.Create(tool.Names), riskIndex, risk));
                 }
+
+                if (rule.Effect is { } effect)
+                {
+                    effectRules.Add(new CompiledEffectRule(rule, effect, riskIndex));
+                }
             }
             catch (ArgumentException e) when (!e.Message.StartsWith("risk rule", StringComparison.Ordinal))
             {
@@ -156,7 +175,10 @@ public sealed class ActionClassifier
         _pathRules = [.. pathRules];
         _anyPathRule = PathGlobSet.Create(risks.Where(r => r.Path is not null).SelectMany(r => r.Path!.Globs));
         _toolRules = [.. toolRules];
-        _protected = protectedPathGlobs is null ? null : PathGlobSet.Create(protectedPathGlobs);
+        _effectRules = [.. effectRules];
+        _protected = PathGlobSet.Create((protectedPathGlobs ?? []).Concat(actions.ProtectedPaths));
+        _secret = PathGlobSet.Create(actions.SecretPaths);
+        _temp = PathGlobSet.Create(actions.TempPaths);
         _workspaceExtra = PathGlobSet.Create(actions.WorkspaceExtraPaths);
 
         tools ??= new ToolSettings();
@@ -200,6 +222,7 @@ public sealed class ActionClassifier
         var acc = new Accumulator(this);
         PathBase? paths = null;
         InvocationView? view = null;
+        List<Effect>? effects = null;
         for (var errorIndex = 0; errorIndex < parsed.Errors.Count; errorIndex++)
         {
             var error = parsed.Errors[errorIndex];
@@ -240,7 +263,8 @@ public sealed class ActionClassifier
                 MatchRules(rules, view, acc);
             }
 
-            CheckCommandPaths(inv, context, acc, ref paths);
+            CheckRedirections(inv, context, acc, ref paths);
+            CheckEffects(inv, context, acc, ref paths, effects ??= []);
         }
 
         return acc.Build(parsed);
@@ -338,8 +362,8 @@ public sealed class ActionClassifier
         return false;
     }
 
-    /// <summary>Redirection targets are writes (or reads); arguments of file tools are the operations they perform.</summary>
-    private void CheckCommandPaths(Invocation inv, ActionContext context, Accumulator acc, ref PathBase? paths)
+    /// <summary>Redirection targets are file writes (or reads), whatever the program.</summary>
+    private void CheckRedirections(Invocation inv, ActionContext context, Accumulator acc, ref PathBase? paths)
     {
         var redirections = inv.Redirections;
         for (var k = 0; k < redirections.Count; k++)
@@ -350,48 +374,115 @@ public sealed class ActionClassifier
                 continue;
             }
 
-            if (r.IsWrite)
+            if (r.IsWrite || r.IsRead)
             {
-                CheckPath(r.Target, FileOp.Write, paths ??= new PathBase(context), acc, inv, r.Op);
-            }
-            else if (r.IsRead)
-            {
-                CheckPath(r.Target, FileOp.Read, paths ??= new PathBase(context), acc, inv, r.Op);
-            }
-        }
-
-        var positionals = inv.Positionals;
-        if (positionals.Count == 0 || inv.Program.Length == 0 || !IsFileTool(inv.Program))
-        {
-            return;
-        }
-
-        for (var i = 0; i < positionals.Count; i++)
-        {
-            var op = FileOpOf(inv.Program, i, positionals.Count);
-            if (op is { } fileOp && positionals[i].Length > 0 && !IsSpecialFile(positionals[i]))
-            {
-                CheckPath(positionals[i], fileOp, paths ??= new PathBase(context), acc, inv, null);
+                var op = r.IsWrite ? FileOp.Write : FileOp.Read;
+                var effect = new Effect(r.IsWrite ? EffectNames.FileWrite : EffectNames.FileRead, inv)
+                {
+                    Target = r.Target,
+                    TargetUnknown = !r.TargetIsStatic || CompiledEffect.IsRunTimeTarget(r.Target),
+                };
+                CheckPath(r.Target, op, paths ??= new PathBase(context), acc, inv, r.Op, effect);
             }
         }
     }
 
-    private static bool IsFileTool(string program) => FileOpOf(program, 0, 2) is not null || FileOpOf(program, 1, 2) is not null;
-
-    /// <summary>What a well-known file tool does to its <paramref name="index"/>-th operand.</summary>
-    private static FileOp? FileOpOf(string program, int index, int count) => program switch
+    /// <summary>
+    /// What the invocation does, from the packs: file effects are judged by their targets (outside the workspace,
+    /// protected, secret, unknown), every effect by the policy's effect rules. In <c>effects</c> mode a program no
+    /// pack knows carries the unlisted risk; a script run by its path is the project's own when it lies in the workspace.
+    /// </summary>
+    private void CheckEffects(Invocation inv, ActionContext context, Accumulator acc, ref PathBase? paths, List<Effect> effects)
     {
-        "rm" or "rmdir" or "unlink" or "shred" or "srm" => FileOp.Delete,
-        "touch" or "mkdir" or "tee" or "truncate" => FileOp.Write,
-        "cp" or "install" => index == count - 1 && count > 1 ? FileOp.Write : FileOp.Read,
-        "mv" => index == count - 1 && count > 1 ? FileOp.Write : FileOp.Delete,
-        "ln" => index == count - 1 && count > 1 ? FileOp.Write : null,
-        "chmod" or "chown" or "chgrp" => index == 0 ? null : FileOp.Write,
-        "cat" or "less" or "more" or "head" or "tail" or "source" or "." or "base64" or "xxd" or "strings" or "od" or "nl" or "bat" => FileOp.Read,
-        _ => null,
-    };
+        effects.Clear();
+        if (!_packs.Resolve(inv, effects))
+        {
+            if (inv.RawProgram.Contains('/'))
+            {
+                ScriptEffect(inv, context, acc, ref paths);
+            }
+            else if (_effectsMode && inv.Program.Length > 0)
+            {
+                acc.Add(
+                    ActionRuleIds.Unlisted,
+                    _unlistedRisk,
+                    $"'{inv.Program}' is a program none of the policy's packs knows, so what it does cannot be judged (in '{CompiledCommandRule.Shorten(inv.Text)}')",
+                    inv.Program,
+                    inv);
+            }
 
-    private static bool IsSpecialFile(string target) =>
+            return;
+        }
+
+        foreach (var found in effects)
+        {
+            var effect = found;
+            if (effect is { Kind: EffectNames.ExecUnseen, Target: { } script, TargetUnknown: false } && InWorkspace(script, paths ??= new PathBase(context)))
+            {
+                // A script of the project's own (bash scripts/ci.sh, . .venv/bin/activate): running it is the project's business.
+                effect = effect with { Kind = EffectNames.ExecProject, Reason = "runs a script of the project" };
+            }
+
+            acc.Effect(effect);
+            if (effect.Target is { } target && EffectNames.IsFile(effect.Kind))
+            {
+                var op = effect.Kind switch
+                {
+                    EffectNames.FileRead => FileOp.Read,
+                    EffectNames.FileDelete => FileOp.Delete,
+                    _ => FileOp.Write,
+                };
+                CheckPath(target, op, paths ??= new PathBase(context), acc, inv, null, effect);
+            }
+            else
+            {
+                MatchEffectRules(effect, null, acc);
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="raw"/> names a path inside the workspace (not in a temp folder).</summary>
+    private bool InWorkspace(string raw, in PathBase bases)
+    {
+        var absolute = PathForms.ToAbsolute(raw, bases.Cwd, bases.Home);
+        return PathForms.Relative(absolute, bases.Root) is not null && !(_temp?.Matches(absolute) ?? false);
+    }
+
+    /// <summary>A program run by its path (<c>./scripts/test.sh</c>): the project's own code inside the workspace, unseen code elsewhere.</summary>
+    private void ScriptEffect(Invocation inv, ActionContext context, Accumulator acc, ref PathBase? paths)
+    {
+        var inWorkspace = InWorkspace(inv.RawProgram, paths ??= new PathBase(context));
+        var effect = new Effect(inWorkspace ? EffectNames.ExecProject : EffectNames.ExecUnseen, inv)
+        {
+            Reason = inWorkspace ? "runs a script of the project" : $"runs '{inv.RawProgram}', code outside the workspace the classifier cannot see",
+        };
+        acc.Effect(effect);
+        if (!MatchEffectRules(effect, null, acc) && _effectsMode && !inWorkspace)
+        {
+            acc.Add(ActionRuleIds.Unlisted, _unlistedRisk, $"'{inv.RawProgram}' runs code outside the workspace that no pack describes (in '{CompiledCommandRule.Shorten(inv.Text)}')", inv.RawProgram, inv);
+        }
+    }
+
+    /// <summary>Adds a match for every effect rule that takes <paramref name="effect"/>; true when one did.</summary>
+    private bool MatchEffectRules(Effect effect, string? targetClass, Accumulator acc)
+    {
+        var matched = false;
+        foreach (var rule in _effectRules)
+        {
+            if (rule.Matches(effect, targetClass))
+            {
+                matched = true;
+                var what = targetClass is null ? effect.ToString() : $"{effect} ({targetClass})";
+                var by = effect.Invocation is { } inv ? $" in '{CompiledCommandRule.Shorten(inv.Text)}'" : "";
+                var reason = effect.Reason is null ? "" : $": {effect.Reason}";
+                acc.Add(rule.Rule.Id, rule.RiskIndex, $"{rule.Rule.Message} ({what}{by}{reason})", what, effect.Invocation, rule.Rule, effect: effect);
+            }
+        }
+
+        return matched;
+    }
+
+    internal static bool IsSpecialFile(string target) =>
         target is "/dev/null" or "/dev/stdout" or "/dev/stderr" or "/dev/stdin" or "/dev/tty" or "-"
         || target.StartsWith("/dev/fd/", StringComparison.Ordinal);
 
@@ -412,7 +503,10 @@ public sealed class ActionClassifier
         }
         else
         {
-            CheckPath(path, op, new PathBase(context), acc, null, null);
+            var kind = op switch { FileOp.Read => EffectNames.FileRead, FileOp.Write => EffectNames.FileWrite, _ => EffectNames.FileDelete };
+            var effect = new Effect(kind, null) { Target = path };
+            acc.Effect(effect);
+            CheckPath(path, op, new PathBase(context), acc, null, null, effect);
         }
 
         return acc.Build(null);
@@ -439,8 +533,15 @@ public sealed class ActionClassifier
     }
 
     /// <param name="redirectOp">The redirection operator when <paramref name="raw"/> is a redirection target; null for an argument of <paramref name="inv"/> or a path on its own.</param>
-    private void CheckPath(string raw, FileOp op, in PathBase bases, Accumulator acc, Invocation? inv, string? redirectOp)
+    private void CheckPath(string raw, FileOp op, in PathBase bases, Accumulator acc, Invocation? inv, string? redirectOp, Effect? effect = null)
     {
+        if (effect is { TargetUnknown: true })
+        {
+            // Nothing to resolve: the target exists only when the command runs. Never treated as harmless.
+            MatchEffectRules(effect, "unknown", acc);
+            return;
+        }
+
         var home = bases.Home;
         var root = bases.Root;
         var absolute = PathForms.ToAbsolute(raw, bases.Cwd, home);
@@ -451,10 +552,12 @@ public sealed class ActionClassifier
         string Quote() => inv is null ? raw : redirectOp is not null ? $"redirection '{redirectOp} {raw}'" : $"argument '{raw}' of '{inv.Program}'";
 
         string? physical = null;
+        var outside = false;
         if (relative is null)
         {
             if (!InWorkspaceExtra(absolute, tilde))
             {
+                outside = true;
                 var escapes = PathForms.HasParentSegment(raw) && raw[0] != '/' && PathForms.HomePrefixLength(raw) == 0;
                 acc.Add(
                     escapes ? ActionRuleIds.PathEscape : ActionRuleIds.OutsideWorkspace,
@@ -472,6 +575,7 @@ public sealed class ActionClassifier
             physical = physicalRoot is null ? null : PathForms.ResolvePhysical(physicalRoot, relative);
             if (physicalRoot is not null && (physical is null || !PathForms.IsUnder(physical, physicalRoot)) && !InWorkspaceExtra(physical ?? absolute, null))
             {
+                outside = true;
                 acc.Add(
                     ActionRuleIds.SymlinkEscape,
                     outsideRisk,
@@ -483,9 +587,21 @@ public sealed class ActionClassifier
             }
         }
 
-        if (op != FileOp.Read && _protected is not null && MatchesAnyForm(_protected, raw, absolute, relative, tilde, physical))
+        var isProtected = _protected is not null && MatchesAnyForm(_protected, raw, absolute, relative, tilde, physical);
+        if (op != FileOp.Read && isProtected)
         {
             acc.Add(ActionRuleIds.Protected, _protectedRisk, $"{verb} '{raw}' changes a protected path{In(inv)}", Quote(), inv);
+        }
+
+        if (effect is not null && _effectRules.Length > 0)
+        {
+            var targetClass =
+                _secret is not null && MatchesAnyForm(_secret, raw, absolute, relative, tilde, physical) ? "secret"
+                : isProtected ? "protected"
+                : _temp is not null && (_temp.Matches(absolute) || (physical is not null && _temp.Matches(physical))) ? "temp"
+                : outside ? "outside"
+                : "workspace";
+            MatchEffectRules(effect, targetClass, acc);
         }
 
         if (_anyPathRule is null || !MatchesAnyForm(_anyPathRule, raw, absolute, relative, tilde, physical))
@@ -618,18 +734,28 @@ public sealed class ActionClassifier
         private int _max = -1;
         private bool _unknown;
 
-        public void Add(string ruleId, int riskIndex, string reason, string quote, Invocation? inv, RiskRuleDef? rule = null, Verdict? fixedVerdict = null)
+        private List<Effect>? _effects;
+
+        public void Effect(Effect effect) => (_effects ??= []).Add(effect);
+
+        public void Add(string ruleId, int riskIndex, string reason, string quote, Invocation? inv, RiskRuleDef? rule = null, Verdict? fixedVerdict = null, Effect? effect = null)
         {
             _matches ??= [];
             foreach (var m in _matches)
             {
-                if (m.RuleId == ruleId && m.Quote == quote)
+                if (m.RuleId == ruleId && m.Quote == quote && ReferenceEquals(m.Invocation, inv))
                 {
                     return;
                 }
             }
 
-            _matches.Add(new ActionMatch(ruleId, riskIndex, owner._levels[riskIndex], reason, quote, inv) { Rule = rule, FixedVerdict = fixedVerdict });
+            _matches.Add(new ActionMatch(ruleId, riskIndex, owner._levels[riskIndex], reason, quote, inv)
+            {
+                Rule = rule,
+                FixedVerdict = fixedVerdict,
+                Effect = effect,
+                Alternative = rule?.Alternative ?? effect?.Alternative,
+            });
             _max = Math.Max(_max, riskIndex);
             _unknown |= ruleId is ActionRuleIds.ParseError or ActionRuleIds.DynamicProgram or ActionRuleIds.InvalidPath or ActionRuleIds.InvalidTool;
         }
@@ -643,7 +769,7 @@ public sealed class ActionClassifier
             }
 
             IReadOnlyList<ActionMatch> matches = _matches is null ? [] : _matches;
-            return new ActionClassification(index, owner._levels[index], matches) { Parse = parse, IsUnknown = _unknown };
+            return new ActionClassification(index, owner._levels[index], matches) { Parse = parse, IsUnknown = _unknown, Effects = _effects is null ? [] : _effects };
         }
     }
 }

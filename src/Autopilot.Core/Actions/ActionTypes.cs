@@ -46,6 +46,12 @@ public sealed record ActionMatch(string RuleId, int RiskIndex, string Risk, stri
     /// <summary>The policy rule behind this match, when it came from one (its <c>When</c> and location).</summary>
     public RiskRuleDef? Rule { get; init; }
 
+    /// <summary>The effect this match judged, when an effect rule made it.</summary>
+    public Autopilot.Core.Effects.Effect? Effect { get; init; }
+
+    /// <summary>The safer way to get the same done (from the rule, else from the pack), when there is one.</summary>
+    public string? Alternative { get; init; }
+
     /// <summary>
     /// Set when the policy fixes the verdict regardless of autonomy (a tool the phase may not call):
     /// the caller applies it as is.
@@ -62,6 +68,9 @@ public sealed record ActionClassification(int RiskIndex, string Risk, IReadOnlyL
 {
     /// <summary>For commands: what the parser made of the text.</summary>
     public ParseResult? Parse { get; init; }
+
+    /// <summary>What the action does, as the packs resolve it (docs/effects.md).</summary>
+    public IReadOnlyList<Autopilot.Core.Effects.Effect> Effects { get; init; } = [];
 
     /// <summary>True when the action could not be understood (parse error, dynamic program): it carries the policy's unknown risk.</summary>
     public bool IsUnknown { get; init; }

@@ -66,4 +66,10 @@ public static class PolicyDiagnosticIds
 
     /// <summary>An embedded JSON Schema that is not valid JSON or uses keywords the validator ignores.</summary>
     public const string InvalidSchema = "AP1109";
+
+    /// <summary>A policy names a program pack that is neither built in nor a pack file next to it.</summary>
+    public const string UnknownPack = "AP1110";
+
+    /// <summary>Two packs define the same program.</summary>
+    public const string PackConflict = "AP1111";
 }

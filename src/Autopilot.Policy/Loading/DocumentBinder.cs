@@ -38,6 +38,7 @@ internal sealed class DocumentBinder
             Evidence = BindEvidence(YamlBinder.Get(map, "evidence")),
             Autonomy = BindAutonomy(YamlBinder.Get(map, "autonomy")),
             Actions = BindActions(YamlBinder.Get(map, "actions"), riskLevels),
+            Packs = _b.LocatedStrings(YamlBinder.Get(map, "packs"), "packs"),
             Risks = BindList(YamlBinder.Get(map, "risks"), "risks", BindRisk),
             Escalation = BindList(YamlBinder.Get(map, "escalation"), "escalation", BindEscalation),
             Failures = BindFailures(YamlBinder.Get(map, "failures")),
@@ -303,10 +304,10 @@ internal sealed class DocumentBinder
             return defaults;
         }
 
-        var map = _b.Mapping(node, "actions", "mode", "defaultRisk", "unlistedRisk", "unknownRisk", "outsideWorkspaceRisk", "outsideWorkspaceReadRisk", "protectedPathRisk", "allowlist", "workspaceExtraPaths");
+        var map = _b.Mapping(node, "actions", "mode", "defaultRisk", "unlistedRisk", "unknownRisk", "outsideWorkspaceRisk", "outsideWorkspaceReadRisk", "protectedPathRisk", "allowlist", "workspaceExtraPaths", "protectedPaths", "secretPaths", "tempPaths");
         return new ActionSettings
         {
-            Mode = _b.Choice(YamlBinder.Get(map, "mode"), "actions.mode", "denylist", "allowlist") ?? defaults.Mode,
+            Mode = _b.Choice(YamlBinder.Get(map, "mode"), "actions.mode", "denylist", "allowlist", "effects") ?? defaults.Mode,
             DefaultRisk = _b.String(YamlBinder.Get(map, "defaultRisk"), "actions.defaultRisk") ?? defaults.DefaultRisk,
             UnlistedRisk = _b.String(YamlBinder.Get(map, "unlistedRisk"), "actions.unlistedRisk") ?? defaults.UnlistedRisk,
             UnknownRisk = _b.String(YamlBinder.Get(map, "unknownRisk"), "actions.unknownRisk") ?? defaults.UnknownRisk,
@@ -314,6 +315,9 @@ internal sealed class DocumentBinder
             OutsideWorkspaceReadRisk = _b.String(YamlBinder.Get(map, "outsideWorkspaceReadRisk"), "actions.outsideWorkspaceReadRisk") ?? defaults.OutsideWorkspaceReadRisk,
             ProtectedPathRisk = _b.String(YamlBinder.Get(map, "protectedPathRisk"), "actions.protectedPathRisk") ?? defaults.ProtectedPathRisk,
             WorkspaceExtraPaths = _b.Strings(YamlBinder.Get(map, "workspaceExtraPaths"), "actions.workspaceExtraPaths"),
+            ProtectedPaths = _b.Strings(YamlBinder.Get(map, "protectedPaths"), "actions.protectedPaths"),
+            SecretPaths = _b.Strings(YamlBinder.Get(map, "secretPaths"), "actions.secretPaths"),
+            TempPaths = _b.Strings(YamlBinder.Get(map, "tempPaths"), "actions.tempPaths"),
             Allowlist = BindList(YamlBinder.Get(map, "allowlist"), "actions.allowlist", item =>
             {
                 if (item is YamlScalarNode)
@@ -336,7 +340,7 @@ internal sealed class DocumentBinder
 
     private RiskRuleDef? BindRisk(YamlNode item)
     {
-        var map = _b.Mapping(item, "a risk rule", "id", "risk", "message", "command", "path", "tool", "when");
+        var map = _b.Mapping(item, "a risk rule", "id", "risk", "message", "command", "path", "tool", "effect", "alternative", "when");
         if (map is null)
         {
             return null;
@@ -350,6 +354,8 @@ internal sealed class DocumentBinder
             Command = BindCommandMatch(YamlBinder.Get(map, "command")),
             Path = BindPathMatch(YamlBinder.Get(map, "path")),
             Tool = BindToolMatch(YamlBinder.Get(map, "tool")),
+            Effect = BindEffectMatch(YamlBinder.Get(map, "effect")),
+            Alternative = _b.String(YamlBinder.Get(map, "alternative"), "alternative"),
             When = _b.LocatedString(YamlBinder.Get(map, "when"), "when"),
             Location = _b.At(item),
         };
@@ -410,6 +416,43 @@ internal sealed class DocumentBinder
         {
             Globs = _b.Strings(YamlBinder.Get(map, "globs"), "globs"),
             Ops = ChoiceList(YamlBinder.Get(map, "ops"), "ops", "read", "write", "delete"),
+        };
+    }
+
+    private EffectMatchDef? BindEffectMatch(YamlNode? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        var map = _b.Mapping(node, "an effect matcher", "kinds", "targets", "recursive", "methods", "hosts");
+        var kinds = new List<string>();
+        foreach (var item in _b.Sequence(YamlBinder.Get(map, "kinds"), "kinds"))
+        {
+            var kind = _b.String(item, "an effect kind");
+            if (kind is null)
+            {
+                continue;
+            }
+
+            if (!Packs.EffectNames.IsKnownOrGlob(kind))
+            {
+                var suggestion = DidYouMean.Closest(kind, Packs.EffectNames.All);
+                _b.Error(PolicyDiagnosticIds.InvalidValue, $"'{kind}' is not an effect. {(suggestion is null ? $"Effects: {string.Join(", ", Packs.EffectNames.All)}." : $"Did you mean '{suggestion}'?")}", item);
+                continue;
+            }
+
+            kinds.Add(kind);
+        }
+
+        return new EffectMatchDef
+        {
+            Kinds = kinds,
+            Targets = ChoiceList(YamlBinder.Get(map, "targets"), "targets", [.. Packs.EffectNames.TargetClasses]),
+            Recursive = _b.Bool(YamlBinder.Get(map, "recursive"), "recursive"),
+            Methods = ChoiceList(YamlBinder.Get(map, "methods"), "methods", [.. Packs.EffectNames.Methods]),
+            Hosts = ChoiceList(YamlBinder.Get(map, "hosts"), "hosts", [.. Packs.EffectNames.Hosts]),
         };
     }
 

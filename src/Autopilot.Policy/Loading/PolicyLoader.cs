@@ -24,7 +24,7 @@ public static class PolicyLoader
     private static readonly string[] s_topKeys =
     [
         "apiVersion", "metadata", "riskLevels", "phases", "transitions", "evidence", "autonomy", "actions",
-        "risks", "escalation", "failures", "tools", "attestation", "diff",
+        "packs", "risks", "escalation", "failures", "tools", "attestation", "diff",
     ];
 
     public static PolicyLoadResult LoadFile(string path)
@@ -57,9 +57,32 @@ public static class PolicyLoader
 
     public static PolicyLoadResult LoadBytes(byte[] bytes, string path)
     {
+        var diagnostics = new List<PolicyDiagnostic>();
+        var root = ReadSingleDocument(bytes, path, "Policy", "expected a mapping with at least 'phases'", diagnostics);
+        if (root is null)
+        {
+            return new PolicyLoadResult(null, diagnostics);
+        }
+
+        var binder = new YamlBinder(path, diagnostics);
+        var document = new DocumentBinder(binder).Bind(root) with
+        {
+            SourcePath = path,
+            Hash = Sha256Hex(bytes),
+        };
+        return new PolicyLoadResult(document, diagnostics);
+    }
+
+    /// <summary>
+    /// The one YAML document of a policy or pack file, or null with the reason in <paramref name="diagnostics"/>
+    /// (over the size cap, not UTF-8, empty, malformed, several documents). Never throws on bad input.
+    /// </summary>
+    internal static YamlNode? ReadSingleDocument(byte[] bytes, string path, string what, string emptyHint, List<PolicyDiagnostic> diagnostics)
+    {
         if (bytes.Length > MaxPolicyBytes)
         {
-            return Fail(path, $"Policy text is {bytes.Length} bytes; the limit is {MaxPolicyBytes} bytes.");
+            diagnostics.Add(Unreadable(path, $"{what} text is {bytes.Length} bytes; the limit is {MaxPolicyBytes} bytes."));
+            return null;
         }
 
         string text;
@@ -69,7 +92,8 @@ public static class PolicyLoader
         }
         catch (DecoderFallbackException ex)
         {
-            return Fail(path, $"Policy file is not valid UTF-8 (byte {ex.Index}).");
+            diagnostics.Add(Unreadable(path, $"{what} file is not valid UTF-8 (byte {ex.Index})."));
+            return null;
         }
 
         if (text.Length > 0 && text[0] == '\uFEFF')
@@ -79,10 +103,10 @@ public static class PolicyLoader
 
         if (string.IsNullOrWhiteSpace(text) || text.Split('\n').All(l => l.TrimStart().Length == 0 || l.TrimStart().StartsWith("#", StringComparison.Ordinal)))
         {
-            return Fail(path, "Policy file is empty: expected a mapping with at least 'phases'.");
+            diagnostics.Add(Unreadable(path, $"{what} file is empty: {emptyHint}."));
+            return null;
         }
 
-        var diagnostics = new List<PolicyDiagnostic>();
         var stream = new YamlStream();
         try
         {
@@ -94,7 +118,7 @@ public static class PolicyLoader
             var location = new SourceLocation(path, (int)Math.Max(1, ex.Start.Line), (int)Math.Max(1, ex.Start.Column));
             var message = ex.InnerException is null ? ex.Message : ex.InnerException.Message;
             diagnostics.Add(new PolicyDiagnostic(PolicyDiagnosticIds.YamlSyntax, DiagnosticSeverity.Error, $"YAML syntax error: {Clean(message)}", location));
-            return new PolicyLoadResult(null, diagnostics);
+            return null;
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
@@ -103,24 +127,18 @@ public static class PolicyLoader
             var near = LastGoodPosition(text, path);
             diagnostics.Add(new PolicyDiagnostic(PolicyDiagnosticIds.YamlSyntax, DiagnosticSeverity.Error,
                 $"YAML syntax error: the structure breaks after line {near.Line}, column {near.Column} (an unclosed '[' or '{{' is the usual cause).", near));
-            return new PolicyLoadResult(null, diagnostics);
+            return null;
         }
 
         if (stream.Documents.Count != 1)
         {
             var where = stream.Documents.Count > 1 ? new SourceLocation(path, (int)stream.Documents[1].RootNode.Start.Line, 1) : new SourceLocation(path, 1, 1);
             diagnostics.Add(new PolicyDiagnostic(PolicyDiagnosticIds.FileUnreadable, DiagnosticSeverity.Error,
-                stream.Documents.Count == 0 ? "Policy file has no YAML document." : "Policy file must hold exactly one YAML document (found a '---' separator).", where));
-            return new PolicyLoadResult(null, diagnostics);
+                stream.Documents.Count == 0 ? $"{what} file has no YAML document." : $"{what} file must hold exactly one YAML document (found a '---' separator).", where));
+            return null;
         }
 
-        var binder = new YamlBinder(path, diagnostics);
-        var document = new DocumentBinder(binder).Bind(stream.Documents[0].RootNode) with
-        {
-            SourcePath = path,
-            Hash = Sha256Hex(bytes),
-        };
-        return new PolicyLoadResult(document, diagnostics);
+        return stream.Documents[0].RootNode;
     }
 
     /// <summary>Where the YAML parser last made sense of the text, for errors YamlDotNet raises without a position.</summary>
@@ -156,8 +174,10 @@ public static class PolicyLoader
         return builder.ToString();
     }
 
-    private static PolicyLoadResult Fail(string path, string message) =>
-        new(null, [new PolicyDiagnostic(PolicyDiagnosticIds.FileUnreadable, DiagnosticSeverity.Error, message, new SourceLocation(path, 1, 1))]);
+    private static PolicyLoadResult Fail(string path, string message) => new(null, [Unreadable(path, message)]);
+
+    private static PolicyDiagnostic Unreadable(string path, string message) =>
+        new(PolicyDiagnosticIds.FileUnreadable, DiagnosticSeverity.Error, message, new SourceLocation(path, 1, 1));
 
     // YamlDotNet messages start with "(Line: 3, Col: 5, Idx: 20) - (...)": the location is printed already.
     private static string Clean(string message)

@@ -28,6 +28,9 @@ public sealed record PolicyDocument
 
     public ActionSettings Actions { get; init; } = new();
 
+    /// <summary>Program packs the action classifier reads (built-in names or <c>*.pack.yaml</c> paths next to the policy).</summary>
+    public IReadOnlyList<Located<string>> Packs { get; init; } = [];
+
     public IReadOnlyList<RiskRuleDef> Risks { get; init; } = [];
 
     public IReadOnlyList<EscalationRuleDef> Escalation { get; init; } = [];

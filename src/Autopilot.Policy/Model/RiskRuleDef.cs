@@ -14,6 +14,13 @@ public sealed record RiskRuleDef
     public CommandMatchDef? Command { get; init; }
     public PathMatchDef? Path { get; init; }
     public ToolMatchDef? Tool { get; init; }
+
+    /// <summary>Matches what a command does (docs/effects.md), whatever program does it.</summary>
+    public EffectMatchDef? Effect { get; init; }
+
+    /// <summary>The safer way to get the same done, told to the agent with a deny or escalate.</summary>
+    public string? Alternative { get; init; }
+
     public Located<string>? When { get; init; }
     public SourceLocation? Location { get; init; }
 }
@@ -62,6 +69,28 @@ public sealed record PathMatchDef
     public IReadOnlyList<string> Ops { get; init; } = [];
 }
 
+/// <summary>
+/// Matches an effect a command has (packs resolve invocations to effects). Every field given must match;
+/// within a list any entry may match.
+/// </summary>
+public sealed record EffectMatchDef
+{
+    /// <summary>Effect names or <c>prefix.*</c> globs (<c>remote.destroy</c>, <c>vcs.*</c>).</summary>
+    public IReadOnlyList<string> Kinds { get; init; } = [];
+
+    /// <summary>Target classes of file effects: workspace, temp, outside, protected, secret, unknown.</summary>
+    public IReadOnlyList<string> Targets { get; init; } = [];
+
+    /// <summary>When set, the effect must (true) or must not (false) be recursive.</summary>
+    public bool? Recursive { get; init; }
+
+    /// <summary>HTTP methods of network effects.</summary>
+    public IReadOnlyList<string> Methods { get; init; } = [];
+
+    /// <summary>local or remote, for network effects.</summary>
+    public IReadOnlyList<string> Hosts { get; init; } = [];
+}
+
 public sealed record ToolMatchDef
 {
     /// <summary>Tool name globs: <c>Bash</c>, <c>mcp__github__*</c>.</summary>
@@ -72,7 +101,8 @@ public sealed record ToolMatchDef
 public sealed record ActionSettings
 {
     /// <summary>"denylist": risk rules classify, anything unmatched is <see cref="DefaultRisk"/>.
-    /// "allowlist": only <see cref="Allowlist"/> programs are <see cref="DefaultRisk"/>; others are <see cref="UnlistedRisk"/>.</summary>
+    /// "allowlist": only <see cref="Allowlist"/> programs are <see cref="DefaultRisk"/>; others are <see cref="UnlistedRisk"/>.
+    /// "effects": programs the policy's packs know are judged by their effects; a program no pack knows is <see cref="UnlistedRisk"/>.</summary>
     public string Mode { get; init; } = "denylist";
 
     public string DefaultRisk { get; init; } = "low";
@@ -95,6 +125,15 @@ public sealed record ActionSettings
 
     /// <summary>Risk of writing or deleting a protected path (version-control internals, CI workflows, the policy, shell rc files).</summary>
     public string ProtectedPathRisk { get; init; } = "high";
+
+    /// <summary>Globs of protected paths besides the protected-paths diff rule's (<c>.git/**</c>, agent settings).</summary>
+    public IReadOnlyList<string> ProtectedPaths { get; init; } = [];
+
+    /// <summary>Globs of secret files (keys, credentials, <c>.env</c>): the target class <c>secret</c>.</summary>
+    public IReadOnlyList<string> SecretPaths { get; init; } = [];
+
+    /// <summary>Globs of temporary folders: the target class <c>temp</c>.</summary>
+    public IReadOnlyList<string> TempPaths { get; init; } = [];
 }
 
 /// <summary>An allowlisted program and, optionally, the only subcommands or argument globs it may take.</summary>

@@ -4,6 +4,7 @@ using System.Linq;
 using Autopilot.Policy.Diagnostics;
 using Autopilot.Policy.Loading;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Packs;
 using Autopilot.Policy.Validation;
 
 namespace Autopilot.Policy.Plan;
@@ -27,17 +28,26 @@ public static class PlanBuilder
         }
 
         diagnostics.AddRange(PolicyValidator.Validate(loaded.Document, checks));
+        var packs = PackLoader.Resolve(PackNames(loaded.Document), loaded.Document.SourcePath);
+        diagnostics.AddRange(packs.Diagnostics);
         diagnostics.Sort((a, b) => a.Location.Line != b.Location.Line ? a.Location.Line.CompareTo(b.Location.Line) : a.Location.Column.CompareTo(b.Location.Column));
         if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
         {
             return new PlanResult(null, diagnostics);
         }
 
-        return new PlanResult(Build(loaded.Document), diagnostics);
+        return new PlanResult(Build(loaded.Document, packs.Packs), diagnostics);
     }
 
-    /// <summary>Lowers a document that validated without errors.</summary>
-    public static PolicyPlan Build(PolicyDocument doc)
+    /// <summary>
+    /// The packs a policy reads: those it names; when it names none, the built-in <c>core</c> pack, so that the
+    /// file targets of everyday tools (<c>rm</c>, <c>cp</c>, <c>tee</c>, ...) are known to every policy.
+    /// </summary>
+    public static IReadOnlyList<Located<string>> PackNames(PolicyDocument doc) =>
+        doc.Packs.Count > 0 ? doc.Packs : [new Located<string>("core", null)];
+
+    /// <summary>Lowers a document that validated without errors, with the packs it reads.</summary>
+    private static PolicyPlan Build(PolicyDocument doc, IReadOnlyList<PackDef> packs)
     {
         var phases = doc.Phases.Select(p => p.Id).ToArray();
         var n = phases.Length;
@@ -108,6 +118,7 @@ public static class PlanBuilder
         return new PolicyPlan
         {
             Document = doc,
+            Packs = packs,
             Phases = phases,
             TransitionTable = table,
             RequiredEvidence = required,

@@ -34,6 +34,9 @@ public sealed class PolicyPlan
 
     public string PolicyHash => Document.Hash;
 
+    /// <summary>The program packs the action classifier reads, loaded and checked (docs/effects.md).</summary>
+    public IReadOnlyList<Packs.PackDef> Packs { get; internal set; } = [];
+
     public string Name => Document.Metadata.Name;
 
     public IReadOnlyList<string> Phases { get; internal set; } = [];

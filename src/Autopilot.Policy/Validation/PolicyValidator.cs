@@ -211,9 +211,9 @@ public static class PolicyValidator
         {
             CheckRuleId(risk.Id, risk.Location, "risk rule");
             CheckRisk(risk.Risk, "risk");
-            if (risk.Command is null && risk.Path is null && risk.Tool is null && risk.When is null)
+            if (risk.Command is null && risk.Path is null && risk.Tool is null && risk.Effect is null && risk.When is null)
             {
-                Error(PolicyDiagnosticIds.EmptyRule, $"Risk rule '{risk.Id}' has no 'command', 'path', 'tool' or 'when': it can never match.", risk.Location);
+                Error(PolicyDiagnosticIds.EmptyRule, $"Risk rule '{risk.Id}' has no 'command', 'path', 'tool', 'effect' or 'when': it can never match.", risk.Location);
             }
 
             if (risk.Command is { } command)

@@ -1,0 +1,154 @@
+using Autopilot.Core.Actions;
+using Autopilot.Core.Shell;
+using Autopilot.Policy.Packs;
+
+namespace Autopilot.Core.Effects;
+
+/// <summary>
+/// The policy's program packs, compiled for lookup: program name → value flags, effects and subcommands.
+/// <see cref="Resolve"/> turns one invocation into its effects. Built once per policy; thread-safe after that.
+/// </summary>
+public sealed class ProgramPacks
+{
+    private readonly Dictionary<string, CompiledProgram> _programs = new(StringComparer.Ordinal);
+    private readonly List<(NameSet Names, CompiledProgram Program)> _globbed = [];
+
+    public ProgramPacks(IReadOnlyList<PackDef> packs)
+    {
+        ArgumentNullException.ThrowIfNull(packs);
+        foreach (var pack in packs)
+        {
+            foreach (var program in pack.Programs)
+            {
+                var compiled = new CompiledProgram(pack.Name, program);
+                foreach (var name in program.Names)
+                {
+                    if (name.AsSpan().IndexOfAny('*', '?') >= 0)
+                    {
+                        _globbed.Add((NameSet.Create([name]), compiled));
+                    }
+                    else
+                    {
+                        _programs.TryAdd(name, compiled);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>True when some pack knows <paramref name="program"/>.</summary>
+    public bool Knows(string program) => Find(program) is not null;
+
+    /// <summary>
+    /// Adds the effects of <paramref name="inv"/> to <paramref name="effects"/>; false when no pack knows its program
+    /// (nothing is added then).
+    /// </summary>
+    public bool Resolve(Invocation inv, List<Effect> effects)
+    {
+        var program = Find(inv.Program);
+        if (program is null)
+        {
+            return false;
+        }
+
+        program.Resolve(inv, effects);
+        return true;
+    }
+
+    private CompiledProgram? Find(string program)
+    {
+        if (program.Length == 0)
+        {
+            return null;
+        }
+
+        if (_programs.TryGetValue(program, out var found))
+        {
+            return found;
+        }
+
+        foreach (var (names, compiled) in _globbed)
+        {
+            if (names.Contains(program))
+            {
+                return compiled;
+            }
+        }
+
+        return null;
+    }
+
+    private sealed class CompiledProgram
+    {
+        private readonly string _pack;
+        private readonly HashSet<string> _valueFlags;
+        private readonly CompiledEffect[] _effects;
+        private readonly (string[] Words, HashSet<string> ValueFlags, CompiledEffect[] Effects)[] _subcommands;
+        private readonly CompiledEffect[] _otherwise;
+
+        public CompiledProgram(string pack, ProgramDef def)
+        {
+            _pack = pack;
+            _valueFlags = new HashSet<string>(def.ValueFlags, StringComparer.Ordinal);
+            _effects = [.. def.Effects.Select(e => new CompiledEffect(e))];
+            _otherwise = [.. def.Otherwise.Select(e => new CompiledEffect(e))];
+
+            // Longest first: "s3 rm" before "s3".
+            _subcommands = [.. def.Subcommands
+                .OrderByDescending(s => s.Words.Count)
+                .Select(s => (s.Words.ToArray(), new HashSet<string>(s.ValueFlags.Concat(def.ValueFlags), StringComparer.Ordinal), s.Effects.Select(e => new CompiledEffect(e)).ToArray()))];
+        }
+
+        public void Resolve(Invocation inv, List<Effect> effects)
+        {
+            var split = Arguments.Split(inv.Args, _valueFlags);
+            foreach (var e in _effects)
+            {
+                e.Apply(inv, split, 0, _pack, effects);
+            }
+
+            if (_subcommands.Length == 0)
+            {
+                return;
+            }
+
+            foreach (var (words, valueFlags, subEffects) in _subcommands)
+            {
+                // Flags of the subcommand may take values of their own: split again with them.
+                var sub = valueFlags.Count == _valueFlags.Count ? split : Arguments.Split(inv.Args, valueFlags);
+                if (StartsWith(sub.Operands, words))
+                {
+                    foreach (var e in subEffects)
+                    {
+                        e.Apply(inv, sub, words.Length, _pack, effects);
+                    }
+
+                    return;
+                }
+            }
+
+            foreach (var e in _otherwise)
+            {
+                e.Apply(inv, split, split.Operands.Count > 0 ? 1 : 0, _pack, effects);
+            }
+        }
+
+        private static bool StartsWith(List<string> operands, string[] words)
+        {
+            if (operands.Count < words.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < words.Length; i++)
+            {
+                if (!string.Equals(operands[i], words[i], StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

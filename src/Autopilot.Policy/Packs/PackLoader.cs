@@ -1,0 +1,322 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using Autopilot.Policy.Diagnostics;
+using Autopilot.Policy.Loading;
+using Autopilot.Policy.Model;
+using YamlDotNet.RepresentationModel;
+
+namespace Autopilot.Policy.Packs;
+
+/// <summary>What loading packs produced: the packs (as far as they could be read) and every mistake, located.</summary>
+public sealed record PackLoadResult(IReadOnlyList<PackDef> Packs, IReadOnlyList<PolicyDiagnostic> Diagnostics)
+{
+    public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+}
+
+/// <summary>
+/// Loads program packs: the built-in ones shipped in this assembly (<c>policies/packs/*.pack.yaml</c>) and a team's
+/// own pack files, named in a policy's <c>packs:</c> list. Never throws on bad input: every mistake is a located
+/// diagnostic, so lint reports them and the runtime fails closed.
+/// </summary>
+public static class PackLoader
+{
+    private const string ResourcePrefix = "Autopilot.Policy.packs.";
+    private const string ResourceSuffix = ".pack.yaml";
+
+    private static readonly string[] s_topKeys = ["apiVersion", "pack", "description", "programs"];
+    private static readonly string[] s_programKeys = ["names", "valueFlags", "effects", "subcommands", "otherwise"];
+    private static readonly string[] s_subcommandKeys = ["words", "valueFlags", "effects"];
+    private static readonly string[] s_effectKeys =
+    [
+        "effect", "targets", "skip", "noSkipWith", "targetFlags", "targetPrefix", "ifFlags", "ifNotFlags", "ifArgs", "ifNotArgs",
+        "ifFlagValues", "ifOperands", "recursive", "method", "methodFlags", "reason", "alternative",
+    ];
+
+    /// <summary>Names of the packs built into the tool, in name order.</summary>
+    public static IReadOnlyList<string> BuiltInNames { get; } = typeof(PackLoader).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(ResourceSuffix, StringComparison.Ordinal))
+        .Select(n => n.Substring(ResourcePrefix.Length, n.Length - ResourcePrefix.Length - ResourceSuffix.Length))
+        .OrderBy(n => n, StringComparer.Ordinal)
+        .ToArray();
+
+    /// <summary>The text of a built-in pack, or null when there is none of that name.</summary>
+    public static string? BuiltInText(string name)
+    {
+        using var stream = typeof(PackLoader).Assembly.GetManifestResourceStream(ResourcePrefix + name + ResourceSuffix);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>
+    /// Loads the packs a policy names: a built-in name (<c>git</c>) or a path ending in <c>.pack.yaml</c>, relative to
+    /// the policy file's folder. An unknown name, a pack that fails to load, and a program defined by two packs are
+    /// located errors.
+    /// </summary>
+    public static PackLoadResult Resolve(IReadOnlyList<Located<string>> names, string policyPath)
+    {
+        var diagnostics = new List<PolicyDiagnostic>();
+        var packs = new List<PackDef>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (!seen.Add(name.Value))
+            {
+                continue;
+            }
+
+            var where = name.Location ?? new SourceLocation(policyPath, 1, 1);
+            PackDef? pack;
+            if (name.Value.EndsWith(ResourceSuffix, StringComparison.Ordinal))
+            {
+                var folder = string.IsNullOrEmpty(policyPath) || policyPath.StartsWith("builtin:", StringComparison.Ordinal) ? "." : Path.GetDirectoryName(Path.GetFullPath(policyPath)) ?? ".";
+                var file = Path.Combine(folder, name.Value);
+                if (!File.Exists(file))
+                {
+                    diagnostics.Add(new PolicyDiagnostic(PolicyDiagnosticIds.UnknownPack, DiagnosticSeverity.Error, $"Pack file '{name.Value}' not found (looked at {file}).", where));
+                    continue;
+                }
+
+                byte[] bytes;
+                try
+                {
+                    bytes = File.ReadAllBytes(file);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    diagnostics.Add(new PolicyDiagnostic(PolicyDiagnosticIds.UnknownPack, DiagnosticSeverity.Error, $"Pack file '{name.Value}' cannot be read: {ex.Message}", where));
+                    continue;
+                }
+
+                pack = Load(bytes, file, diagnostics);
+            }
+            else
+            {
+                var text = BuiltInText(name.Value);
+                if (text is null)
+                {
+                    var suggestion = DidYouMean.Closest(name.Value, BuiltInNames);
+                    var hint = suggestion is null ? $"Built-in packs: {string.Join(", ", BuiltInNames)}; a team's own pack is named by its path (x.pack.yaml)." : $"Did you mean '{suggestion}'?";
+                    diagnostics.Add(new PolicyDiagnostic(PolicyDiagnosticIds.UnknownPack, DiagnosticSeverity.Error, $"Unknown pack '{name.Value}'. {hint}", where));
+                    continue;
+                }
+
+                pack = Load(Encoding.UTF8.GetBytes(text), $"builtin:packs/{name.Value}{ResourceSuffix}", diagnostics);
+            }
+
+            if (pack is not null)
+            {
+                packs.Add(pack);
+            }
+        }
+
+        CheckConflicts(packs, diagnostics);
+        return new PackLoadResult(packs, diagnostics);
+    }
+
+    /// <summary>Loads one pack file's text.</summary>
+    public static PackLoadResult LoadText(string text, string path)
+    {
+        var diagnostics = new List<PolicyDiagnostic>();
+        var pack = Load(Encoding.UTF8.GetBytes(text), path, diagnostics);
+        return new PackLoadResult(pack is null ? [] : [pack], diagnostics);
+    }
+
+    private static PackDef? Load(byte[] bytes, string path, List<PolicyDiagnostic> diagnostics)
+    {
+        var root = PolicyLoader.ReadSingleDocument(bytes, path, "Pack", "expected a mapping with 'pack' and 'programs'", diagnostics);
+        if (root is null)
+        {
+            return null;
+        }
+
+        var b = new YamlBinder(path, diagnostics);
+        var map = b.Mapping(root, "the pack", s_topKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        if (YamlBinder.Get(map, "apiVersion") is { } api)
+        {
+            b.Choice(api, "apiVersion", "autopilot/pack/v1");
+        }
+
+        var programs = new List<ProgramDef>();
+        foreach (var item in b.Sequence(b.Require(map, "programs", "A pack", root), "programs"))
+        {
+            if (BindProgram(b, item) is { } program)
+            {
+                programs.Add(program);
+            }
+        }
+
+        return new PackDef
+        {
+            Name = b.String(b.Require(map, "pack", "A pack", root), "pack") ?? "",
+            Description = b.String(YamlBinder.Get(map, "description"), "description") ?? "",
+            SourcePath = path,
+            Programs = programs,
+        };
+    }
+
+    private static ProgramDef? BindProgram(YamlBinder b, YamlNode item)
+    {
+        var map = b.Mapping(item, "a program", s_programKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var names = b.Strings(b.Require(map, "names", "A program", item), "names");
+        if (names.Count == 0 && YamlBinder.Get(map, "names") is { } namesNode)
+        {
+            b.Error(PolicyDiagnosticIds.EmptyRule, "A program needs at least one name.", namesNode);
+        }
+
+        var subcommands = new List<SubcommandDef>();
+        foreach (var sub in b.Sequence(YamlBinder.Get(map, "subcommands"), "subcommands"))
+        {
+            var subMap = b.Mapping(sub, "a subcommand", s_subcommandKeys);
+            if (subMap is null)
+            {
+                continue;
+            }
+
+            var words = b.String(b.Require(subMap, "words", "A subcommand", sub), "words") ?? "";
+            subcommands.Add(new SubcommandDef
+            {
+                Words = words.Split([' '], StringSplitOptions.RemoveEmptyEntries),
+                ValueFlags = b.Strings(YamlBinder.Get(subMap, "valueFlags"), "valueFlags"),
+                Effects = BindEffects(b, YamlBinder.Get(subMap, "effects")),
+                Location = b.At(sub),
+            });
+        }
+
+        return new ProgramDef
+        {
+            Names = names,
+            ValueFlags = b.Strings(YamlBinder.Get(map, "valueFlags"), "valueFlags"),
+            Effects = BindEffects(b, YamlBinder.Get(map, "effects")),
+            Subcommands = subcommands,
+            Otherwise = BindEffects(b, YamlBinder.Get(map, "otherwise")),
+            Location = b.At(item),
+        };
+    }
+
+    private static IReadOnlyList<EffectDef> BindEffects(YamlBinder b, YamlNode? node)
+    {
+        var result = new List<EffectDef>();
+        foreach (var item in b.Sequence(node, "effects"))
+        {
+            if (item is YamlScalarNode)
+            {
+                var name = b.Choice(item, "an effect", [.. EffectNames.All]);
+                if (name is not null)
+                {
+                    result.Add(new EffectDef { Effect = name, Location = b.At(item) });
+                }
+
+                continue;
+            }
+
+            var map = b.Mapping(item, "an effect", s_effectKeys);
+            if (map is null)
+            {
+                continue;
+            }
+
+            var effect = b.Choice(b.Require(map, "effect", "An effect", item), "effect", [.. EffectNames.All]);
+            if (effect is null)
+            {
+                continue;
+            }
+
+            var flagValues = new List<FlagValueDef>();
+            if (YamlBinder.Get(map, "ifFlagValues") is { } fv && FlagMap(b, fv) is { } fvMap)
+            {
+                foreach (var pair in fvMap.Children)
+                {
+                    var flag = (pair.Key as YamlScalarNode)?.Value ?? "";
+                    var values = pair.Value is YamlScalarNode ? [b.String(pair.Value, "a flag value") ?? ""] : b.Strings(pair.Value, "flag values");
+                    flagValues.Add(new FlagValueDef(flag, values));
+                }
+            }
+
+            var ifOperands = YamlBinder.Get(map, "ifOperands") is { } io ? b.Choice(io, "ifOperands", "none", "some") : null;
+            var method = YamlBinder.Get(map, "method") is { } m ? b.Choice(m, "method", [.. EffectNames.Methods]) : null;
+            result.Add(new EffectDef
+            {
+                Effect = effect,
+                Targets = YamlBinder.Get(map, "targets") is { } t ? b.Choice(t, "targets", [.. EffectNames.TargetSelectors]) ?? "none" : "none",
+                Skip = b.Int(YamlBinder.Get(map, "skip"), "skip", 0) ?? 0,
+                NoSkipWith = b.Strings(YamlBinder.Get(map, "noSkipWith"), "noSkipWith"),
+                TargetFlags = b.Strings(YamlBinder.Get(map, "targetFlags"), "targetFlags"),
+                TargetPrefix = b.String(YamlBinder.Get(map, "targetPrefix"), "targetPrefix"),
+                IfFlags = b.Strings(YamlBinder.Get(map, "ifFlags"), "ifFlags"),
+                IfNotFlags = b.Strings(YamlBinder.Get(map, "ifNotFlags"), "ifNotFlags"),
+                IfArgs = b.Strings(YamlBinder.Get(map, "ifArgs"), "ifArgs"),
+                IfNotArgs = b.Strings(YamlBinder.Get(map, "ifNotArgs"), "ifNotArgs"),
+                IfFlagValues = flagValues,
+                IfOperands = ifOperands,
+                Recursive = b.Strings(YamlBinder.Get(map, "recursive"), "recursive"),
+                Method = method,
+                MethodFlags = b.Strings(YamlBinder.Get(map, "methodFlags"), "methodFlags"),
+                Reason = b.String(YamlBinder.Get(map, "reason"), "reason"),
+                Alternative = b.String(YamlBinder.Get(map, "alternative"), "alternative"),
+                Location = b.At(item),
+            });
+        }
+
+        return result;
+    }
+
+    private static YamlMappingNode? FlagMap(YamlBinder b, YamlNode node)
+    {
+        if (node is YamlMappingNode map)
+        {
+            return map;
+        }
+
+        b.Error(PolicyDiagnosticIds.WrongType, $"ifFlagValues must be a mapping of flags to value globs, found {YamlBinder.Describe(node)}.", node);
+        return null;
+    }
+
+    private static void CheckConflicts(List<PackDef> packs, List<PolicyDiagnostic> diagnostics)
+    {
+        var owner = new Dictionary<string, (PackDef Pack, ProgramDef Program)>(StringComparer.Ordinal);
+        foreach (var pack in packs)
+        {
+            foreach (var program in pack.Programs)
+            {
+                foreach (var name in program.Names)
+                {
+                    if (owner.TryGetValue(name, out var first))
+                    {
+                        if (!ReferenceEquals(first.Program, program))
+                        {
+                            var there = first.Program.Location is { } l ? $" at {l.Path}({l.Line},{l.Column})" : "";
+                            diagnostics.Add(new PolicyDiagnostic(
+                                PolicyDiagnosticIds.PackConflict,
+                                DiagnosticSeverity.Error,
+                                $"Program '{name}' is defined by pack '{pack.Name}' and already by pack '{first.Pack.Name}'{there}; a program belongs to one pack.",
+                                program.Location ?? new SourceLocation(pack.SourcePath, 1, 1)));
+                        }
+
+                        continue;
+                    }
+
+                    owner[name] = (pack, program);
+                }
+            }
+        }
+    }
+}
