@@ -427,28 +427,9 @@ internal sealed class DocumentBinder
         }
 
         var map = _b.Mapping(node, "an effect matcher", "kinds", "targets", "recursive", "methods", "hosts");
-        var kinds = new List<string>();
-        foreach (var item in _b.Sequence(YamlBinder.Get(map, "kinds"), "kinds"))
-        {
-            var kind = _b.String(item, "an effect kind");
-            if (kind is null)
-            {
-                continue;
-            }
-
-            if (!Packs.EffectNames.IsKnownOrGlob(kind))
-            {
-                var suggestion = DidYouMean.Closest(kind, Packs.EffectNames.All);
-                _b.Error(PolicyDiagnosticIds.InvalidValue, $"'{kind}' is not an effect. {(suggestion is null ? $"Effects: {string.Join(", ", Packs.EffectNames.All)}." : $"Did you mean '{suggestion}'?")}", item);
-                continue;
-            }
-
-            kinds.Add(kind);
-        }
-
         return new EffectMatchDef
         {
-            Kinds = kinds,
+            Kinds = ChoiceList(YamlBinder.Get(map, "kinds"), "kinds", [.. Packs.EffectNames.KindPatterns]),
             Targets = ChoiceList(YamlBinder.Get(map, "targets"), "targets", [.. Packs.EffectNames.TargetClasses]),
             Recursive = _b.Bool(YamlBinder.Get(map, "recursive"), "recursive"),
             Methods = ChoiceList(YamlBinder.Get(map, "methods"), "methods", [.. Packs.EffectNames.Methods]),

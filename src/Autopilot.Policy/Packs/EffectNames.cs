@@ -47,6 +47,12 @@ public static class EffectNames
         PackageInstallGlobal, Publish,
     ];
 
+    /// <summary>What an effect rule's <c>kinds</c> may name: every effect, each family as <c>prefix.*</c>, and <c>*</c>.</summary>
+    public static readonly IReadOnlyList<string> KindPatterns =
+    [
+        .. All, "file.*", "exec.*", "net.*", "remote.*", "vcs.*", "config.*", "secret.*", "process.*", "package.*", "*",
+    ];
+
     /// <summary>Classes of a file effect's target, most telling first (docs/effects.md).</summary>
     public static readonly IReadOnlyList<string> TargetClasses = ["unknown", "secret", "protected", "temp", "workspace", "outside"];
 
@@ -61,20 +67,6 @@ public static class EffectNames
 
     /// <summary>True for the file effects, whose targets are classed.</summary>
     public static bool IsFile(string effect) => effect.StartsWith("file.", StringComparison.Ordinal);
-
-    /// <summary>True when <paramref name="name"/> is an effect name or a glob over them (<c>remote.*</c>) that matches one.</summary>
-    public static bool IsKnownOrGlob(string name)
-    {
-        foreach (var e in All)
-        {
-            if (Matches(name, e))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>Matches an effect name against a name or a <c>prefix.*</c> / <c>*</c> pattern.</summary>
     public static bool Matches(string pattern, string effect)
