@@ -234,6 +234,7 @@ public sealed class ActionClassifier
                 null);
         }
 
+        var cwdUnknown = false;
         for (var invIndex = 0; invIndex < parsed.Invocations.Count; invIndex++)
         {
             var inv = parsed.Invocations[invIndex];
@@ -241,6 +242,22 @@ public sealed class ActionClassifier
             {
                 acc.Add(ActionRuleIds.DynamicProgram, _unknownRisk, $"Unknown command: {inv.UnknownReason}", inv.RawProgram, inv);
                 continue;
+            }
+
+            if (inv.Program is "cd" or "pushd" && inv.Depth == 0)
+            {
+                // Relative paths after 'cd X &&' are relative to X; after a cd to a place known only at run time they are unknown.
+                var target = inv.Positionals.Count > 0 ? inv.Positionals[0] : "~";
+                var bases = paths ??= new PathBase(context);
+                if (target == "-" || CompiledEffect.IsRunTimeTarget(target))
+                {
+                    cwdUnknown = true;
+                }
+                else
+                {
+                    context = context with { WorkingDirectory = PathForms.ToAbsolute(target, bases.Cwd, bases.Home) };
+                    paths = null;
+                }
             }
 
             if (_allowlistMode && inv.Program.Length > 0)
@@ -264,7 +281,7 @@ public sealed class ActionClassifier
             }
 
             CheckRedirections(inv, context, acc, ref paths);
-            CheckEffects(inv, context, acc, ref paths, effects ??= []);
+            CheckEffects(inv, context, acc, ref paths, effects ??= [], cwdUnknown);
         }
 
         return acc.Build(parsed);
@@ -392,7 +409,7 @@ public sealed class ActionClassifier
     /// protected, secret, unknown), every effect by the policy's effect rules. In <c>effects</c> mode a program no
     /// pack knows carries the unlisted risk; a script run by its path is the project's own when it lies in the workspace.
     /// </summary>
-    private void CheckEffects(Invocation inv, ActionContext context, Accumulator acc, ref PathBase? paths, List<Effect> effects)
+    private void CheckEffects(Invocation inv, ActionContext context, Accumulator acc, ref PathBase? paths, List<Effect> effects, bool cwdUnknown)
     {
         effects.Clear();
         if (!_packs.Resolve(inv, effects))
@@ -417,6 +434,11 @@ public sealed class ActionClassifier
         foreach (var found in effects)
         {
             var effect = found;
+            if (cwdUnknown && effect is { Target: { } relative, TargetUnknown: false } && relative[0] is not ('/' or '~'))
+            {
+                effect = effect with { TargetUnknown = true, Target = $"{relative} (after a cd to a folder known only at run time)" };
+            }
+
             if (effect is { Kind: EffectNames.ExecUnseen, Target: { } script, TargetUnknown: false } && InWorkspace(script, paths ??= new PathBase(context)))
             {
                 // A script of the project's own (bash scripts/ci.sh, . .venv/bin/activate): running it is the project's business.

@@ -17,12 +17,18 @@ internal sealed class CompiledEffect
     public CompiledEffect(EffectDef def)
     {
         _def = def;
-        _ifArgs = def.IfArgs.Count == 0 ? null : NameSet.Create(def.IfArgs);
-        _ifNotArgs = def.IfNotArgs.Count == 0 ? null : NameSet.Create(def.IfNotArgs);
-        _flagValues = [.. def.IfFlagValues.Select(fv => (fv.Flag, fv.Values.Select(v => Glob.Compile(v, ignoreCase: true)).ToArray()))];
+        _ifArgs = def.IfArgs.Count == 0 ? null : NameSet.Create(def.IfArgs.Select(ArgumentPattern));
+        _ifNotArgs = def.IfNotArgs.Count == 0 ? null : NameSet.Create(def.IfNotArgs.Select(ArgumentPattern));
+        _flagValues = [.. def.IfFlagValues.Select(fv => (fv.Flag, fv.Values.Select(v => Glob.Compile(ArgumentPattern(v), ignoreCase: true)).ToArray()))];
         _isFile = EffectNames.IsFile(def.Effect);
         _alwaysRecursive = def.Recursive.Contains("always");
     }
+
+    /// <summary>
+    /// Argument patterns are globs whose <c>*</c> matches any text, <c>/</c> included (arguments are URLs, SQL and
+    /// configuration values as often as paths): written with the path glob's <c>**</c>.
+    /// </summary>
+    private static string ArgumentPattern(string pattern) => pattern.Replace("**", "*", StringComparison.Ordinal).Replace("*", "**", StringComparison.Ordinal);
 
     /// <param name="words">Operands that are the subcommand's words (not targets).</param>
     public void Apply(Invocation inv, Arguments args, int words, string pack, List<Effect> effects)
@@ -269,6 +275,12 @@ internal sealed class CompiledEffect
     {
         if (target.Contains('$') || target.Contains('`') || target.Contains("{}", StringComparison.Ordinal) || target.Contains("{1}", StringComparison.Ordinal))
         {
+            return true;
+        }
+
+        if (target.Length > 1 && target[0] == '~' && target[1] != '/')
+        {
+            // ~user: another user's home, resolved only on the machine.
             return true;
         }
 

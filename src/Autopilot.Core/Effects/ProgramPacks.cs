@@ -12,12 +12,18 @@ public sealed class ProgramPacks
 {
     private readonly Dictionary<string, CompiledProgram> _programs = new(StringComparer.Ordinal);
     private readonly List<(NameSet Names, CompiledProgram Program)> _globbed = [];
+    private readonly List<(NameSet Names, string Pack, CompiledEffect[] Effects)> _environment = [];
 
     public ProgramPacks(IReadOnlyList<PackDef> packs)
     {
         ArgumentNullException.ThrowIfNull(packs);
         foreach (var pack in packs)
         {
+            foreach (var variable in pack.Environment)
+            {
+                _environment.Add((NameSet.Create(variable.Names), pack.Name, [.. variable.Effects.Select(e => new CompiledEffect(e))]));
+            }
+
             foreach (var program in pack.Programs)
             {
                 var compiled = new CompiledProgram(pack.Name, program);
@@ -45,6 +51,11 @@ public sealed class ProgramPacks
     /// </summary>
     public bool Resolve(Invocation inv, List<Effect> effects)
     {
+        if (_environment.Count > 0 && inv.Assignments.Count > 0)
+        {
+            ResolveAssignments(inv, effects);
+        }
+
         var program = Find(inv.Program);
         if (program is null)
         {
@@ -54,6 +65,29 @@ public sealed class ProgramPacks
         program.Resolve(inv, effects);
         return true;
     }
+
+    /// <summary>Assignments before the program (<c>GIT_SSH_COMMAND=x git fetch</c>, <c>HUSKY=0 git commit</c>) that change what it does.</summary>
+    private void ResolveAssignments(Invocation inv, List<Effect> effects)
+    {
+        var none = Arguments.Split([], s_noValueFlags);
+        foreach (var assignment in inv.Assignments)
+        {
+            var eq = assignment.IndexOf('=');
+            var name = eq < 0 ? assignment : assignment[..eq];
+            foreach (var (names, pack, variableEffects) in _environment)
+            {
+                if (names.Contains(name))
+                {
+                    foreach (var e in variableEffects)
+                    {
+                        e.Apply(inv, none, 0, pack, effects);
+                    }
+                }
+            }
+        }
+    }
+
+    private static readonly HashSet<string> s_noValueFlags = new(StringComparer.Ordinal);
 
     private CompiledProgram? Find(string program)
     {

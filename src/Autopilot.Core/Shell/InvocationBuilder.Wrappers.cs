@@ -29,6 +29,10 @@ internal sealed partial class InvocationBuilder
     private static readonly string[] s_gitFilterBranchOptions =
         ["--tree-filter", "--index-filter", "--msg-filter", "--env-filter", "--commit-filter", "--parent-filter", "--tag-name-filter"];
 
+    private static readonly string[] s_parallelValueOptions =
+        ["-j", "--jobs", "-S", "--sshlogin", "--joblog", "-a", "--arg-file", "--delay", "--timeout", "--retries", "-N", "-n", "--max-args",
+         "--colsep", "-C", "-d", "--delimiter", "-I", "--replace", "--results", "--tmpdir", "--workdir", "--halt", "-E", "--eof"];
+
     // Asked of every invocation: a switch on the name instead of a scan of the list.
     private static bool IsShell(string program) =>
         program is "sh" or "bash" or "zsh" or "dash" or "ksh" or "ash" or "mksh" or "yash" or "fish" or "csh" or "tcsh" or "rbash";
@@ -170,6 +174,46 @@ internal sealed partial class InvocationBuilder
                     return;
                 }
 
+            case "parallel":
+                UnwrapParallel();
+                return;
+            case "fd" or "fdfind":
+                // fd PATTERN PATH -x CMD / -X CMD: the command runs once per found file, with the file added.
+                for (var k = i; k < words.Count; k++)
+                {
+                    if (words[k].Text is "-x" or "--exec" or "-X" or "--exec-batch")
+                    {
+                        Inner(k + 1, InvocationContext.DynamicArgs);
+                        return;
+                    }
+                }
+
+                return;
+            case "taskset" or "chrt":
+                {
+                    // taskset [-c] MASK CMD, chrt [-f|-r|...] PRIORITY CMD: one positional, then the command.
+                    var j = SkipOptions(words, i, []);
+                    if (!HasFlag(words, i, j, "-p") && !HasFlag(words, i, j, "--pid"))
+                    {
+                        Inner(j + 1, InvocationContext.None);
+                    }
+
+                    return;
+                }
+
+            case "script":
+                // script -c CMD [FILE] (also -qc CMD): the command runs under a new terminal.
+                for (var k = i; k < words.Count; k++)
+                {
+                    var t = words[k].Text;
+                    if (t is "-c" or "--command" || (t.Length > 2 && t[0] == '-' && t[1] != '-' && t[^1] == 'c'))
+                    {
+                        ReparseWord(k + 1, InvocationContext.None);
+                        return;
+                    }
+                }
+
+                return;
             case "flock":
                 {
                     var j = i;
@@ -196,6 +240,39 @@ internal sealed partial class InvocationBuilder
         }
 
         // ---- local helpers over the current invocation
+
+        // parallel [OPTIONS] CMD ::: ARGS (or :::: FILES): CMD runs once per argument, with the argument added;
+        // parallel ::: CMD1 CMD2: each argument is itself a command.
+        void UnwrapParallel()
+        {
+            var j = SkipOptions(words, i, s_parallelValueOptions);
+            var separator = j;
+            while (separator < words.Count && words[separator].Text is not (":::" or "::::" or ":::+" or "::::+"))
+            {
+                separator++;
+            }
+
+            if (separator > j)
+            {
+                var command = new List<ArgWord>(separator);
+                for (var k = 0; k < separator; k++)
+                {
+                    command.Add(words[k]);
+                }
+
+                var innerCtx = ctx with { Depth = ctx.Depth + 1, WrappedBy = program };
+                BuildInvocation(command, j, redirections, [], null, innerCtx, end, InvocationContext.Wrapped | InvocationContext.DynamicArgs);
+                return;
+            }
+
+            for (var k = separator + 1; k < words.Count; k++)
+            {
+                if (words[k].Text is not (":::" or "::::" or ":::+" or "::::+"))
+                {
+                    ReparseWord(k, InvocationContext.None);
+                }
+            }
+        }
 
         void Inner(int index, InvocationContext extra)
         {

@@ -13,6 +13,17 @@ public sealed record PackDef
     public string Description { get; init; } = "";
     public string SourcePath { get; init; } = "";
     public IReadOnlyList<ProgramDef> Programs { get; init; } = [];
+
+    /// <summary>Environment variables that change what any program does when assigned before it (<c>GIT_SSH_COMMAND=x git fetch</c>).</summary>
+    public IReadOnlyList<EnvironmentDef> Environment { get; init; } = [];
+}
+
+/// <summary>Variables (names or globs) whose assignment before a command has these effects, whatever the program.</summary>
+public sealed record EnvironmentDef
+{
+    public IReadOnlyList<string> Names { get; init; } = [];
+    public IReadOnlyList<EffectDef> Effects { get; init; } = [];
+    public SourceLocation? Location { get; init; }
 }
 
 /// <summary>One program (and its aliases): the flags that take a value, its effects, and those of its subcommands.</summary>

@@ -27,7 +27,8 @@ public static class PackLoader
     private const string ResourcePrefix = "Autopilot.Policy.packs.";
     private const string ResourceSuffix = ".pack.yaml";
 
-    private static readonly string[] s_topKeys = ["apiVersion", "pack", "description", "programs"];
+    private static readonly string[] s_topKeys = ["apiVersion", "pack", "description", "programs", "environment"];
+    private static readonly string[] s_environmentKeys = ["names", "effects"];
     private static readonly string[] s_programKeys = ["names", "valueFlags", "effects", "subcommands", "otherwise"];
     private static readonly string[] s_subcommandKeys = ["words", "valueFlags", "effects"];
     private static readonly string[] s_effectKeys =
@@ -159,8 +160,26 @@ public static class PackLoader
             }
         }
 
+        var environment = new List<EnvironmentDef>();
+        foreach (var item in b.Sequence(YamlBinder.Get(map, "environment"), "environment"))
+        {
+            var envMap = b.Mapping(item, "an environment entry", s_environmentKeys);
+            if (envMap is null)
+            {
+                continue;
+            }
+
+            environment.Add(new EnvironmentDef
+            {
+                Names = b.Strings(b.Require(envMap, "names", "An environment entry", item), "names"),
+                Effects = BindEffects(b, b.Require(envMap, "effects", "An environment entry", item)),
+                Location = b.At(item),
+            });
+        }
+
         return new PackDef
         {
+            Environment = environment,
             Name = b.String(b.Require(map, "pack", "A pack", root), "pack") ?? "",
             Description = b.String(YamlBinder.Get(map, "description"), "description") ?? "",
             SourcePath = path,
