@@ -91,6 +91,7 @@ public sealed class ActionClassifier
             _allowlist[allowed.Program] = new AllowedProgram(subcommands, new HashSet<string>(allowed.DeniedFlags, StringComparer.Ordinal));
         }
 
+        _workspaceExtra = PathGlobSet.Create(actions.WorkspaceExtraPaths);
         var byProgram = new Dictionary<string, List<CompiledCommandRule>>(StringComparer.Ordinal);
         var anyProgram = new List<CompiledCommandRule>();
         var pathRules = new List<CompiledPathRule>();
@@ -104,7 +105,7 @@ public sealed class ActionClassifier
             {
                 if (rule.Command is { } command)
                 {
-                    var compiled = new CompiledCommandRule(rule, command, riskIndex, risk);
+                    var compiled = new CompiledCommandRule(rule, command, riskIndex, risk, _workspaceExtra);
                     if (compiled.ExactPrograms is { } programs)
                     {
                         foreach (var p in programs)
@@ -157,7 +158,6 @@ public sealed class ActionClassifier
         _anyPathRule = PathGlobSet.Create(risks.Where(r => r.Path is not null).SelectMany(r => r.Path!.Globs));
         _toolRules = [.. toolRules];
         _protected = protectedPathGlobs is null ? null : PathGlobSet.Create(protectedPathGlobs);
-        _workspaceExtra = PathGlobSet.Create(actions.WorkspaceExtraPaths);
 
         tools ??= new ToolSettings();
         _alwaysTools = NameSet.Create(tools.Always);
@@ -281,10 +281,10 @@ public sealed class ActionClassifier
     {
         foreach (var rule in rules)
         {
-            if (rule.TryMatchProgramTaken(view, out var detail))
+            if (rule.TryMatchProgramTaken(view, out var detail, out var message))
             {
                 var inv = view.Invocation;
-                acc.Add(rule.Rule.Id, rule.RiskIndex, $"{rule.Rule.Message} (matched {detail} in '{CompiledCommandRule.Shorten(inv.Text)}')", detail, inv, rule.Rule);
+                acc.Add(rule.Rule.Id, rule.RiskIndex, $"{message} (matched {detail} in '{CompiledCommandRule.Shorten(inv.Text)}')", detail, inv, rule.Rule);
             }
         }
     }
@@ -391,7 +391,7 @@ public sealed class ActionClassifier
         _ => null,
     };
 
-    private static bool IsSpecialFile(string target) =>
+    internal static bool IsSpecialFile(string target) =>
         target is "/dev/null" or "/dev/stdout" or "/dev/stderr" or "/dev/stdin" or "/dev/tty" or "-"
         || target.StartsWith("/dev/fd/", StringComparison.Ordinal);
 
@@ -419,7 +419,7 @@ public sealed class ActionClassifier
     }
 
     /// <summary>The context's home, workspace root and working directory in normal form: computed once per classification.</summary>
-    private readonly struct PathBase
+    internal readonly struct PathBase
     {
         public PathBase(ActionContext context)
         {
