@@ -15,11 +15,15 @@ internal struct MatchValues
     public string? Arg;
     public string? Flag;
 
+    /// <summary>True when a <c>rawPrograms</c> matcher judged the program as written.</summary>
+    public bool RawProgramJudged;
+
     /// <summary>Takes the values this one has not got from <paramref name="other"/>: a rule's own matchers speak before its <c>not</c>.</summary>
     public void Complete(in MatchValues other)
     {
         Arg ??= other.Arg;
         Flag ??= other.Flag;
+        RawProgramJudged |= other.RawProgramJudged;
     }
 
     /// <summary>The rule's message with its placeholders filled for <paramref name="invocation"/>.</summary>
@@ -46,7 +50,7 @@ internal sealed class CommandShapeMatcher
     private readonly int _maxArgs;
     private readonly bool _pathArgsOutside;
     private readonly PathGlobSet? _workspaceExtra;
-    private readonly CompiledCommandRule? _not;
+    private readonly CompiledCommandRule[] _not;
 
     private CommandShapeMatcher(CommandMatchDef match, RiskRuleDef rule, int riskIndex, string risk, PathGlobSet? workspaceExtra)
     {
@@ -64,12 +68,12 @@ internal sealed class CommandShapeMatcher
             var other => throw new ArgumentException($"pathArgs '{other}' is not 'outside'"),
         };
         _workspaceExtra = workspaceExtra;
-        _not = match.Not is null ? null : new CompiledCommandRule(rule, match.Not, riskIndex, risk, workspaceExtra);
+        _not = [.. match.Not.Select(n => new CompiledCommandRule(rule, n, riskIndex, risk, workspaceExtra))];
     }
 
     public static CommandShapeMatcher? Create(CommandMatchDef match, RiskRuleDef rule, int riskIndex, string risk, PathGlobSet? workspaceExtra) =>
         match.RawPrograms.Count == 0 && match.Flags.Count == 0 && match.Words.Count == 0 && match.ArgAt.Count == 0
-            && match.MinArgs is null && match.MaxArgs is null && match.PathArgs is null && match.Not is null
+            && match.MinArgs is null && match.MaxArgs is null && match.PathArgs is null && match.Not.Count == 0
             ? null
             : new CommandShapeMatcher(match, rule, riskIndex, risk, workspaceExtra);
 
@@ -86,6 +90,7 @@ internal sealed class CommandShapeMatcher
 
         if (!_rawPrograms.IsEmpty)
         {
+            values.RawProgramJudged = true;
             if (!_rawPrograms.Contains(inv.RawProgram))
             {
                 return false;
@@ -137,21 +142,28 @@ internal sealed class CommandShapeMatcher
             }
 
             values.Arg ??= outside.Value.Written;
-            detail = $"argument '{outside.Value.Written}' (outside the workspace: {outside.Value.Absolute})";
+            detail = $"argument '{outside.Value.Written}' ({outside.Value.Where})";
         }
 
-        if (_not is not null)
+        if (_not.Length > 0)
         {
             var inner = default(MatchValues);
-            if (_not.TryMatch(view, ref inner, out _))
+            foreach (var not in _not)
             {
-                return false;
+                var failed = default(MatchValues);
+                if (not.TryMatch(view, ref failed, out _))
+                {
+                    return false;
+                }
+
+                inner.Complete(failed);
             }
 
             values.Complete(inner);
             detail ??= inner.Arg is not null ? $"argument '{inner.Arg}'"
                 : inner.Flag is not null ? $"flag '{inner.Flag}'"
-                : $"program written '{inv.RawProgram}'";
+                : inner.RawProgramJudged ? $"program written '{inv.RawProgram}'"
+                : null;
         }
 
         detail ??= _minArgs > 0 || _maxArgs < int.MaxValue ? $"{positionals.Count} argument{(positionals.Count == 1 ? "" : "s")}" : null;
@@ -233,7 +245,7 @@ internal sealed class CommandShapeMatcher
     /// <c>$HOME</c>, <c>..</c>, the working directory). A path that starts with another variable or with another
     /// user's <c>~name</c> cannot be placed, so it counts as outside.
     /// </summary>
-    private (string Written, string Absolute)? FirstPathOutside(InvocationView view)
+    private (string Written, string Where)? FirstPathOutside(InvocationView view)
     {
         var positionals = view.Invocation.Positionals;
         for (var i = 0; i < positionals.Count; i++)
@@ -249,7 +261,7 @@ internal sealed class CommandShapeMatcher
             if (candidate[0] is '$' or '~' && PathForms.HomePrefixLength(candidate) == 0)
             {
                 // $DIR/x, ~other/x: where it points is known only at run time, so it is not taken as inside.
-                return (p, "a location known only at run time");
+                return (p, "a place known only at run time");
             }
 
             var bases = view.Paths;
@@ -265,7 +277,7 @@ internal sealed class CommandShapeMatcher
                 continue;
             }
 
-            return (p, absolute);
+            return (p, $"outside the workspace: {absolute}");
         }
 
         return null;

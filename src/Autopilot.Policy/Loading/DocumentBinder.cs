@@ -393,15 +393,26 @@ internal sealed class DocumentBinder
         };
     }
 
-    private CommandMatchDef? BindNot(YamlNode? node, int depth)
+    /// <summary>One nested matcher, or a list of them (none may match).</summary>
+    private IReadOnlyList<CommandMatchDef> BindNot(YamlNode? node, int depth)
     {
         if (node is not null && depth >= 8)
         {
             _b.Error(PolicyDiagnosticIds.InvalidValue, "'not' matchers nest more than 8 levels deep.", node);
-            return null;
+            return [];
         }
 
-        return BindCommandMatch(node, depth + 1);
+        IReadOnlyList<YamlNode> items = node is YamlMappingNode ? new[] { node } : _b.Sequence(node, "not");
+        var result = new List<CommandMatchDef>(items.Count);
+        foreach (var item in items)
+        {
+            if (BindCommandMatch(item, depth + 1) is { } nested)
+            {
+                result.Add(nested);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>One <c>argAt</c> mapping, or a list of them (all must match).</summary>

@@ -83,8 +83,8 @@ public sealed record CommandMatchDef
     /// <summary><c>outside</c>: some positional that looks like a path resolves outside the workspace.</summary>
     public string? PathArgs { get; init; }
 
-    /// <summary>A nested matcher that must not match the same invocation.</summary>
-    public CommandMatchDef? Not { get; init; }
+    /// <summary>Nested matchers none of which may match the same invocation.</summary>
+    public IReadOnlyList<CommandMatchDef> Not { get; init; } = [];
 
     public SourceLocation? Location { get; init; }
 }

@@ -53,7 +53,7 @@ internal static class CommandMatchChecks
             error(PolicyDiagnosticIds.Contradiction, $"minArgs ({min}) is above maxArgs ({max}): the matcher can never match.", at);
         }
 
-        if (command.Not is { } not)
+        foreach (var not in command.Not)
         {
             if (IsEmpty(not))
             {
@@ -92,7 +92,7 @@ internal static class CommandMatchChecks
         m.Programs.Count == 0 && m.Subcommands.Count == 0 && m.AnyFlags.Count == 0 && m.AllFlagGroups.Count == 0 && m.Args.Count == 0
         && m.ArgsRegex is null && m.RedirectTo.Count == 0 && m.PipeFrom.Count == 0 && m.Contexts.Count == 0 && m.RawPrograms.Count == 0
         && m.Flags.Count == 0 && m.Words.Count == 0 && m.ArgAt.Count == 0 && m.MinArgs is null && m.MaxArgs is null && m.PathArgs is null
-        && m.Not is null;
+        && m.Not.Count == 0;
 
     private static void CheckLocatedGlobs(IReadOnlyList<Located<string>> globs, SourceLocation? at, Action<string, string, SourceLocation?> error)
     {
