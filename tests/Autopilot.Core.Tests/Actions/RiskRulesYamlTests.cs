@@ -71,6 +71,12 @@ public sealed class RiskRulesYamlTests
                 List(sb, "redirectTo", c.RedirectTo);
                 List(sb, "pipeFrom", c.PipeFrom);
                 List(sb, "contexts", c.Contexts);
+
+                // The shape matchers are not written out yet: fail rather than compare rules without them.
+                Assert.True(
+                    c.RawPrograms.Count == 0 && c.Flags.Count == 0 && c.Words.Count == 0 && c.ArgAt.Count == 0 && c.MinArgs is null
+                        && c.MaxArgs is null && c.PathArgs is null && c.Not.Count == 0,
+                    $"risk rule '{rule.Id}' uses rawPrograms, flags, words, argAt, minArgs, maxArgs, pathArgs or not: write them out here");
             }
 
             if (rule.Path is { } p)
