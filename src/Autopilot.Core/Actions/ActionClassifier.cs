@@ -104,6 +104,7 @@ public sealed class ActionClassifier
             _allowlist[allowed.Program] = new AllowedProgram(subcommands, new HashSet<string>(allowed.DeniedFlags, StringComparer.Ordinal));
         }
 
+        _workspaceExtra = PathGlobSet.Create(actions.WorkspaceExtraPaths);
         var byProgram = new Dictionary<string, List<CompiledCommandRule>>(StringComparer.Ordinal);
         var anyProgram = new List<CompiledCommandRule>();
         var pathRules = new List<CompiledPathRule>();
@@ -118,7 +119,7 @@ public sealed class ActionClassifier
             {
                 if (rule.Command is { } command)
                 {
-                    var compiled = new CompiledCommandRule(rule, command, riskIndex, risk);
+                    var compiled = new CompiledCommandRule(rule, command, riskIndex, risk, _workspaceExtra);
                     if (compiled.ExactPrograms is { } programs)
                     {
                         foreach (var p in programs)
@@ -179,7 +180,6 @@ public sealed class ActionClassifier
         _protected = PathGlobSet.Create((protectedPathGlobs ?? []).Concat(actions.ProtectedPaths));
         _secret = PathGlobSet.Create(actions.SecretPaths);
         _temp = PathGlobSet.Create(actions.TempPaths);
-        _workspaceExtra = PathGlobSet.Create(actions.WorkspaceExtraPaths);
 
         tools ??= new ToolSettings();
         _alwaysTools = NameSet.Create(tools.Always);
@@ -322,10 +322,10 @@ public sealed class ActionClassifier
     {
         foreach (var rule in rules)
         {
-            if (rule.TryMatchProgramTaken(view, out var detail))
+            if (rule.TryMatchProgramTaken(view, out var detail, out var message))
             {
                 var inv = view.Invocation;
-                acc.Add(rule.Rule.Id, rule.RiskIndex, $"{rule.Rule.Message} (matched {detail} in '{CompiledCommandRule.Shorten(inv.Text)}')", detail, inv, rule.Rule);
+                acc.Add(rule.Rule.Id, rule.RiskIndex, $"{message} (matched {detail} in '{CompiledCommandRule.Shorten(inv.Text)}')", detail, inv, rule.Rule);
             }
         }
     }
@@ -535,7 +535,7 @@ public sealed class ActionClassifier
     }
 
     /// <summary>The context's home, workspace root and working directory in normal form: computed once per classification.</summary>
-    private readonly struct PathBase
+    internal readonly struct PathBase
     {
         public PathBase(ActionContext context)
         {

@@ -92,8 +92,10 @@ public sealed class ActionEvaluator
     }
 
     /// <summary>
-    /// A risk rule with a <c>when:</c> predicate matches only when it also holds. Facts: program, args, command
-    /// (the invocation's text), phase, level. A predicate that fails keeps its match (fail closed) and says why.
+    /// A risk rule with a <c>when:</c> predicate matches only when it also holds. Facts: program, rawProgram (as
+    /// written), args (every word after the program), flags and positionals (the same words as separate facts, flags
+    /// split: <c>-rf</c> gives <c>-rf</c>, <c>-r</c>, <c>-f</c>), command (the invocation's text), quote, phase, level.
+    /// A predicate that fails keeps its match (fail closed) and says why.
     /// </summary>
     private List<ActionMatch> ApplyPredicates(IReadOnlyList<ActionMatch> matches, string level, ActionContext context, string subject, out List<Finding> failures)
     {
@@ -110,7 +112,10 @@ public sealed class ActionEvaluator
             var facts = JsonSerializer.Serialize(new
             {
                 program = match.Invocation?.Program,
+                rawProgram = match.Invocation?.RawProgram,
                 args = match.Invocation?.Args,
+                flags = match.Invocation?.Flags,
+                positionals = match.Invocation?.Positionals,
                 command = match.Invocation?.Text ?? subject,
                 quote = match.Quote,
                 phase = context.Phase,

@@ -198,6 +198,7 @@ internal sealed class InvocationView(Invocation invocation, ActionContext contex
     private readonly List<(string Form, string Original)> _forms = [];
     private List<(string Form, string Original)>? _argForms;
     private string? _joinedArgs;
+    private ActionClassifier.PathBase? _paths;
 
     public Invocation Invocation { get; private set; } = invocation;
 
@@ -209,9 +210,14 @@ internal sealed class InvocationView(Invocation invocation, ActionContext contex
         Invocation = next;
         _argForms = null;
         _joinedArgs = null;
+
+        // _paths depends on the context only: it stays.
     }
 
     public string JoinedArgs => _joinedArgs ??= string.Join(' ', Invocation.Args);
+
+    /// <summary>The context's home, workspace root and working directory in normal form, for path arguments.</summary>
+    public ActionClassifier.PathBase Paths => _paths ??= new ActionClassifier.PathBase(Context);
 
     /// <summary>Each non-flag argument (and the value of <c>x=value</c> and <c>--opt=value</c>) in its written and normalised forms.</summary>
     public List<(string Form, string Original)> ArgForms
@@ -395,8 +401,10 @@ internal sealed class CompiledCommandRule
     private readonly PathGlobSet? _redirectTo;
     private readonly NameSet _pipeFrom;
     private readonly InvocationContext _contexts;
+    private readonly CommandShapeMatcher? _shape;
 
-    public CompiledCommandRule(RiskRuleDef rule, CommandMatchDef match, int riskIndex, string risk)
+    /// <param name="workspaceExtra">Paths the policy counts as inside the workspace, for <see cref="CommandMatchDef.PathArgs"/>.</param>
+    public CompiledCommandRule(RiskRuleDef rule, CommandMatchDef match, int riskIndex, string risk, PathGlobSet? workspaceExtra = null)
     {
         Rule = rule;
         RiskIndex = riskIndex;
@@ -439,6 +447,8 @@ internal sealed class CompiledCommandRule
 
             _contexts |= flag;
         }
+
+        _shape = CommandShapeMatcher.Create(match, rule, riskIndex, risk, workspaceExtra);
     }
 
     public RiskRuleDef Rule { get; }
@@ -458,17 +468,42 @@ internal sealed class CompiledCommandRule
     /// <summary>True when the invocation matches; <paramref name="detail"/> says what matched, for the reason.</summary>
     public bool TryMatch(InvocationView view, out string detail)
     {
+        var values = default(MatchValues);
+        return TryMatch(view, ref values, out detail);
+    }
+
+    /// <summary><see cref="TryMatch(InvocationView, out string)"/> that also collects the values looked at (see <see cref="MatchValues"/>).</summary>
+    internal bool TryMatch(InvocationView view, ref MatchValues values, out string detail)
+    {
         if (!TakesProgram(view.Invocation.Program))
         {
             detail = "";
             return false;
         }
 
-        return TryMatchProgramTaken(view, out detail);
+        return TryMatchProgramTaken(view, ref values, out detail);
     }
 
-    /// <summary><see cref="TryMatch"/> for an invocation whose program <see cref="TakesProgram"/> is known to take.</summary>
+    /// <summary><see cref="TryMatch(InvocationView, out string)"/> for an invocation whose program <see cref="TakesProgram"/> is known to take.</summary>
     public bool TryMatchProgramTaken(InvocationView view, out string detail)
+    {
+        var values = default(MatchValues);
+        return TryMatchProgramTaken(view, ref values, out detail);
+    }
+
+    /// <summary>
+    /// <see cref="TryMatchProgramTaken(InvocationView, out string)"/> that also gives the rule's message with its
+    /// placeholders (<c>{program}</c>, <c>{rawProgram}</c>, <c>{arg}</c>, <c>{flag}</c>) filled for this invocation.
+    /// </summary>
+    public bool TryMatchProgramTaken(InvocationView view, out string detail, out string message)
+    {
+        var values = default(MatchValues);
+        var matched = TryMatchProgramTaken(view, ref values, out detail);
+        message = matched ? values.Fill(Rule.Message, view.Invocation) : "";
+        return matched;
+    }
+
+    private bool TryMatchProgramTaken(InvocationView view, ref MatchValues values, out string detail)
     {
         var inv = view.Invocation;
         detail = "";
@@ -483,6 +518,12 @@ internal sealed class CompiledCommandRule
             return false;
         }
 
+        string? shapeDetail = null;
+        if (_shape is not null && !_shape.TryMatch(view, ref values, out shapeDetail))
+        {
+            return false;
+        }
+
         string? flagDetail = null;
         if (_anyFlags is not null)
         {
@@ -491,6 +532,8 @@ internal sealed class CompiledCommandRule
             {
                 return false;
             }
+
+            values.Flag ??= flagDetail;
         }
 
         foreach (var group in _allFlagGroups)
@@ -500,6 +543,8 @@ internal sealed class CompiledCommandRule
             {
                 return false;
             }
+
+            values.Flag ??= f;
 
             flagDetail = flagDetail is null ? f : flagDetail + " " + f;
         }
@@ -511,6 +556,7 @@ internal sealed class CompiledCommandRule
             {
                 if (_args.Matches(form))
                 {
+                    values.Arg ??= original;
                     argDetail = form == original ? $"argument '{original}'" : $"argument '{original}' (= {form})";
                     break;
                 }
@@ -550,6 +596,7 @@ internal sealed class CompiledCommandRule
                 return false;
             }
 
+            values.Arg ??= hit;
             argDetail = argDetail is null ? $"argument '{Shorten(hit)}'" : argDetail;
         }
 
@@ -597,7 +644,7 @@ internal sealed class CompiledCommandRule
             }
         }
 
-        detail = pipeDetail ?? redirectDetail ?? argDetail ?? (flagDetail is not null ? $"flags '{flagDetail}'" : null)
+        detail = pipeDetail ?? redirectDetail ?? argDetail ?? shapeDetail ?? (flagDetail is not null ? $"flags '{flagDetail}'" : null)
             ?? (_contexts != InvocationContext.None ? $"context {InvocationContexts.Format(inv.Context & _contexts)}" : $"program '{inv.Program}'");
         if (flagDetail is not null && (argDetail is not null || redirectDetail is not null))
         {

@@ -361,14 +361,15 @@ internal sealed class DocumentBinder
         };
     }
 
-    private CommandMatchDef? BindCommandMatch(YamlNode? node)
+    private CommandMatchDef? BindCommandMatch(YamlNode? node, int depth = 0)
     {
         if (node is null)
         {
             return null;
         }
 
-        var map = _b.Mapping(node, "a command matcher", "programs", "subcommands", "anyFlags", "allFlagGroups", "args", "argsRegex", "redirectTo", "pipeFrom", "contexts");
+        var map = _b.Mapping(node, depth == 0 ? "a command matcher" : "a 'not' matcher", "programs", "subcommands", "anyFlags", "allFlagGroups", "args", "argsRegex", "redirectTo", "pipeFrom", "contexts",
+            "rawPrograms", "flags", "words", "argAt", "minArgs", "maxArgs", "pathArgs", "not");
         var groups = new List<IReadOnlyList<string>>();
         foreach (var group in _b.Sequence(YamlBinder.Get(map, "allFlagGroups"), "allFlagGroups"))
         {
@@ -386,7 +387,68 @@ internal sealed class DocumentBinder
             RedirectTo = _b.Strings(YamlBinder.Get(map, "redirectTo"), "redirectTo"),
             PipeFrom = _b.Strings(YamlBinder.Get(map, "pipeFrom"), "pipeFrom"),
             Contexts = ChoiceList(YamlBinder.Get(map, "contexts"), "contexts", [.. CommandContextNames.All]),
+            RawPrograms = _b.LocatedStrings(YamlBinder.Get(map, "rawPrograms"), "rawPrograms"),
+            Flags = _b.LocatedStrings(YamlBinder.Get(map, "flags"), "flags"),
+            Words = _b.LocatedStrings(YamlBinder.Get(map, "words"), "words"),
+            ArgAt = BindArgAt(YamlBinder.Get(map, "argAt")),
+            MinArgs = _b.Int(YamlBinder.Get(map, "minArgs"), "minArgs", 0),
+            MaxArgs = _b.Int(YamlBinder.Get(map, "maxArgs"), "maxArgs", 0),
+            PathArgs = _b.Choice(YamlBinder.Get(map, "pathArgs"), "pathArgs", "outside"),
+            Not = BindNot(YamlBinder.Get(map, "not"), depth),
+            Location = _b.At(node),
         };
+    }
+
+    /// <summary>One nested matcher, or a list of them (none may match).</summary>
+    private IReadOnlyList<CommandMatchDef> BindNot(YamlNode? node, int depth)
+    {
+        if (node is not null && depth >= 8)
+        {
+            _b.Error(PolicyDiagnosticIds.InvalidValue, "'not' matchers nest more than 8 levels deep.", node);
+            return [];
+        }
+
+        IReadOnlyList<YamlNode> items = node is YamlMappingNode ? new[] { node } : _b.Sequence(node, "not");
+        var result = new List<CommandMatchDef>(items.Count);
+        foreach (var item in items)
+        {
+            if (BindCommandMatch(item, depth + 1) is { } nested)
+            {
+                result.Add(nested);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>One <c>argAt</c> mapping, or a list of them (all must match).</summary>
+    private IReadOnlyList<ArgAtDef> BindArgAt(YamlNode? node)
+    {
+        IReadOnlyList<YamlNode> items = node is YamlMappingNode ? new[] { node } : _b.Sequence(node, "argAt");
+        var result = new List<ArgAtDef>(items.Count);
+        foreach (var item in items)
+        {
+            var map = _b.Mapping(item, "argAt", "index", "globs", "regex");
+            if (map is null)
+            {
+                continue;
+            }
+
+            var index = _b.Int(_b.Require(map, "index", "argAt", item), "argAt.index");
+            var globs = _b.LocatedStrings(YamlBinder.Get(map, "globs"), "argAt.globs");
+            var regex = _b.LocatedString(YamlBinder.Get(map, "regex"), "argAt.regex");
+            if (globs.Count == 0 && regex is null)
+            {
+                _b.Error(PolicyDiagnosticIds.MissingKey, "argAt needs 'globs' or 'regex': what the argument must be.", item);
+            }
+
+            if (index is { } i)
+            {
+                result.Add(new ArgAtDef { Index = i, Globs = globs, Regex = regex, Location = _b.At(item) });
+            }
+        }
+
+        return result;
     }
 
     private IReadOnlyList<string> ChoiceList(YamlNode? node, string what, params string[] allowed)

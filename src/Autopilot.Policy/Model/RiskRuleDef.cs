@@ -44,7 +44,8 @@ public sealed record CommandMatchDef
     /// <summary>Each group: at least one flag of the group present (for "-r and -f" written many ways).</summary>
     public IReadOnlyList<IReadOnlyList<string>> AllFlagGroups { get; init; } = [];
 
-    /// <summary>Globs; some non-flag argument matches one of them.</summary>
+    /// <summary>Globs; some argument value matches one of them: a positional (or the value of its <c>x=value</c>
+    /// form) or the value of a flag written <c>--opt=value</c> (so <c>wget --post-file=.env</c> names <c>.env</c>).</summary>
     public IReadOnlyList<string> Args { get; init; } = [];
 
     /// <summary>A regex some argument (or the whole argument text) matches.</summary>
@@ -58,6 +59,53 @@ public sealed record CommandMatchDef
 
     /// <summary>Contexts the invocation must be in: substitution, background, pipeline, remote, inline-code.</summary>
     public IReadOnlyList<string> Contexts { get; init; } = [];
+
+    // The matchers below see flags and positionals (non-flag arguments) as separate facts: `flags` only flags,
+    // `words`, `argAt`, `minArgs`, `maxArgs` and `pathArgs` only positionals. Their values keep their place in
+    // the file, so that a bad glob or regex is reported where it is written.
+
+    /// <summary>Globs for the program word as written (<see cref="Programs"/> compares the normalised name):
+    /// <c>./init.sh</c> matches <c>./init.sh</c>, not <c>/x/init.sh</c>.</summary>
+    public IReadOnlyList<Located<string>> RawPrograms { get; init; } = [];
+
+    /// <summary>Globs; some flag matches one of them (<c>-*</c> is any flag; <c>-rf</c> counts as <c>-r</c> and <c>-f</c>).</summary>
+    public IReadOnlyList<Located<string>> Flags { get; init; } = [];
+
+    /// <summary>
+    /// Each entry: glob words separated by spaces that the leading positional words must match, wherever flags sit.
+    /// A positional holding spaces counts as its words (<c>pkill -f 'node server.js'</c> has the words <c>node</c>,
+    /// <c>server.js</c>).
+    /// </summary>
+    public IReadOnlyList<Located<string>> Words { get; init; } = [];
+
+    /// <summary>Positionals at given places (0 the first, -1 the last); every entry must match.</summary>
+    public IReadOnlyList<ArgAtDef> ArgAt { get; init; } = [];
+
+    /// <summary>At least this many positionals.</summary>
+    public int? MinArgs { get; init; }
+
+    /// <summary>At most this many positionals.</summary>
+    public int? MaxArgs { get; init; }
+
+    /// <summary><c>outside</c>: some positional that looks like a path resolves outside the workspace.</summary>
+    public string? PathArgs { get; init; }
+
+    /// <summary>Nested matchers none of which may match the same invocation.</summary>
+    public IReadOnlyList<CommandMatchDef> Not { get; init; } = [];
+
+    public SourceLocation? Location { get; init; }
+}
+
+/// <summary>The positional at <see cref="Index"/> (negative counts from the end) matches one of <see cref="Globs"/> and <see cref="Regex"/>, where given.</summary>
+public sealed record ArgAtDef
+{
+    public int Index { get; init; }
+
+    public IReadOnlyList<Located<string>> Globs { get; init; } = [];
+
+    public Located<string>? Regex { get; init; }
+
+    public SourceLocation? Location { get; init; }
 }
 
 /// <summary>Matches a file operation (or a redirection target, as a write).</summary>

@@ -20,7 +20,8 @@ public static class GlobSyntax
                     i++;
                     break;
                 case '[':
-                    var close = glob.IndexOf(']', i + 2);
+                    // A ']' right after the '[' is a member of the class, not its end.
+                    var close = i + 2 > glob.Length ? -1 : glob.IndexOf(']', i + 2);
                     if (close < 0)
                     {
                         return $"'[' at position {i + 1} is never closed";

@@ -23,6 +23,9 @@ public static class PolicyValidator
         void Error(string id, string message, SourceLocation? at) =>
             diagnostics.Add(new PolicyDiagnostic(id, DiagnosticSeverity.Error, message, at ?? fallback));
 
+        void Warn(string id, string message, SourceLocation? at) =>
+            diagnostics.Add(new PolicyDiagnostic(id, DiagnosticSeverity.Warning, message, at ?? fallback));
+
         // Risk level names.
         var riskLevels = new HashSet<string>(StringComparer.Ordinal);
         foreach (var level in doc.RiskLevels)
@@ -218,14 +221,10 @@ public static class PolicyValidator
 
             if (risk.Command is { } command)
             {
-                CheckGlobs(command.Programs, risk.Location, Error);
-                CheckGlobs(command.Args, risk.Location, Error);
-                CheckGlobs(command.RedirectTo, risk.Location, Error);
-                if (command.ArgsRegex is { } regex)
-                {
-                    CheckRegex(regex, risk.Location, Error);
-                }
+                CommandMatchChecks.Check(command, risk.Location, Error);
             }
+
+            CommandMatchChecks.CheckMessage(risk, Warn);
 
             if (risk.Path is { } path)
             {
@@ -330,7 +329,7 @@ public static class PolicyValidator
         return seen;
     }
 
-    private static void CheckGlobs(IEnumerable<string> globs, SourceLocation? at, Action<string, string, SourceLocation?> error)
+    internal static void CheckGlobs(IEnumerable<string> globs, SourceLocation? at, Action<string, string, SourceLocation?> error)
     {
         foreach (var glob in globs)
         {
@@ -341,7 +340,7 @@ public static class PolicyValidator
         }
     }
 
-    private static void CheckRegex(string pattern, SourceLocation? at, Action<string, string, SourceLocation?> error)
+    internal static void CheckRegex(string pattern, SourceLocation? at, Action<string, string, SourceLocation?> error)
     {
         try
         {
