@@ -414,7 +414,7 @@ public sealed class ActionClassifier
         effects.Clear();
         if (!_packs.Resolve(inv, effects))
         {
-            if (inv.RawProgram.Contains('/'))
+            if (LooksLikeScriptPath(inv.RawProgram))
             {
                 ScriptEffect(inv, context, acc, ref paths);
             }
@@ -461,6 +461,28 @@ public sealed class ActionClassifier
                 MatchEffectRules(effect, null, acc);
             }
         }
+    }
+
+    /// <summary>
+    /// A program word that names a file to run (<c>./scripts/test.sh</c>, <c>bin/tool</c>): it has a slash, does not end
+    /// in one, and holds only the characters of plain paths (no braces, commas or expansions to be decided at run time).
+    /// </summary>
+    private static bool LooksLikeScriptPath(string raw)
+    {
+        if (!raw.Contains('/') || raw.EndsWith('/'))
+        {
+            return false;
+        }
+
+        foreach (var c in raw)
+        {
+            if (!(char.IsLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '+' or '@' or '~'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>True when <paramref name="raw"/> names a path inside the workspace (not in a temp folder).</summary>
@@ -607,6 +629,11 @@ public sealed class ActionClassifier
                     Quote(),
                     inv);
             }
+        }
+
+        if (op == FileOp.Delete && relative == ".")
+        {
+            acc.Add(ActionRuleIds.WorkspaceRoot, _outsideRisk, $"Deleting '{raw}' deletes the whole workspace {root}{In(inv)}", Quote(), inv);
         }
 
         var isProtected = _protected is not null && MatchesAnyForm(_protected, raw, absolute, relative, tilde, physical);

@@ -11,6 +11,9 @@ internal sealed partial class InvocationBuilder
 
     private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
 
+    // Set once IFS is assigned: from then on no variable's value is propagated.
+    private bool _ifsChanged;
+
     // Loop bodies walked once per value cost work: nested loops share this budget so it stays linear.
     private int _loopBudget = 4 * MaxLoopValues;
 
@@ -47,6 +50,14 @@ internal sealed partial class InvocationBuilder
 
     private void Assign(string name, WordNode? word)
     {
+        if (name == "IFS")
+        {
+            // Word splitting changes: what a variable expands to as words is no longer known from its text.
+            _ifsChanged = true;
+            _variables.Clear();
+            return;
+        }
+
         var eq = word?.Text.IndexOf('=') ?? -1;
         if (word is null || eq < 0)
         {
@@ -74,7 +85,7 @@ internal sealed partial class InvocationBuilder
             return word.Text;
         }
 
-        if (_variables.Count == 0)
+        if (_variables.Count == 0 || _ifsChanged)
         {
             return null;
         }

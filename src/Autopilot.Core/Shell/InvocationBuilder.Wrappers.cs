@@ -432,12 +432,23 @@ internal sealed partial class InvocationBuilder
                 break;
             }
 
+            // env NAME=value CMD: the assignments are the inner command's environment (HUSKY=0, GIT_SSH_COMMAND=...).
+            List<string>? assigned = null;
             while (j < words.Count && IsAssignmentWord(words[j].Text))
             {
+                (assigned ??= []).Add(words[j].Text);
                 j++;
             }
 
-            Inner(j, InvocationContext.None);
+            if (assigned is null)
+            {
+                Inner(j, InvocationContext.None);
+            }
+            else if (j < words.Count && j > start)
+            {
+                var innerCtx = ctx with { Depth = ctx.Depth + 1, WrappedBy = program };
+                BuildInvocation(words, j, redirections, assigned, stdinScript, innerCtx, end, InvocationContext.Wrapped);
+            }
         }
 
         void UnwrapFind()
