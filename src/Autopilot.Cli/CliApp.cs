@@ -16,6 +16,7 @@ public static class CliApp
         root.Subcommands.Add(TransitionCommand.Create());
         root.Subcommands.Add(EscalateCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(ExplainCommand.Create());
         root.Subcommands.Add(FailureCommand.Create());
         root.Subcommands.Add(LedgerCommand.Create());
         root.Subcommands.Add(LeaseCommand.Create());

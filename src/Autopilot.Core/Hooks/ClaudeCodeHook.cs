@@ -188,6 +188,7 @@ public sealed class ClaudeCodeHook
         {
             Parse = b.Parse ?? a.Parse,
             IsUnknown = a.IsUnknown || b.IsUnknown,
+            Effects = [.. a.Effects, .. b.Effects],
         };
     }
 
@@ -209,6 +210,18 @@ public sealed class ClaudeCodeHook
         if (!any)
         {
             sb.Append(classification.Matches.Count == 0 ? ": no risk rule matched" : ": " + classification.Matches[0].Reason);
+        }
+
+        if (verdict != Verdict.Allow)
+        {
+            // The way forward, so that the agent does not retry the same thing in another form.
+            var alternatives = classification.Matches
+                .Where(m => m.Alternative is not null && (m.RiskIndex == classification.RiskIndex || m.FixedVerdict is not null))
+                .Select(m => m.Alternative!)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            sb.Append(". Instead: ").Append(alternatives.Count > 0 ? string.Join("; or ", alternatives) : "do not retry this in another form")
+                .Append(verdict == Verdict.Escalate ? "; or ask a human to approve this exact command." : ".");
         }
 
         return sb.Length <= MaxReasonLength ? sb.ToString() : sb.ToString(0, MaxReasonLength - 3) + "...";
