@@ -161,9 +161,15 @@ public sealed class ProgramPacks
                 }
             }
 
+            // An unknown subcommand; a run without one (git --version, kubectl --help) does nothing to judge.
+            if (split.Operands.Count == 0)
+            {
+                return;
+            }
+
             foreach (var e in _otherwise)
             {
-                e.Apply(inv, split, split.Operands.Count > 0 ? 1 : 0, _pack, effects);
+                e.Apply(inv, split, 1, _pack, effects);
             }
         }
 
