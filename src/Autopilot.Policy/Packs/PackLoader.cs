@@ -202,6 +202,7 @@ public static class PackLoader
         }
 
         var subcommands = new List<SubcommandDef>();
+        var seenWords = new HashSet<string>(StringComparer.Ordinal);
         foreach (var sub in b.Sequence(YamlBinder.Get(map, "subcommands"), "subcommands"))
         {
             var subMap = b.Mapping(sub, "a subcommand", s_subcommandKeys);
@@ -211,6 +212,11 @@ public static class PackLoader
             }
 
             var words = b.String(b.Require(subMap, "words", "A subcommand", sub), "words") ?? "";
+            if (!seenWords.Add(string.Join(" ", words.Split([' '], StringSplitOptions.RemoveEmptyEntries))))
+            {
+                b.Error(PolicyDiagnosticIds.DuplicateId, $"Subcommand '{words}' is listed twice for this program; only the first would ever apply.", sub);
+            }
+
             subcommands.Add(new SubcommandDef
             {
                 Words = words.Split([' '], StringSplitOptions.RemoveEmptyEntries),

@@ -145,6 +145,15 @@ public sealed class PackTests
     }
 
     [Fact]
+    public void A_subcommand_listed_twice_is_a_located_error()
+    {
+        var loaded = PackLoader.LoadText("pack: p\nprograms:\n  - names: [tool]\n    subcommands:\n      - { words: run }\n      - { words: \"run\", effects: [exec.unseen] }\n", "p.pack.yaml");
+        var error = Assert.Single(loaded.Diagnostics);
+        Assert.Equal(PolicyDiagnosticIds.DuplicateId, error.Id);
+        Assert.Equal(6, error.Location.Line);
+    }
+
+    [Fact]
     public void A_policy_without_packs_reads_the_core_pack()
     {
         var plan = Compile("");
