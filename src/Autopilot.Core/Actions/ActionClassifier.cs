@@ -235,6 +235,9 @@ public sealed class ActionClassifier
         }
 
         var cwdUnknown = false;
+
+        // Files written earlier on the line (curl -o i.sh URL; sh i.sh): running one is running code nobody has seen.
+        HashSet<string>? written = null;
         for (var invIndex = 0; invIndex < parsed.Invocations.Count; invIndex++)
         {
             var inv = parsed.Invocations[invIndex];
@@ -280,8 +283,8 @@ public sealed class ActionClassifier
                 MatchRules(rules, view, acc);
             }
 
-            CheckRedirections(inv, context, acc, ref paths);
-            CheckEffects(inv, context, acc, ref paths, effects ??= [], cwdUnknown);
+            CheckRedirections(inv, context, acc, ref paths, ref written);
+            CheckEffects(inv, context, acc, ref paths, effects ??= [], cwdUnknown, ref written);
         }
 
         return acc.Build(parsed);
@@ -380,7 +383,7 @@ public sealed class ActionClassifier
     }
 
     /// <summary>Redirection targets are file writes (or reads), whatever the program.</summary>
-    private void CheckRedirections(Invocation inv, ActionContext context, Accumulator acc, ref PathBase? paths)
+    private void CheckRedirections(Invocation inv, ActionContext context, Accumulator acc, ref PathBase? paths, ref HashSet<string>? written)
     {
         var redirections = inv.Redirections;
         for (var k = 0; k < redirections.Count; k++)
@@ -400,6 +403,10 @@ public sealed class ActionClassifier
                     TargetUnknown = !r.TargetIsStatic || CompiledEffect.IsRunTimeTarget(r.Target),
                 };
                 CheckPath(r.Target, op, paths ??= new PathBase(context), acc, inv, r.Op, effect);
+                if (r.IsWrite && !effect.TargetUnknown)
+                {
+                    (written ??= new HashSet<string>(StringComparer.Ordinal)).Add(PathForms.ToAbsolute(r.Target, paths.Value.Cwd, paths.Value.Home));
+                }
             }
         }
     }
@@ -409,14 +416,14 @@ public sealed class ActionClassifier
     /// protected, secret, unknown), every effect by the policy's effect rules. In <c>effects</c> mode a program no
     /// pack knows carries the unlisted risk; a script run by its path is the project's own when it lies in the workspace.
     /// </summary>
-    private void CheckEffects(Invocation inv, ActionContext context, Accumulator acc, ref PathBase? paths, List<Effect> effects, bool cwdUnknown)
+    private void CheckEffects(Invocation inv, ActionContext context, Accumulator acc, ref PathBase? paths, List<Effect> effects, bool cwdUnknown, ref HashSet<string>? written)
     {
         effects.Clear();
         if (!_packs.Resolve(inv, effects))
         {
             if (LooksLikeScriptPath(inv.RawProgram))
             {
-                ScriptEffect(inv, context, acc, ref paths);
+                ScriptEffect(inv, context, acc, ref paths, written);
             }
             else if (_effectsMode && inv.Program.Length > 0)
             {
@@ -439,7 +446,14 @@ public sealed class ActionClassifier
                 effect = effect with { TargetUnknown = true, Target = $"{relative} (after a cd to a folder known only at run time)" };
             }
 
-            if (effect is { Kind: EffectNames.ExecUnseen, Target: { } script, TargetUnknown: false } && InWorkspace(script, paths ??= new PathBase(context)))
+            if (effect is { Kind: EffectNames.FileWrite, Target: { } w, TargetUnknown: false })
+            {
+                var bases = paths ??= new PathBase(context);
+                (written ??= new HashSet<string>(StringComparer.Ordinal)).Add(PathForms.ToAbsolute(w, bases.Cwd, bases.Home));
+            }
+
+            if (effect is { Kind: EffectNames.ExecUnseen, Target: { } script, TargetUnknown: false } && InWorkspace(script, paths ??= new PathBase(context))
+                && !WrittenEarlier(script, paths.Value, written))
             {
                 // A script of the project's own (bash scripts/ci.sh, . .venv/bin/activate): running it is the project's business.
                 effect = effect with { Kind = EffectNames.ExecProject, Reason = "runs a script of the project" };
@@ -485,6 +499,9 @@ public sealed class ActionClassifier
         return true;
     }
 
+    private static bool WrittenEarlier(string raw, in PathBase bases, HashSet<string>? written) =>
+        written is not null && written.Contains(PathForms.ToAbsolute(raw, bases.Cwd, bases.Home));
+
     /// <summary>True when <paramref name="raw"/> names a path inside the workspace (not in a temp folder).</summary>
     private bool InWorkspace(string raw, in PathBase bases)
     {
@@ -493,9 +510,9 @@ public sealed class ActionClassifier
     }
 
     /// <summary>A program run by its path (<c>./scripts/test.sh</c>): the project's own code inside the workspace, unseen code elsewhere.</summary>
-    private void ScriptEffect(Invocation inv, ActionContext context, Accumulator acc, ref PathBase? paths)
+    private void ScriptEffect(Invocation inv, ActionContext context, Accumulator acc, ref PathBase? paths, HashSet<string>? written)
     {
-        var inWorkspace = InWorkspace(inv.RawProgram, paths ??= new PathBase(context));
+        var inWorkspace = InWorkspace(inv.RawProgram, paths ??= new PathBase(context)) && !WrittenEarlier(inv.RawProgram, paths.Value, written);
         var effect = new Effect(inWorkspace ? EffectNames.ExecProject : EffectNames.ExecUnseen, inv)
         {
             Reason = inWorkspace ? "runs a script of the project" : $"runs '{inv.RawProgram}', code outside the workspace the classifier cannot see",

@@ -101,7 +101,7 @@ internal sealed class CompiledEffect
         {
             foreach (var (name, value) in args.Values)
             {
-                if (name == flag && value.Length > 0 && value != "-")
+                if (name == flag && value.Length > 0 && !ActionClassifier.IsSpecialFile(value))
                 {
                     Add(value, unknown: false);
                 }

@@ -69,11 +69,13 @@ public sealed class ProgramPacks
     /// <summary>Assignments before the program (<c>GIT_SSH_COMMAND=x git fetch</c>, <c>HUSKY=0 git commit</c>) that change what it does.</summary>
     private void ResolveAssignments(Invocation inv, List<Effect> effects)
     {
-        var none = Arguments.Split([], s_noValueFlags);
         foreach (var assignment in inv.Assignments)
         {
             var eq = assignment.IndexOf('=');
             var name = eq < 0 ? assignment : assignment[..eq];
+
+            // The value is the entry's one operand, for conditions on it (NODE_OPTIONS='--require x').
+            var none = Arguments.Split(eq < 0 ? [] : [assignment[(eq + 1)..]], s_noValueFlags);
             foreach (var (names, pack, variableEffects) in _environment)
             {
                 if (names.Contains(name))
