@@ -29,6 +29,12 @@ internal sealed partial class InvocationBuilder
     private static readonly string[] s_gitFilterBranchOptions =
         ["--tree-filter", "--index-filter", "--msg-filter", "--env-filter", "--commit-filter", "--parent-filter", "--tag-name-filter"];
 
+    private static readonly string[] s_containerExecValueOptions =
+        ["-e", "--env", "--env-file", "-u", "--user", "-w", "--workdir", "--detach-keys", "--index"];
+
+    private static readonly string[] s_containerGlobalValueOptions =
+        ["-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile", "--ansi", "--progress"];
+
     private static readonly string[] s_parallelValueOptions =
         ["-j", "--jobs", "-S", "--sshlogin", "--joblog", "-a", "--arg-file", "--delay", "--timeout", "--retries", "-N", "-n", "--max-args",
          "--colsep", "-C", "-d", "--delimiter", "-I", "--replace", "--results", "--tmpdir", "--workdir", "--halt", "-E", "--eof"];
@@ -177,6 +183,9 @@ internal sealed partial class InvocationBuilder
             case "parallel":
                 UnwrapParallel();
                 return;
+            case "docker" or "podman" or "nerdctl" or "docker-compose" or "podman-compose":
+                UnwrapContainerExec();
+                return;
             case "fd" or "fdfind":
                 // fd PATTERN PATH -x CMD / -X CMD: the command runs once per found file, with the file added.
                 for (var k = i; k < words.Count; k++)
@@ -240,6 +249,40 @@ internal sealed partial class InvocationBuilder
         }
 
         // ---- local helpers over the current invocation
+
+        // docker exec [OPTIONS] CONTAINER CMD, docker compose exec [OPTIONS] SERVICE CMD: the command runs in the
+        // container, and is judged like any other (its paths are the container's, judged as if they were here).
+        void UnwrapContainerExec()
+        {
+            var k = i;
+            var sawCompose = program is "docker-compose" or "podman-compose";
+            while (k < words.Count)
+            {
+                var t = words[k].Text;
+                if (t == "compose" && !sawCompose)
+                {
+                    sawCompose = true;
+                    k++;
+                    continue;
+                }
+
+                if (t == "exec")
+                {
+                    var j = SkipOptions(words, k + 1, s_containerExecValueOptions);
+                    Inner(j + 1, InvocationContext.None);
+                    return;
+                }
+
+                if (t.StartsWith('-'))
+                {
+                    // Options of docker or compose before the subcommand; those that take a value take the next word.
+                    k += Array.IndexOf(s_containerGlobalValueOptions, t) >= 0 ? 2 : 1;
+                    continue;
+                }
+
+                return;
+            }
+        }
 
         // parallel [OPTIONS] CMD ::: ARGS (or :::: FILES): CMD runs once per argument, with the argument added;
         // parallel ::: CMD1 CMD2: each argument is itself a command.
