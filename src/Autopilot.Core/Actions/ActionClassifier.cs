@@ -648,6 +648,11 @@ public sealed class ActionClassifier
             }
         }
 
+        if (op == FileOp.Delete && relative == "." && effect is not { Within: true })
+        {
+            acc.Add(ActionRuleIds.WorkspaceRoot, _outsideRisk, $"Deleting '{raw}' deletes the whole workspace {root}{In(inv)}", Quote(), inv);
+        }
+
         var isProtected = _protected is not null && MatchesAnyForm(_protected, raw, absolute, relative, tilde, physical);
         if (op != FileOp.Read && isProtected)
         {

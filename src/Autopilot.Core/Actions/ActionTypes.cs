@@ -105,6 +105,7 @@ public static class ActionRuleIds
     public const string DeniedFlag = "AP-ACTION-DENIED-FLAG";
     public const string OutsideWorkspace = "AP-PATH-OUTSIDE-WORKSPACE";
     public const string PathEscape = "AP-PATH-ESCAPE";
+    public const string WorkspaceRoot = "AP-PATH-WORKSPACE-ROOT";
     public const string SymlinkEscape = "AP-PATH-SYMLINK-ESCAPE";
     public const string Protected = "AP-PATH-PROTECTED";
     public const string InvalidPath = "AP-PATH-INVALID";

@@ -43,6 +43,7 @@ internal sealed class CompiledEffect
         var template = new Effect(_def.Effect, inv)
         {
             Recursive = recursive,
+            Within = _def.Within,
             Reason = _def.Reason,
             Alternative = _def.Alternative,
             Pack = pack,
@@ -273,6 +274,12 @@ internal sealed class CompiledEffect
     /// <summary>A target known only when the command runs: an expansion, a substitution, a placeholder, or a glob at / or ~.</summary>
     internal static bool IsRunTimeTarget(string target)
     {
+        if (target.StartsWith("$HOME", StringComparison.Ordinal) || target.StartsWith("${HOME}", StringComparison.Ordinal))
+        {
+            // The home folder is known: $HOME/x is ~/x.
+            target = "~" + target[(target[1] == '{' ? 7 : 5)..];
+        }
+
         if (target.Contains('$') || target.Contains('`') || target.Contains("{}", StringComparison.Ordinal) || target.Contains("{1}", StringComparison.Ordinal))
         {
             return true;

@@ -17,6 +17,9 @@ public sealed record Effect(string Kind, Invocation? Invocation)
 
     public bool Recursive { get; init; }
 
+    /// <summary>The target is a folder searched; what the effect touches lies within it (<c>find DIR -delete</c>).</summary>
+    public bool Within { get; init; }
+
     /// <summary>HTTP method of a network effect (GET when none is given).</summary>
     public string? Method { get; init; }
 

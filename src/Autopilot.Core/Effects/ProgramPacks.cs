@@ -121,10 +121,12 @@ public sealed class ProgramPacks
         private readonly CompiledEffect[] _effects;
         private readonly (string[] Words, HashSet<string> ValueFlags, CompiledEffect[] Effects)[] _subcommands;
         private readonly CompiledEffect[] _otherwise;
+        private readonly bool _oldStyleFlags;
 
         public CompiledProgram(string pack, ProgramDef def)
         {
             _pack = pack;
+            _oldStyleFlags = def.OldStyleFlags;
             _valueFlags = new HashSet<string>(def.ValueFlags, StringComparer.Ordinal);
             _effects = [.. def.Effects.Select(e => new CompiledEffect(e))];
             _otherwise = [.. def.Otherwise.Select(e => new CompiledEffect(e))];
@@ -137,7 +139,8 @@ public sealed class ProgramPacks
 
         public void Resolve(Invocation inv, List<Effect> effects)
         {
-            var split = Arguments.Split(inv.Args, _valueFlags);
+            var args = _oldStyleFlags ? OldStyle(inv.Args) : inv.Args;
+            var split = Arguments.Split(args, _valueFlags);
             foreach (var e in _effects)
             {
                 e.Apply(inv, split, 0, _pack, effects);
@@ -151,7 +154,7 @@ public sealed class ProgramPacks
             foreach (var (words, valueFlags, subEffects) in _subcommands)
             {
                 // Flags of the subcommand may take values of their own: split again with them.
-                var sub = valueFlags.Count == _valueFlags.Count ? split : Arguments.Split(inv.Args, valueFlags);
+                var sub = valueFlags.Count == _valueFlags.Count ? split : Arguments.Split(args, valueFlags);
                 if (StartsWith(sub.Operands, words))
                 {
                     foreach (var e in subEffects)
@@ -173,6 +176,24 @@ public sealed class ProgramPacks
             {
                 e.Apply(inv, split, 1, _pack, effects);
             }
+        }
+
+        /// <summary><c>tar czf x.tgz dir</c> is <c>tar -czf x.tgz dir</c>: a first argument of letters only is a flag bundle.</summary>
+        private static IReadOnlyList<string> OldStyle(IReadOnlyList<string> args)
+        {
+            if (args.Count == 0 || args[0].Length == 0 || args[0][0] == '-' || !args[0].All(char.IsAsciiLetter))
+            {
+                return args;
+            }
+
+            var copy = new string[args.Count];
+            copy[0] = "-" + args[0];
+            for (var i = 1; i < copy.Length; i++)
+            {
+                copy[i] = args[i];
+            }
+
+            return copy;
         }
 
         private static bool StartsWith(List<string> operands, string[] words)

@@ -41,6 +41,9 @@ public sealed record ProgramDef
     /// <summary>Subcommands, matched on the leading operands (longest match wins).</summary>
     public IReadOnlyList<SubcommandDef> Subcommands { get; init; } = [];
 
+    /// <summary>The first argument is a bundle of flags written without a dash (<c>tar czf</c>, <c>ar rcs</c>).</summary>
+    public bool OldStyleFlags { get; init; }
+
     /// <summary>Effects when the program has subcommands and none of them matched (an unknown or missing subcommand).</summary>
     public IReadOnlyList<EffectDef> Otherwise { get; init; } = [];
 
@@ -73,6 +76,9 @@ public sealed record EffectDef
 
     /// <summary>When one of these flags is given, nothing is skipped (<c>sed -e SCRIPT file</c>, <c>grep -e PATTERN file</c>).</summary>
     public IReadOnlyList<string> NoSkipWith { get; init; } = [];
+
+    /// <summary>The targets are folders searched; what the effect touches lies within them (<c>find DIR -delete</c>).</summary>
+    public bool Within { get; init; }
 
     /// <summary>Values of these flags are targets too (<c>curl -o FILE</c>, <c>tar -f FILE</c>).</summary>
     public IReadOnlyList<string> TargetFlags { get; init; } = [];

@@ -29,11 +29,11 @@ public static class PackLoader
 
     private static readonly string[] s_topKeys = ["apiVersion", "pack", "description", "programs", "environment"];
     private static readonly string[] s_environmentKeys = ["names", "effects"];
-    private static readonly string[] s_programKeys = ["names", "valueFlags", "effects", "subcommands", "otherwise"];
+    private static readonly string[] s_programKeys = ["names", "valueFlags", "oldStyleFlags", "effects", "subcommands", "otherwise"];
     private static readonly string[] s_subcommandKeys = ["words", "valueFlags", "effects"];
     private static readonly string[] s_effectKeys =
     [
-        "effect", "targets", "skip", "noSkipWith", "targetFlags", "targetPrefix", "ifFlags", "ifNotFlags", "ifArgs", "ifNotArgs",
+        "effect", "targets", "within", "skip", "noSkipWith", "targetFlags", "targetPrefix", "ifFlags", "ifNotFlags", "ifArgs", "ifNotArgs",
         "ifFlagValues", "ifOperands", "recursive", "method", "methodFlags", "reason", "alternative",
     ];
 
@@ -230,6 +230,7 @@ public static class PackLoader
         {
             Names = names,
             ValueFlags = b.Strings(YamlBinder.Get(map, "valueFlags"), "valueFlags"),
+            OldStyleFlags = b.Bool(YamlBinder.Get(map, "oldStyleFlags"), "oldStyleFlags") ?? false,
             Effects = BindEffects(b, YamlBinder.Get(map, "effects")),
             Subcommands = subcommands,
             Otherwise = BindEffects(b, YamlBinder.Get(map, "otherwise")),
@@ -282,6 +283,7 @@ public static class PackLoader
             {
                 Effect = effect,
                 Targets = YamlBinder.Get(map, "targets") is { } t ? b.Choice(t, "targets", [.. EffectNames.TargetSelectors]) ?? "none" : "none",
+                Within = b.Bool(YamlBinder.Get(map, "within"), "within") ?? false,
                 Skip = b.Int(YamlBinder.Get(map, "skip"), "skip", 0) ?? 0,
                 NoSkipWith = b.Strings(YamlBinder.Get(map, "noSkipWith"), "noSkipWith"),
                 TargetFlags = b.Strings(YamlBinder.Get(map, "targetFlags"), "targetFlags"),

@@ -48,11 +48,11 @@ public sealed class ActionClassifierTests : IDisposable
     [InlineData(".github/workflows/ci.yml", FileOp.Read, "low", null)]
     [InlineData(".autopilot/state.json", FileOp.Delete, "critical", "AP-RISK-POLICY-EDIT")]
     [InlineData("policies/default.policy.yaml", FileOp.Write, "critical", "AP-RISK-POLICY-EDIT")]
-    [InlineData(".env", FileOp.Read, "high", "AP-RISK-SECRETS")]
-    [InlineData("config/prod/.env", FileOp.Read, "high", "AP-RISK-SECRETS")]
-    [InlineData("certs/server.pem", FileOp.Read, "high", "AP-RISK-SECRETS")]
-    [InlineData("~/.ssh/id_rsa", FileOp.Read, "high", "AP-RISK-SECRETS")]
-    [InlineData("/home/agent/.ssh/id_ed25519", FileOp.Read, "high", "AP-RISK-SECRETS")]
+    [InlineData(".env", FileOp.Read, "high", "AP-EFFECT-SECRET-FILE")]
+    [InlineData("config/prod/.env", FileOp.Read, "high", "AP-EFFECT-SECRET-FILE")]
+    [InlineData("certs/server.pem", FileOp.Read, "high", "AP-EFFECT-SECRET-FILE")]
+    [InlineData("~/.ssh/id_rsa", FileOp.Read, "high", "AP-EFFECT-SECRET-FILE")]
+    [InlineData("/home/agent/.ssh/id_ed25519", FileOp.Read, "high", "AP-EFFECT-SECRET-FILE")]
     [InlineData("$HOME/.bashrc", FileOp.Write, "high", "AP-RISK-SHELL-RC")]
     [InlineData("~/.bashrc", FileOp.Read, "medium", ActionRuleIds.OutsideWorkspace)]
     [InlineData("", FileOp.Read, "critical", ActionRuleIds.InvalidPath)]
@@ -94,6 +94,8 @@ public sealed class ActionClassifierTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(workspace, "loop2"), Path.Combine(workspace, "loop1"));
         var ctx = new ActionContext(workspace, "/home/agent");
 
+        // The temp folder is part of the workspace in the default policy; these folders live in it, so count it out.
+        var s_classifier = TestRiskRules.Classifier(TestRiskRules.Actions with { WorkspaceExtraPaths = [], TempPaths = [] });
         var viaDir = s_classifier.ClassifyPath("escape/new.txt", FileOp.Write, ctx);
         Assert.Equal("high", viaDir.Risk);
         var match = Assert.Single(viaDir.Matches);

@@ -91,7 +91,8 @@ public sealed class Packs2Tests
             ("docker run --cap-add=SYS_ADMIN alpine mount", "privilege", "escalate"),
             ("docker run -v ~/.ssh:/root/.ssh alpine ls", "secret.read", "escalate"),
             ("docker run -d --restart=always nginx", "persist", "escalate"),
-            ("docker exec app ls /app", "exec.unseen", "escalate"),
+            // the command inside the container is unwrapped by the parser and judged on its own
+            ("docker exec app ls /app", "", "allow"),
             ("docker stop web", "", "allow"),
             ("docker stop $(docker ps -q)", "process.kill,remote.read", "escalate"),
             ("docker rm web", "", "allow"),
