@@ -1,18 +1,20 @@
-using Autopilot.Core.Actions;
 using Autopilot.Core.Shell;
 using Autopilot.Policy.Packs;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Core.Effects;
 
 /// <summary>
 /// The policy's program packs, compiled for lookup: program name → value flags, effects and subcommands.
 /// <see cref="Resolve"/> turns one invocation into its effects. Built once per policy; thread-safe after that.
+/// The interpreter: the built-in default policy's packs are also compiled into C# by the source generator, and
+/// that resolver must answer exactly as this one (tests/Autopilot.Core.Tests/Effects).
 /// </summary>
-public sealed class ProgramPacks
+public sealed class ProgramPacks : IEffectResolver
 {
     private readonly Dictionary<string, CompiledProgram> _programs = new(StringComparer.Ordinal);
-    private readonly List<(NameSet Names, CompiledProgram Program)> _globbed = [];
-    private readonly List<(NameSet Names, string Pack, CompiledEffect[] Effects)> _environment = [];
+    private readonly List<(string Pattern, CompiledProgram Program)> _globbed = [];
+    private readonly List<(string[] Names, string Pack, CompiledEffect[] Effects)> _environment = [];
 
     public ProgramPacks(IReadOnlyList<PackDef> packs)
     {
@@ -21,7 +23,7 @@ public sealed class ProgramPacks
         {
             foreach (var variable in pack.Environment)
             {
-                _environment.Add((NameSet.Create(variable.Names), pack.Name, [.. variable.Effects.Select(e => new CompiledEffect(e))]));
+                _environment.Add(([.. variable.Names], pack.Name, [.. variable.Effects.Select(e => new CompiledEffect(e))]));
             }
 
             foreach (var program in pack.Programs)
@@ -29,9 +31,9 @@ public sealed class ProgramPacks
                 var compiled = new CompiledProgram(pack.Name, program);
                 foreach (var name in program.Names)
                 {
-                    if (name.AsSpan().IndexOfAny('*', '?') >= 0)
+                    if (ArgumentPattern.IsNamePattern(name))
                     {
-                        _globbed.Add((NameSet.Create([name]), compiled));
+                        _globbed.Add((name, compiled));
                     }
                     else
                     {
@@ -76,7 +78,7 @@ public sealed class ProgramPacks
             var name = eq < 0 ? assignment : assignment[..eq];
             foreach (var (names, pack, variableEffects) in _environment)
             {
-                if (names.Contains(name))
+                if (IsNamed(names, name))
                 {
                     foreach (var e in variableEffects)
                     {
@@ -88,6 +90,20 @@ public sealed class ProgramPacks
     }
 
     private static readonly HashSet<string> s_noValueFlags = new(StringComparer.Ordinal);
+
+    /// <summary>True when <paramref name="name"/> is one of <paramref name="names"/>, or matches one that is a pattern.</summary>
+    internal static bool IsNamed(string[] names, string name)
+    {
+        foreach (var candidate in names)
+        {
+            if (ArgumentPattern.IsNamePattern(candidate) ? ArgumentPattern.IsMatch(candidate, name) : string.Equals(candidate, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private CompiledProgram? Find(string program)
     {
@@ -101,9 +117,9 @@ public sealed class ProgramPacks
             return found;
         }
 
-        foreach (var (names, compiled) in _globbed)
+        foreach (var (pattern, compiled) in _globbed)
         {
-            if (names.Contains(program))
+            if (ArgumentPattern.IsMatch(pattern, program))
             {
                 return compiled;
             }
