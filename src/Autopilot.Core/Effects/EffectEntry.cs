@@ -11,6 +11,20 @@ namespace Autopilot.Core.Effects;
 /// </summary>
 internal static class EffectEntry
 {
+    /// <summary>True when <paramref name="word"/> is one of the arguments as written (every operand is one).</summary>
+    public static bool Contains(IReadOnlyList<string> args, string word)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (string.Equals(args[i], word, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Where the targets start: after the subcommand's words and the skipped operands, at most at the end.</summary>
     public static int First(List<string> operands, int words, int skip) => Math.Min(operands.Count, words + skip);
 
