@@ -200,16 +200,16 @@ public sealed partial class PolicyGateGenerator
             RuleIds = rules.Select((r, i) => new NamedSpec(r.Id, ruleIds[i], r.Description)).ToEquatableArray(),
             Transitions = transitions,
             Escalation = escalation,
-            Effects = input.EffectResolver ? BuildEffects(plan) : null,
+            Effects = input.EffectResolver ? BuildEffects(plan.Packs, plan.PacksHash) : null,
         };
     }
 
     /// <summary>The plan's packs, lowered as the interpreter (ProgramPacks) reads them: subcommands longest first, splits decided.</summary>
-    private static EffectResolverSpec BuildEffects(PolicyPlan plan)
+    internal static EffectResolverSpec BuildEffects(IReadOnlyList<Policy.Packs.PackDef> packs, string packsHash)
     {
         var programs = new List<ProgramSpec>();
         var environment = new List<EnvironmentSpec>();
-        foreach (var pack in plan.Packs)
+        foreach (var pack in packs)
         {
             foreach (var variable in pack.Environment)
             {
@@ -238,7 +238,7 @@ public sealed partial class PolicyGateGenerator
             }
         }
 
-        return new EffectResolverSpec(plan.PacksHash, plan.Packs.Select(p => p.Name).ToEquatableArray(), programs.ToEquatableArray(), environment.ToEquatableArray());
+        return new EffectResolverSpec(packsHash, packs.Select(p => p.Name).ToEquatableArray(), programs.ToEquatableArray(), environment.ToEquatableArray());
     }
 
     private static EffectSpec LowerEffect(Policy.Packs.EffectDef e) => new()
