@@ -47,6 +47,10 @@ public sealed partial class PolicyGateGenerator
         }
 
         output.AddSource($"{spec.Namespace}.{spec.ClassName}.g.cs", SourceText.From(Generate(spec), System.Text.Encoding.UTF8));
+        if (spec.Effects is not null)
+        {
+            output.AddSource($"{spec.Namespace}.{spec.ClassName}.Effects.g.cs", SourceText.From(GenerateEffects(spec), System.Text.Encoding.UTF8));
+        }
     }
 
     /// <summary>The whole generated file for one policy.</summary>

@@ -25,6 +25,7 @@ public sealed partial class PolicyGateGenerator
     internal const string NamespaceProperty = "build_property.AutopilotPolicyNamespace";
     internal const string NamespaceMetadata = "build_metadata.AdditionalFiles.AutopilotNamespace";
     internal const string ClassNameMetadata = "build_metadata.AdditionalFiles.AutopilotClassName";
+    internal const string EffectResolverProperty = "build_property.AutopilotEffectResolver";
 
     internal static bool IsPolicyFile(string path) => path.EndsWith(PolicyFileSuffix, StringComparison.OrdinalIgnoreCase);
 
@@ -35,7 +36,8 @@ public sealed partial class PolicyGateGenerator
         var text = file.GetText(cancellationToken)?.ToString() ?? "";
         var fileOptions = options.GetOptions(file);
         var ns = NonEmpty(fileOptions, NamespaceMetadata) ?? NonEmpty(options.GlobalOptions, NamespaceProperty) ?? DefaultNamespace;
-        return new PolicyInput(file.Path, text, ns, NonEmpty(fileOptions, ClassNameMetadata));
+        var effects = string.Equals(NonEmpty(options.GlobalOptions, EffectResolverProperty), "true", StringComparison.OrdinalIgnoreCase);
+        return new PolicyInput(file.Path, text, ns, NonEmpty(fileOptions, ClassNameMetadata), effects);
     }
 
     /// <summary>Loads, validates and lowers one policy with Autopilot.Policy, and turns the result into a spec and diagnostics.</summary>
@@ -198,8 +200,72 @@ public sealed partial class PolicyGateGenerator
             RuleIds = rules.Select((r, i) => new NamedSpec(r.Id, ruleIds[i], r.Description)).ToEquatableArray(),
             Transitions = transitions,
             Escalation = escalation,
+            Effects = input.EffectResolver ? BuildEffects(plan.Packs, plan.PacksHash) : null,
         };
     }
+
+    /// <summary>The plan's packs, lowered as the interpreter (ProgramPacks) reads them: subcommands longest first, splits decided.</summary>
+    internal static EffectResolverSpec BuildEffects(IReadOnlyList<Policy.Packs.PackDef> packs, string packsHash)
+    {
+        var programs = new List<ProgramSpec>();
+        var environment = new List<EnvironmentSpec>();
+        foreach (var pack in packs)
+        {
+            foreach (var variable in pack.Environment)
+            {
+                environment.Add(new EnvironmentSpec(pack.Name, variable.Names.ToEquatableArray(), variable.Effects.Select(LowerEffect).ToEquatableArray()));
+            }
+
+            foreach (var program in pack.Programs)
+            {
+                var own = program.ValueFlags.Distinct(StringComparer.Ordinal).ToList();
+                var subcommands = program.Subcommands
+                    .OrderByDescending(s => s.Words.Count)
+                    .Select(s =>
+                    {
+                        var flags = s.ValueFlags.Concat(program.ValueFlags).Distinct(StringComparer.Ordinal).ToList();
+                        return new SubcommandSpec(s.Words.ToEquatableArray(), flags.ToEquatableArray(), flags.Count == own.Count, s.Effects.Select(LowerEffect).ToEquatableArray());
+                    })
+                    .ToEquatableArray();
+                programs.Add(new ProgramSpec(
+                    pack.Name,
+                    program.Names.ToEquatableArray(),
+                    own.ToEquatableArray(),
+                    program.Effects.Select(LowerEffect).ToEquatableArray(),
+                    subcommands,
+                    program.Otherwise.Select(LowerEffect).ToEquatableArray(),
+                    Lower(program.Location),
+                    program.OldStyleFlags));
+            }
+        }
+
+        return new EffectResolverSpec(packsHash, packs.Select(p => p.Name).ToEquatableArray(), programs.ToEquatableArray(), environment.ToEquatableArray());
+    }
+
+    private static EffectSpec LowerEffect(Policy.Packs.EffectDef e) => new()
+    {
+        Effect = e.Effect,
+        Targets = e.Targets,
+        Skip = e.Skip,
+        NoSkipWith = e.NoSkipWith.ToEquatableArray(),
+        TargetFlags = e.TargetFlags.ToEquatableArray(),
+        TargetPrefix = e.TargetPrefix,
+        Within = e.Within,
+        IfFlags = e.IfFlags.ToEquatableArray(),
+        IfNotFlags = e.IfNotFlags.ToEquatableArray(),
+        IfArgs = e.IfArgs.ToEquatableArray(),
+        IfNotArgs = e.IfNotArgs.ToEquatableArray(),
+        IfFlagValues = e.IfFlagValues.Select(fv => new FlagValueSpec(fv.Flag, fv.Values.ToEquatableArray())).ToEquatableArray(),
+        IfOperands = e.IfOperands,
+        Recursive = e.Recursive.ToEquatableArray(),
+        Method = e.Method,
+        MethodFlags = e.MethodFlags.ToEquatableArray(),
+        Reason = e.Reason,
+        Alternative = e.Alternative,
+        Location = Lower(e.Location),
+    };
+
+    private static LocationSpec? Lower(SourceLocation? l) => l is null ? null : new LocationSpec(l.Path, l.Line, l.Column, l.Length, l.Offset);
 
     /// <summary>Every rule id a finding can carry: the built-in outcome rules, then risks, escalation, failures and diff rules (first wins on a repeat).</summary>
     private static List<(string Id, string Description)> RuleIds(PolicyDocument doc)

@@ -21,7 +21,7 @@ public sealed class SnapshotTests
     public void Policy_with_no_levels_and_no_escalation() =>
         Verify(GeneratorHarness.Run("/policies/minimal.policy.yaml", "phases: [plan, implement, review]\n").GeneratedText("MinimalPolicy.g.cs"), "MinimalPolicy");
 
-    private static void Verify(string actual, string name)
+    internal static void Verify(string actual, string name)
     {
         // Found from the repository root, not [CallerFilePath]: CI builds map source paths to /_/ (deterministic builds).
         var path = Path.Combine(Repo.TestsFolder, "Snapshots", name + ".verified.cs");

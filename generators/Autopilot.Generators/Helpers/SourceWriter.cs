@@ -32,6 +32,9 @@ internal sealed class SourceWriter
         WriteLine("}" + suffix);
     }
 
+    /// <summary>Appends text another writer wrote, as it is (it carries its own indentation and line ends).</summary>
+    public void WriteRaw(string text) => _text.Append(text);
+
     public void Indent() => _indent++;
 
     public void Unindent() => _indent--;

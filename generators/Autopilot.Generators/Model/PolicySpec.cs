@@ -9,7 +9,7 @@ namespace Autopilot.Generators.Model;
 
 /// <summary>One policy file and the options that apply to it, as read from the AdditionalFiles and analyzer config.</summary>
 /// <remarks>Equality: path, full text and options.</remarks>
-internal sealed record PolicyInput(string Path, string Text, string Namespace, string? ClassName);
+internal sealed record PolicyInput(string Path, string Text, string Namespace, string? ClassName, bool EffectResolver = false);
 
 /// <summary>What parsing one policy produced: a spec to emit (none when the policy has errors) and its diagnostics.</summary>
 internal sealed record PolicyParseResult(PolicySpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
@@ -55,6 +55,9 @@ internal sealed record PolicySpec
     public EquatableArray<NamedSpec> RuleIds { get; init; }
     public TransitionSpec Transitions { get; init; } = new(Verdict.Deny, Verdict.Allow, Verdict.Deny, Verdict.Allow, Verdict.Deny, default);
     public EquatableArray<EscalationSpec> Escalation { get; init; }
+
+    /// <summary>The policy's packs for the effect resolver; null unless the project asks for one (AutopilotEffectResolver).</summary>
+    public EffectResolverSpec? Effects { get; init; }
 }
 
 /// <summary>A named thing of the policy (phase, evidence, risk level, rule) and the C# identifier chosen for it.</summary>

@@ -32,7 +32,7 @@ internal static class PolicyExplainCommand
         var plan = engine.Plan;
         var doc = plan.Document;
         var text = new StringBuilder();
-        text.AppendLine($"Policy '{doc.Metadata.Name}' {doc.Metadata.Version} ({doc.SourcePath}, sha256 {doc.Hash[..12]}, {(engine.IsCompiled ? "compiled gates" : "interpreted")})");
+        text.AppendLine($"Policy '{doc.Metadata.Name}' {doc.Metadata.Version} ({doc.SourcePath}, sha256 {doc.Hash[..12]}, {(engine.IsCompiled ? engine.EffectsCompiled ? "compiled gates and effects" : "compiled gates" : "interpreted")})");
         if (doc.Metadata.Description.Length > 0)
         {
             text.AppendLine(doc.Metadata.Description);

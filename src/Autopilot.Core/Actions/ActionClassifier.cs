@@ -48,7 +48,7 @@ public sealed class ActionClassifier
     private readonly PathGlobSet? _workspaceExtra;
 
     // Effects (docs/effects.md): the packs that say what programs do, and the rules that judge what they do.
-    private readonly ProgramPacks _packs;
+    private readonly IEffectResolver _packs;
     private readonly bool _effectsMode;
     private readonly CompiledEffectRule[] _effectRules;
     private readonly Dictionary<string, NameSet?>? _phaseTools;
@@ -67,6 +67,22 @@ public sealed class ActionClassifier
         ToolSettings? tools = null,
         IReadOnlyList<PhaseDef>? phases = null,
         IReadOnlyList<PackDef>? packs = null)
+        : this(risks, actions, riskLevels, protectedPathGlobs, tools, phases, new ProgramPacks(packs ?? []))
+    {
+    }
+
+    /// <summary>
+    /// Compiles the rules, with <paramref name="effects"/> to say what programs do: the interpreter over the policy's
+    /// packs (<see cref="ProgramPacks"/>) or the resolver generated from the built-in default policy's packs.
+    /// </summary>
+    internal ActionClassifier(
+        IReadOnlyList<RiskRuleDef> risks,
+        ActionSettings actions,
+        IReadOnlyList<string> riskLevels,
+        IReadOnlyList<string>? protectedPathGlobs,
+        ToolSettings? tools,
+        IReadOnlyList<PhaseDef>? phases,
+        IEffectResolver effects)
     {
         ArgumentNullException.ThrowIfNull(risks);
         ArgumentNullException.ThrowIfNull(actions);
@@ -91,7 +107,7 @@ public sealed class ActionClassifier
             _ => throw new ArgumentException($"actions.mode '{actions.Mode}' is not 'denylist', 'allowlist' or 'effects'"),
         };
         _effectsMode = actions.Mode == "effects";
-        _packs = new ProgramPacks(packs ?? []);
+        _packs = effects ?? throw new ArgumentNullException(nameof(effects));
 
         foreach (var allowed in actions.Allowlist)
         {

@@ -23,7 +23,7 @@ public sealed class ActionEvaluator
         var doc = engine.Plan.Document;
         // Paths the diff gate protects are protected for file operations too: one list, two checks.
         var protectedGlobs = doc.Diff.Where(r => r.Kind == "protected-paths").SelectMany(r => r.Paths).Distinct().ToArray();
-        Classifier = new ActionClassifier(doc.Risks, doc.Actions, doc.RiskLevels, protectedGlobs, doc.Tools, doc.Phases, engine.Plan.Packs);
+        Classifier = new ActionClassifier(doc.Risks, doc.Actions, doc.RiskLevels, protectedGlobs, doc.Tools, doc.Phases, engine.Effects);
     }
 
     public ActionClassifier Classifier { get; }

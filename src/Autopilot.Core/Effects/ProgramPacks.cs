@@ -1,18 +1,20 @@
-using Autopilot.Core.Actions;
 using Autopilot.Core.Shell;
 using Autopilot.Policy.Packs;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Core.Effects;
 
 /// <summary>
 /// The policy's program packs, compiled for lookup: program name → value flags, effects and subcommands.
 /// <see cref="Resolve"/> turns one invocation into its effects. Built once per policy; thread-safe after that.
+/// The interpreter: the built-in default policy's packs are also compiled into C# by the source generator, and
+/// that resolver must answer exactly as this one (tests/Autopilot.Core.Tests/Effects).
 /// </summary>
-public sealed class ProgramPacks
+public sealed class ProgramPacks : IEffectResolver
 {
     private readonly Dictionary<string, CompiledProgram> _programs = new(StringComparer.Ordinal);
-    private readonly List<(NameSet Names, CompiledProgram Program)> _globbed = [];
-    private readonly List<(NameSet Names, string Pack, CompiledEffect[] Effects)> _environment = [];
+    private readonly List<(string Pattern, CompiledProgram Program)> _globbed = [];
+    private readonly List<(string[] Names, string Pack, CompiledEffect[] Effects)> _environment = [];
 
     public ProgramPacks(IReadOnlyList<PackDef> packs)
     {
@@ -21,7 +23,7 @@ public sealed class ProgramPacks
         {
             foreach (var variable in pack.Environment)
             {
-                _environment.Add((NameSet.Create(variable.Names), pack.Name, [.. variable.Effects.Select(e => new CompiledEffect(e))]));
+                _environment.Add(([.. variable.Names], pack.Name, [.. variable.Effects.Select(e => new CompiledEffect(e))]));
             }
 
             foreach (var program in pack.Programs)
@@ -29,9 +31,9 @@ public sealed class ProgramPacks
                 var compiled = new CompiledProgram(pack.Name, program);
                 foreach (var name in program.Names)
                 {
-                    if (name.AsSpan().IndexOfAny('*', '?') >= 0)
+                    if (ArgumentPattern.IsNamePattern(name))
                     {
-                        _globbed.Add((NameSet.Create([name]), compiled));
+                        _globbed.Add((name, compiled));
                     }
                     else
                     {
@@ -75,10 +77,10 @@ public sealed class ProgramPacks
             var name = eq < 0 ? assignment : assignment[..eq];
 
             // The value is the entry's one operand, for conditions on it (NODE_OPTIONS='--require x').
-            var none = Arguments.Split(eq < 0 ? [] : [assignment[(eq + 1)..]], s_noValueFlags);
+            var none = EffectEntry.AssignedValue(assignment, eq, s_noValueFlags);
             foreach (var (names, pack, variableEffects) in _environment)
             {
-                if (names.Contains(name))
+                if (IsNamed(names, name))
                 {
                     foreach (var e in variableEffects)
                     {
@@ -90,6 +92,20 @@ public sealed class ProgramPacks
     }
 
     private static readonly HashSet<string> s_noValueFlags = new(StringComparer.Ordinal);
+
+    /// <summary>True when <paramref name="name"/> is one of <paramref name="names"/>, or matches one that is a pattern.</summary>
+    internal static bool IsNamed(string[] names, string name)
+    {
+        foreach (var candidate in names)
+        {
+            if (ArgumentPattern.IsNamePattern(candidate) ? ArgumentPattern.IsMatch(candidate, name) : string.Equals(candidate, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private CompiledProgram? Find(string program)
     {
@@ -103,9 +119,9 @@ public sealed class ProgramPacks
             return found;
         }
 
-        foreach (var (names, compiled) in _globbed)
+        foreach (var (pattern, compiled) in _globbed)
         {
-            if (names.Contains(program))
+            if (ArgumentPattern.IsMatch(pattern, program))
             {
                 return compiled;
             }
@@ -139,7 +155,7 @@ public sealed class ProgramPacks
 
         public void Resolve(Invocation inv, List<Effect> effects)
         {
-            var args = _oldStyleFlags ? OldStyle(inv.Args) : inv.Args;
+            var args = _oldStyleFlags ? EffectEntry.OldStyle(inv.Args) : inv.Args;
             var split = Arguments.Split(args, _valueFlags);
             foreach (var e in _effects)
             {
@@ -176,24 +192,6 @@ public sealed class ProgramPacks
             {
                 e.Apply(inv, split, 1, _pack, effects);
             }
-        }
-
-        /// <summary><c>tar czf x.tgz dir</c> is <c>tar -czf x.tgz dir</c>: a first argument of letters only is a flag bundle.</summary>
-        private static IReadOnlyList<string> OldStyle(IReadOnlyList<string> args)
-        {
-            if (args.Count == 0 || args[0].Length == 0 || args[0][0] == '-' || !args[0].All(char.IsAsciiLetter))
-            {
-                return args;
-            }
-
-            var copy = new string[args.Count];
-            copy[0] = "-" + args[0];
-            for (var i = 1; i < copy.Length; i++)
-            {
-                copy[i] = args[i];
-            }
-
-            return copy;
         }
 
         private static bool StartsWith(List<string> operands, string[] words)

@@ -1,4 +1,5 @@
 using Autopilot.Core.Actions;
+using Autopilot.Core.Effects;
 using Autopilot.Core.Evidence;
 using Autopilot.Core.Gates;
 using Autopilot.Core.Predicates;
@@ -32,6 +33,24 @@ public sealed class PolicyEngine
 
     /// <summary>True when the gates are the generated, compiled ones rather than the interpreter.</summary>
     public bool IsCompiled { get; init; }
+
+    /// <summary>True when what programs do is answered by the resolver generated from the packs, not by the interpreter.</summary>
+    public bool EffectsCompiled => _effectsOverride is not null and not ProgramPacks;
+
+    private readonly IEffectResolver? _effectsOverride;
+    private IEffectResolver? _effects;
+
+    /// <summary>
+    /// What programs do (docs/effects.md): the generated resolver when one was given (the built-in default policy's,
+    /// when its packs are the ones it was generated from), the interpreter over the plan's packs otherwise.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.AllowNull]
+    internal IEffectResolver Effects
+    {
+        // Two threads may both build the interpreter on first use; they build the same thing and one is kept.
+        get => _effects ??= _effectsOverride ?? new ProgramPacks(Plan.Packs);
+        init => _effectsOverride = value;
+    }
 
     public string PolicyHash => Plan.PolicyHash;
 

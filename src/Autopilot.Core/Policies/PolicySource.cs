@@ -83,13 +83,24 @@ public static class PolicySource
     }
 
     /// <summary>
-    /// The built-in default policy runs on the gates the source generator compiled into this assembly; any other
-    /// policy (or a default that differs from what was compiled, which the hash tells) runs on the interpreter.
+    /// The built-in default policy runs on the gates and the effect resolver the source generator compiled into this
+    /// assembly; any other policy (or a default that differs from what was compiled, which the hashes tell: the
+    /// policy's, and its packs') runs on the interpreter.
     /// </summary>
-    public static PolicyEngine EngineFor(PolicyPlan plan) =>
-        plan.PolicyHash == Compiled.DefaultPolicy.Hash
-            ? new PolicyEngine(plan, Compiled.DefaultPolicy.Transitions, Compiled.DefaultPolicy.Autonomy, Compiled.DefaultPolicy.Escalation) { IsCompiled = true }
-            : new PolicyEngine(plan);
+    public static PolicyEngine EngineFor(PolicyPlan plan)
+    {
+        if (plan.PolicyHash != Compiled.DefaultPolicy.Hash)
+        {
+            return new PolicyEngine(plan);
+        }
+
+        return new PolicyEngine(plan, Compiled.DefaultPolicy.Transitions, Compiled.DefaultPolicy.Autonomy, Compiled.DefaultPolicy.Escalation)
+        {
+            IsCompiled = true,
+            // The packs live in Autopilot.Policy: packs that changed since this assembly was built are interpreted.
+            Effects = plan.PacksHash == Compiled.DefaultPolicy.PacksHash ? Compiled.DefaultPolicy.Effects : null,
+        };
+    }
 
     private static string? CheckSchema(string schemaJson)
     {

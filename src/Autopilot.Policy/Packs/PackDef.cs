@@ -12,6 +12,9 @@ public sealed record PackDef
     public string Name { get; init; } = "";
     public string Description { get; init; } = "";
     public string SourcePath { get; init; } = "";
+
+    /// <summary>SHA-256 (hex) of the pack file's bytes: tells whether code generated from a pack is still current.</summary>
+    public string Hash { get; init; } = "";
     public IReadOnlyList<ProgramDef> Programs { get; init; } = [];
 
     /// <summary>Environment variables that change what any program does when assigned before it (<c>GIT_SSH_COMMAND=x git fetch</c>).</summary>

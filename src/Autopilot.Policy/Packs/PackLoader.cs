@@ -7,6 +7,7 @@ using System.Text;
 using Autopilot.Policy.Diagnostics;
 using Autopilot.Policy.Loading;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Patterns;
 using YamlDotNet.RepresentationModel;
 
 namespace Autopilot.Policy.Packs;
@@ -123,6 +124,13 @@ public static class PackLoader
         return new PackLoadResult(packs, diagnostics);
     }
 
+    /// <summary>
+    /// One hash for a list of packs, in order (SHA-256 over their names and hashes): what code generated from a policy's
+    /// packs records, so that it is used only with the very packs it was generated from.
+    /// </summary>
+    public static string HashOf(IReadOnlyList<PackDef> packs) =>
+        PolicyLoader.Sha256Hex(Encoding.UTF8.GetBytes(string.Join("\n", packs.Select(p => $"{p.Name} {p.Hash}"))));
+
     /// <summary>Loads one pack file's text.</summary>
     public static PackLoadResult LoadText(string text, string path)
     {
@@ -171,7 +179,7 @@ public static class PackLoader
 
             environment.Add(new EnvironmentDef
             {
-                Names = b.Strings(b.Require(envMap, "names", "An environment entry", item), "names"),
+                Names = Patterns(b, b.Require(envMap, "names", "An environment entry", item), "names", names: true),
                 Effects = BindEffects(b, b.Require(envMap, "effects", "An environment entry", item)),
                 Location = b.At(item),
             });
@@ -183,6 +191,7 @@ public static class PackLoader
             Name = b.String(b.Require(map, "pack", "A pack", root), "pack") ?? "",
             Description = b.String(YamlBinder.Get(map, "description"), "description") ?? "",
             SourcePath = path,
+            Hash = PolicyLoader.Sha256Hex(bytes),
             Programs = programs,
         };
     }
@@ -195,7 +204,7 @@ public static class PackLoader
             return null;
         }
 
-        var names = b.Strings(b.Require(map, "names", "A program", item), "names");
+        var names = Patterns(b, b.Require(map, "names", "A program", item), "names", names: true);
         if (names.Count == 0 && YamlBinder.Get(map, "names") is { } namesNode)
         {
             b.Error(PolicyDiagnosticIds.EmptyRule, "A program needs at least one name.", namesNode);
@@ -272,7 +281,7 @@ public static class PackLoader
                 foreach (var pair in fvMap.Children)
                 {
                     var flag = (pair.Key as YamlScalarNode)?.Value ?? "";
-                    var values = pair.Value is YamlScalarNode ? [b.String(pair.Value, "a flag value") ?? ""] : b.Strings(pair.Value, "flag values");
+                    var values = Patterns(b, pair.Value, "ifFlagValues", names: false);
                     flagValues.Add(new FlagValueDef(flag, values));
                 }
             }
@@ -290,8 +299,8 @@ public static class PackLoader
                 TargetPrefix = b.String(YamlBinder.Get(map, "targetPrefix"), "targetPrefix"),
                 IfFlags = b.Strings(YamlBinder.Get(map, "ifFlags"), "ifFlags"),
                 IfNotFlags = b.Strings(YamlBinder.Get(map, "ifNotFlags"), "ifNotFlags"),
-                IfArgs = b.Strings(YamlBinder.Get(map, "ifArgs"), "ifArgs"),
-                IfNotArgs = b.Strings(YamlBinder.Get(map, "ifNotArgs"), "ifNotArgs"),
+                IfArgs = Patterns(b, YamlBinder.Get(map, "ifArgs"), "ifArgs", names: false),
+                IfNotArgs = Patterns(b, YamlBinder.Get(map, "ifNotArgs"), "ifNotArgs", names: false),
                 IfFlagValues = flagValues,
                 IfOperands = ifOperands,
                 Recursive = b.Strings(YamlBinder.Get(map, "recursive"), "recursive"),
@@ -301,6 +310,32 @@ public static class PackLoader
                 Alternative = b.String(YamlBinder.Get(map, "alternative"), "alternative"),
                 Location = b.At(item),
             });
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A list of patterns (<see cref="ArgumentPattern"/>), each checked where it is written: a malformed one is an
+    /// AP1104 error at its line. With <paramref name="names"/>, only names holding <c>*</c> or <c>?</c> are patterns.
+    /// </summary>
+    private static IReadOnlyList<string> Patterns(YamlBinder b, YamlNode? node, string what, bool names)
+    {
+        var result = new List<string>();
+        foreach (var item in b.Sequence(node, what))
+        {
+            var text = b.String(item, $"each entry of {what}");
+            if (text is null)
+            {
+                continue;
+            }
+
+            if ((!names || ArgumentPattern.IsNamePattern(text)) && ArgumentPattern.Validate(text) is { } problem)
+            {
+                b.Error(PolicyDiagnosticIds.InvalidPattern, $"Pattern '{text}' in {what}: {problem}.", item);
+            }
+
+            result.Add(text);
         }
 
         return result;

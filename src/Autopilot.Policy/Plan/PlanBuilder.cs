@@ -119,6 +119,7 @@ public static class PlanBuilder
         {
             Document = doc,
             Packs = packs,
+            PacksHash = PackLoader.HashOf(packs),
             Phases = phases,
             TransitionTable = table,
             RequiredEvidence = required,

@@ -37,6 +37,9 @@ public sealed class PolicyPlan
     /// <summary>The program packs the action classifier reads, loaded and checked (docs/effects.md).</summary>
     public IReadOnlyList<Packs.PackDef> Packs { get; internal set; } = [];
 
+    /// <summary>One hash over <see cref="Packs"/> (<see cref="Packs.PackLoader.HashOf"/>): generated code is used only when it matches.</summary>
+    public string PacksHash { get; internal set; } = "";
+
     public string Name => Document.Metadata.Name;
 
     public IReadOnlyList<string> Phases { get; internal set; } = [];
