@@ -335,10 +335,47 @@ public static class PackLoader
                 b.Error(PolicyDiagnosticIds.InvalidPattern, $"Pattern '{text}' in {what}: {problem}.", item);
             }
 
-            result.Add(text);
+            result.AddRange(ExpandBraces(text));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// <c>~/.{ssh,aws}*</c> is <c>~/.ssh*</c> and <c>~/.aws*</c>: comma alternatives in braces, as the shell spells them,
+    /// expanded once at load (one level; <c>${HOME}</c> has no comma and stays as written).
+    /// </summary>
+    internal static IEnumerable<string> ExpandBraces(string pattern)
+    {
+        var open = -1;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            if (pattern[i] == '\\')
+            {
+                i++;
+                continue;
+            }
+
+            if (pattern[i] == '{')
+            {
+                open = i;
+            }
+            else if (pattern[i] == '}' && open >= 0)
+            {
+                var body = pattern.Substring(open + 1, i - open - 1);
+                if (body.IndexOf(',') < 0)
+                {
+                    open = -1;
+                    continue;
+                }
+
+                var head = pattern.Substring(0, open);
+                var tail = pattern.Substring(i + 1);
+                return body.Split(',').SelectMany(alternative => ExpandBraces(head + alternative + tail));
+            }
+        }
+
+        return [pattern];
     }
 
     private static YamlMappingNode? FlagMap(YamlBinder b, YamlNode node)

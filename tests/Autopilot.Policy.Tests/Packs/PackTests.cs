@@ -153,6 +153,17 @@ public sealed class PackTests
         Assert.Equal(6, error.Location.Line);
     }
 
+    [Theory]
+    [InlineData("~/.{ssh,aws}*", "~/.ssh*|~/.aws*")]
+    [InlineData("/{etc,var}:**", "/etc:**|/var:**")]
+    [InlineData("a.{b,c}.{d,e}", "a.b.d|a.b.e|a.c.d|a.c.e")]
+    [InlineData("${HOME}/x", "${HOME}/x")]
+    [InlineData("\\{a,b}", "\\{a,b}")]
+    public void Brace_alternatives_in_patterns_are_expanded_at_load(string pattern, string expanded)
+    {
+        Assert.Equal(expanded.Split('|'), PackLoader.ExpandBraces(pattern).ToArray());
+    }
+
     [Fact]
     public void A_policy_without_packs_reads_the_core_pack()
     {
