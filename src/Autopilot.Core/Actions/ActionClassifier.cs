@@ -416,7 +416,7 @@ public sealed class ActionClassifier
                 var effect = new Effect(r.IsWrite ? EffectNames.FileWrite : EffectNames.FileRead, inv)
                 {
                     Target = r.Target,
-                    TargetUnknown = !r.TargetIsStatic || CompiledEffect.IsRunTimeTarget(r.Target),
+                    TargetUnknown = CompiledEffect.IsRunTimeTarget(r.Target),
                 };
                 CheckPath(r.Target, op, paths ??= new PathBase(context), acc, inv, r.Op, effect);
                 if (r.IsWrite && !effect.TargetUnknown)
