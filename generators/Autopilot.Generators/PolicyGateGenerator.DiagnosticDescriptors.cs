@@ -41,6 +41,10 @@ public sealed partial class PolicyGateGenerator
         public static readonly DiagnosticDescriptor EmptyRule = new(PolicyDiagnosticIds.EmptyRule, "Rule can never match", "{0}", PolicyCategory, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
         public static readonly DiagnosticDescriptor InvalidSchema = new(PolicyDiagnosticIds.InvalidSchema, "Embedded JSON Schema is invalid", "{0}", PolicyCategory, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
 
+        public static readonly DiagnosticDescriptor UnknownPack = new(PolicyDiagnosticIds.UnknownPack, "Program pack not found", "{0}", PolicyCategory, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
+
+        public static readonly DiagnosticDescriptor PackConflict = new(PolicyDiagnosticIds.PackConflict, "Two packs define the same program", "{0}", PolicyCategory, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
+
         /// <summary>A policy diagnostic id this registry does not know yet (the language grew): reported, never dropped.</summary>
         public static readonly DiagnosticDescriptor OtherPolicyDiagnostic = new(
             "AP1999", "Policy diagnostic", "{0}", PolicyCategory, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
@@ -108,6 +112,8 @@ public sealed partial class PolicyGateGenerator
             PolicyDiagnosticIds.Contradiction => Contradiction,
             PolicyDiagnosticIds.EmptyRule => EmptyRule,
             PolicyDiagnosticIds.InvalidSchema => InvalidSchema,
+            PolicyDiagnosticIds.UnknownPack => UnknownPack,
+            PolicyDiagnosticIds.PackConflict => PackConflict,
             CompilerFailureId => CompilerFailure,
             EvidenceBeyond64Id => EvidenceBeyond64,
             EscalationBeyond64Id => EscalationBeyond64,

@@ -18,7 +18,7 @@ namespace Autopilot.Generated
         public const string Version = "1.0.0";
 
         /// <summary>SHA-256 of the policy text these gates were generated from: compare with a loaded plan's PolicyHash to detect a stale build.</summary>
-        public const string Hash = "b580022af75b52cdaba7feb7a621c46e3549046e74b0489270008a2943388d18";
+        public const string Hash = "699bc153cb73e8ddd8a1783e9f4ac86cbfadb3ecd63bd7618fcdba045a993162";
 
         /// <summary>The transition gate (stateless; one instance is enough).</summary>
         public static readonly TransitionGate Transitions = new TransitionGate();
@@ -399,209 +399,254 @@ namespace Autopilot.Generated
             /// <summary><c>AP-RISK-FIND-DELETE-BROAD</c>: risk rule (critical): find deleting from the root or the home folder</summary>
             ApRiskFindDeleteBroad = 13,
 
-            /// <summary><c>AP-RISK-GIT-FORCE-PUSH</c>: risk rule (high): Force push (or remote delete) rewrites history others may have pulled</summary>
-            ApRiskGitForcePush = 14,
-
-            /// <summary><c>AP-RISK-GIT-FORCE-REFSPEC</c>: risk rule (high): A '+' or ':' refspec force-pushes or deletes a remote branch</summary>
-            ApRiskGitForceRefspec = 15,
-
-            /// <summary><c>AP-RISK-GIT-RESET-HARD</c>: risk rule (high): git reset --hard throws away uncommitted work and moves history</summary>
-            ApRiskGitResetHard = 16,
-
             /// <summary><c>AP-RISK-GIT-FILTER</c>: risk rule (critical): Rewriting the whole history of the repository</summary>
-            ApRiskGitFilter = 17,
-
-            /// <summary><c>AP-RISK-GIT-REBASE</c>: risk rule (medium): Rebase rewrites commits; on pushed branches it forces a force push</summary>
-            ApRiskGitRebase = 18,
-
-            /// <summary><c>AP-RISK-GIT-CLEAN</c>: risk rule (high): git clean -f deletes untracked files for good</summary>
-            ApRiskGitClean = 19,
+            ApRiskGitFilter = 14,
 
             /// <summary><c>AP-RISK-PIPE-TO-SHELL</c>: risk rule (critical): A download piped into a shell or interpreter runs code nobody reviewed</summary>
-            ApRiskPipeToShell = 20,
+            ApRiskPipeToShell = 15,
 
             /// <summary><c>AP-RISK-DECODE-TO-SHELL</c>: risk rule (critical): Decoded or unpacked data piped into a shell or interpreter hides what runs</summary>
-            ApRiskDecodeToShell = 21,
-
-            /// <summary><c>AP-RISK-PRIVILEGE</c>: risk rule (high): Privilege escalation</summary>
-            ApRiskPrivilege = 22,
+            ApRiskDecodeToShell = 16,
 
             /// <summary><c>AP-RISK-DD-DEVICE</c>: risk rule (critical): dd writing to a raw device</summary>
-            ApRiskDdDevice = 23,
+            ApRiskDdDevice = 17,
 
             /// <summary><c>AP-RISK-MKFS</c>: risk rule (critical): Formatting or repartitioning a disk</summary>
-            ApRiskMkfs = 24,
+            ApRiskMkfs = 18,
 
             /// <summary><c>AP-RISK-DEVICE-REDIRECT</c>: risk rule (critical): Output redirected onto a raw disk device</summary>
-            ApRiskDeviceRedirect = 25,
+            ApRiskDeviceRedirect = 19,
 
             /// <summary><c>AP-RISK-FORK-BOMB</c>: risk rule (critical): A function that spawns copies of itself (fork bomb)</summary>
-            ApRiskForkBomb = 26,
+            ApRiskForkBomb = 20,
 
             /// <summary><c>AP-RISK-CHMOD-WORLD</c>: risk rule (high): Making files world-writable</summary>
-            ApRiskChmodWorld = 27,
+            ApRiskChmodWorld = 21,
 
             /// <summary><c>AP-RISK-CHMOD-ROOT</c>: risk rule (critical): Recursive permission or owner change of the root or home folder</summary>
-            ApRiskChmodRoot = 28,
-
-            /// <summary><c>AP-RISK-SECRETS</c>: risk rule (high): Credential and key files (SSH keys, .env, certificates, cloud and registry credentials)</summary>
-            ApRiskSecrets = 29,
+            ApRiskChmodRoot = 22,
 
             /// <summary><c>AP-RISK-EXFIL-CURL-FILE</c>: risk rule (high): Uploading a local file with curl</summary>
-            ApRiskExfilCurlFile = 30,
+            ApRiskExfilCurlFile = 23,
 
             /// <summary><c>AP-RISK-EXFIL-UPLOAD</c>: risk rule (high): Uploading a local file</summary>
-            ApRiskExfilUpload = 31,
+            ApRiskExfilUpload = 24,
 
             /// <summary><c>AP-RISK-NET-TOOLS</c>: risk rule (medium): Raw network transfer tools can move data off the machine</summary>
-            ApRiskNetTools = 32,
+            ApRiskNetTools = 25,
 
             /// <summary><c>AP-RISK-RSYNC-REMOTE</c>: risk rule (medium): rsync to or from another host</summary>
-            ApRiskRsyncRemote = 33,
+            ApRiskRsyncRemote = 26,
 
             /// <summary><c>AP-RISK-PUBLISH-PACKAGE</c>: risk rule (high): Publishing a package to a public registry</summary>
-            ApRiskPublishPackage = 34,
+            ApRiskPublishPackage = 27,
 
             /// <summary><c>AP-RISK-PUBLISH-NUGET</c>: risk rule (high): Pushing a NuGet package</summary>
-            ApRiskPublishNuget = 35,
+            ApRiskPublishNuget = 28,
 
             /// <summary><c>AP-RISK-PUBLISH-PYPI</c>: risk rule (high): Uploading a Python package</summary>
-            ApRiskPublishPypi = 36,
+            ApRiskPublishPypi = 29,
 
             /// <summary><c>AP-RISK-DB-DROP</c>: risk rule (critical): Dropping or truncating a database, schema or table</summary>
-            ApRiskDbDrop = 37,
+            ApRiskDbDrop = 30,
 
             /// <summary><c>AP-RISK-DB-DROP-TOOL</c>: risk rule (high): Dropping a database or a role</summary>
-            ApRiskDbDropTool = 38,
+            ApRiskDbDropTool = 31,
 
             /// <summary><c>AP-RISK-DB-MIGRATE-EF</c>: risk rule (medium): Applying database migrations</summary>
-            ApRiskDbMigrateEf = 39,
+            ApRiskDbMigrateEf = 32,
 
             /// <summary><c>AP-RISK-DB-MIGRATE</c>: risk rule (medium): Applying or rolling back database migrations</summary>
-            ApRiskDbMigrate = 40,
+            ApRiskDbMigrate = 33,
 
             /// <summary><c>AP-RISK-CI-EDIT</c>: risk rule (high): Changing CI/CD workflows</summary>
-            ApRiskCiEdit = 41,
+            ApRiskCiEdit = 34,
 
             /// <summary><c>AP-RISK-POLICY-EDIT</c>: risk rule (critical): Changing the policy that governs the agent</summary>
-            ApRiskPolicyEdit = 42,
+            ApRiskPolicyEdit = 35,
 
             /// <summary><c>AP-RISK-SHELL-RC</c>: risk rule (high): Changing shell start-up files (persistence)</summary>
-            ApRiskShellRc = 43,
+            ApRiskShellRc = 36,
 
             /// <summary><c>AP-RISK-SYSTEM-CONFIG</c>: risk rule (high): Changing system configuration under /etc</summary>
-            ApRiskSystemConfig = 44,
-
-            /// <summary><c>AP-RISK-KILL</c>: risk rule (medium): Killing processes the agent may not have started</summary>
-            ApRiskKill = 45,
+            ApRiskSystemConfig = 37,
 
             /// <summary><c>AP-RISK-INLINE-CODE</c>: risk rule (medium): Interpreter given code inline; its effects are not analysed</summary>
-            ApRiskInlineCode = 46,
+            ApRiskInlineCode = 38,
 
             /// <summary><c>AP-RISK-REMOTE-EXEC</c>: risk rule (medium): Running commands on another machine</summary>
-            ApRiskRemoteExec = 47,
-
-            /// <summary><c>AP-RISK-POWER</c>: risk rule (high): Shutting down or rebooting the machine</summary>
-            ApRiskPower = 48,
+            ApRiskRemoteExec = 39,
 
             /// <summary><c>AP-RISK-DOCKER-PRIVILEGED</c>: risk rule (high): A privileged container can take over the host</summary>
-            ApRiskDockerPrivileged = 49,
+            ApRiskDockerPrivileged = 40,
 
             /// <summary><c>AP-RISK-TOOL-WEB</c>: risk rule (medium): Fetching from the web can bring in untrusted instructions</summary>
-            ApRiskToolWeb = 50,
+            ApRiskToolWeb = 41,
 
             /// <summary><c>AP-RISK-TOOL-GITHUB-WRITE</c>: risk rule (high): Writing to GitHub through an MCP server</summary>
-            ApRiskToolGithubWrite = 51,
+            ApRiskToolGithubWrite = 42,
+
+            /// <summary><c>AP-EFFECT-DELETE-UNKNOWN</c>: risk rule (high): Deletes files whose names are known only when the command runs</summary>
+            ApEffectDeleteUnknown = 43,
+
+            /// <summary><c>AP-EFFECT-DELETE-UNKNOWN-RECURSIVE</c>: risk rule (critical): Deletes folders recursively whose names are known only when the command runs</summary>
+            ApEffectDeleteUnknownRecursive = 44,
+
+            /// <summary><c>AP-EFFECT-WRITE-UNKNOWN</c>: risk rule (high): Writes or changes files whose names are known only when the command runs</summary>
+            ApEffectWriteUnknown = 45,
+
+            /// <summary><c>AP-EFFECT-SECRET-FILE</c>: risk rule (high): Reads or changes a key or credential file</summary>
+            ApEffectSecretFile = 46,
+
+            /// <summary><c>AP-EFFECT-SECRET-READ</c>: risk rule (high): Reads or prints secrets (environment, credentials, tokens)</summary>
+            ApEffectSecretRead = 47,
+
+            /// <summary><c>AP-EFFECT-EXEC-UNSEEN</c>: risk rule (medium): Runs code the classifier cannot see</summary>
+            ApEffectExecUnseen = 48,
+
+            /// <summary><c>AP-EFFECT-NET-WRITE</c>: risk rule (medium): Sends a request that changes something on another host</summary>
+            ApEffectNetWrite = 49,
+
+            /// <summary><c>AP-EFFECT-NET-DELETE</c>: risk rule (high): Sends an HTTP DELETE</summary>
+            ApEffectNetDelete = 50,
+
+            /// <summary><c>AP-EFFECT-UPLOAD</c>: risk rule (high): Sends local files or data off the machine</summary>
+            ApEffectUpload = 51,
+
+            /// <summary><c>AP-EFFECT-REMOTE-CHANGE</c>: risk rule (medium): Creates or changes a remote resource (cloud, cluster, infrastructure, hosted service)</summary>
+            ApEffectRemoteChange = 52,
+
+            /// <summary><c>AP-EFFECT-REMOTE-DESTROY</c>: risk rule (high): Destroys a remote resource (cloud, cluster, infrastructure, database, hosted service)</summary>
+            ApEffectRemoteDestroy = 53,
+
+            /// <summary><c>AP-EFFECT-VCS-DISCARD</c>: risk rule (high): Throws away uncommitted work or local commits</summary>
+            ApEffectVcsDiscard = 54,
+
+            /// <summary><c>AP-EFFECT-VCS-REWRITE</c>: risk rule (medium): Rewrites commits</summary>
+            ApEffectVcsRewrite = 55,
+
+            /// <summary><c>AP-EFFECT-VCS-PUSH</c>: risk rule (medium): Publishes commits to a remote</summary>
+            ApEffectVcsPush = 56,
+
+            /// <summary><c>AP-EFFECT-VCS-FORCE-PUSH</c>: risk rule (high): Overwrites or deletes history on a remote</summary>
+            ApEffectVcsForcePush = 57,
+
+            /// <summary><c>AP-EFFECT-HOOKS-BYPASS</c>: risk rule (medium): Skips the repository's hooks</summary>
+            ApEffectHooksBypass = 58,
+
+            /// <summary><c>AP-EFFECT-PERSIST</c>: risk rule (high): Sets up something that outlives the session (scheduled job, service, start-up file, authorised key)</summary>
+            ApEffectPersist = 59,
+
+            /// <summary><c>AP-EFFECT-CONFIG-GLOBAL</c>: risk rule (medium): Changes configuration beyond this project (user or machine wide)</summary>
+            ApEffectConfigGlobal = 60,
+
+            /// <summary><c>AP-EFFECT-KILL</c>: risk rule (medium): Stops processes the agent may not have started</summary>
+            ApEffectKill = 61,
+
+            /// <summary><c>AP-EFFECT-PRIVILEGE</c>: risk rule (high): Gains privileges</summary>
+            ApEffectPrivilege = 62,
+
+            /// <summary><c>AP-EFFECT-POWER</c>: risk rule (high): Shuts down or restarts the machine</summary>
+            ApEffectPower = 63,
+
+            /// <summary><c>AP-EFFECT-DEVICE</c>: risk rule (critical): Writes a raw device, or formats or partitions a disk</summary>
+            ApEffectDevice = 64,
+
+            /// <summary><c>AP-EFFECT-INSTALL-GLOBAL</c>: risk rule (medium): Installs software outside the project</summary>
+            ApEffectInstallGlobal = 65,
+
+            /// <summary><c>AP-EFFECT-PUBLISH</c>: risk rule (high): Publishes a package or a release</summary>
+            ApEffectPublish = 66,
 
             /// <summary><c>AP-ESC-CONSECUTIVE-FAILURES</c>: escalation rule: Three failures in a row.</summary>
-            ApEscConsecutiveFailures = 52,
+            ApEscConsecutiveFailures = 67,
 
             /// <summary><c>AP-ESC-REPEATED-ERROR</c>: escalation rule: The same error keeps coming back.</summary>
-            ApEscRepeatedError = 53,
+            ApEscRepeatedError = 68,
 
             /// <summary><c>AP-ESC-LOW-CONFIDENCE</c>: escalation rule: The agent's confidence is low.</summary>
-            ApEscLowConfidence = 54,
+            ApEscLowConfidence = 69,
 
             /// <summary><c>AP-ESC-CLOSE-OPTIONS</c>: escalation rule: Several options with close scores; a human should choose.</summary>
-            ApEscCloseOptions = 55,
+            ApEscCloseOptions = 70,
 
             /// <summary><c>AP-ESC-BUDGET-NEARLY-SPENT</c>: escalation rule: Over 80% of the budget is spent.</summary>
-            ApEscBudgetNearlySpent = 56,
+            ApEscBudgetNearlySpent = 71,
 
             /// <summary><c>AP-ESC-BUDGET-SPENT</c>: escalation rule: The budget is spent; stop and hand over.</summary>
-            ApEscBudgetSpent = 57,
+            ApEscBudgetSpent = 72,
 
             /// <summary><c>AP-ESC-NO-PROGRESS</c>: escalation rule: No progress for 30 minutes.</summary>
-            ApEscNoProgress = 58,
+            ApEscNoProgress = 73,
 
             /// <summary><c>AP-ESC-REJECTION-SPIKE</c>: escalation rule: The gates rejected five or more actions recently.</summary>
-            ApEscRejectionSpike = 59,
+            ApEscRejectionSpike = 74,
 
             /// <summary><c>AP-ESC-HIGH-RISK-ABOVE-LEVEL</c>: escalation rule: A high-risk action was attempted above the actor's autonomy level.</summary>
-            ApEscHighRiskAboveLevel = 60,
+            ApEscHighRiskAboveLevel = 75,
 
             /// <summary><c>AP-ESC-RETRY-LOOP</c>: escalation rule: The same step is looping.</summary>
-            ApEscRetryLoop = 61,
+            ApEscRetryLoop = 76,
 
             /// <summary><c>AP-FAIL-PRECONDITION</c>: failure class: A precondition does not hold; retrying will not change it.</summary>
-            ApFailPrecondition = 62,
+            ApFailPrecondition = 77,
 
             /// <summary><c>AP-FAIL-DISK-FULL</c>: failure class: The disk is full.</summary>
-            ApFailDiskFull = 63,
+            ApFailDiskFull = 78,
 
             /// <summary><c>AP-FAIL-PERMISSION</c>: failure class: Permission denied.</summary>
-            ApFailPermission = 64,
+            ApFailPermission = 79,
 
             /// <summary><c>AP-FAIL-MISSING-TOOL</c>: failure class: A required tool is missing.</summary>
-            ApFailMissingTool = 65,
+            ApFailMissingTool = 80,
 
             /// <summary><c>AP-FAIL-TEST</c>: failure class: Tests failed; fix and retry.</summary>
-            ApFailTest = 66,
+            ApFailTest = 81,
 
             /// <summary><c>AP-FAIL-MALFORMED-OUTPUT</c>: failure class: The agent's output was malformed; ask again.</summary>
-            ApFailMalformedOutput = 67,
+            ApFailMalformedOutput = 82,
 
             /// <summary><c>AP-FAIL-TRANSIENT</c>: failure class: A transient failure (timeout, network, rate limit).</summary>
-            ApFailTransient = 68,
+            ApFailTransient = 83,
 
             /// <summary><c>AP-DIFF-SCOPE</c>: diff rule (scope): The change touches a file outside the work order's allowed paths.</summary>
-            ApDiffScope = 69,
+            ApDiffScope = 84,
 
             /// <summary><c>AP-DIFF-PROTECTED</c>: diff rule (protected-paths): The change touches a protected path; a human must approve it.</summary>
-            ApDiffProtected = 70,
+            ApDiffProtected = 85,
 
             /// <summary><c>AP-DIFF-MAX-FILES</c>: diff rule (max-files): The change touches too many files for one unit of work.</summary>
-            ApDiffMaxFiles = 71,
+            ApDiffMaxFiles = 86,
 
             /// <summary><c>AP-DIFF-MAX-LINES</c>: diff rule (max-lines): The change is too large for one unit of work.</summary>
-            ApDiffMaxLines = 72,
+            ApDiffMaxLines = 87,
 
             /// <summary><c>AP-DIFF-TESTS-REQUIRED</c>: diff rule (tests-required): Source changed but no test changed.</summary>
-            ApDiffTestsRequired = 73,
+            ApDiffTestsRequired = 88,
 
             /// <summary><c>AP-DIFF-SECRETS</c>: diff rule (secrets): A secret appears in an added line.</summary>
-            ApDiffSecrets = 74,
+            ApDiffSecrets = 89,
 
             /// <summary><c>AP-DIFF-TROJAN-SOURCE</c>: diff rule (trojan-source): Bidirectional control or invisible characters in an added line (CVE-2021-42574).</summary>
-            ApDiffTrojanSource = 75,
+            ApDiffTrojanSource = 90,
 
             /// <summary><c>AP-DIFF-PATH-SAFETY</c>: diff rule (path-safety): Unsafe path in the change.</summary>
-            ApDiffPathSafety = 76,
+            ApDiffPathSafety = 91,
 
             /// <summary><c>AP-DIFF-ROLLBACK-NOTE</c>: diff rule (rollback-note): Migrations and configuration changes need a rollback note and a human.</summary>
-            ApDiffRollbackNote = 77,
+            ApDiffRollbackNote = 92,
 
             /// <summary><c>AP-DIFF-BASE-HASHES</c>: diff rule (base-hashes): A file changed since the work order recorded its base hash.</summary>
-            ApDiffBaseHashes = 78,
+            ApDiffBaseHashes = 93,
 
             /// <summary><c>AP-DIFF-PUBLIC-API</c>: diff rule (public-api): The change removes or changes public API.</summary>
-            ApDiffPublicApi = 79,
+            ApDiffPublicApi = 94,
 
             /// <summary><c>AP-DIFF-BANNED-API</c>: diff rule (banned-api): The change introduces a banned API.</summary>
-            ApDiffBannedApi = 80,
+            ApDiffBannedApi = 95,
 
             /// <summary><c>AP-DIFF-SYMBOL-SCOPE</c>: diff rule (symbol-scope): The change touches a member outside the work order's allowed symbols.</summary>
-            ApDiffSymbolScope = 81,
+            ApDiffSymbolScope = 96,
         }
 
         /// <summary>The policy's name for <paramref name="rule"/>.</summary>
@@ -622,22 +667,15 @@ namespace Autopilot.Generated
             RuleId.ApRiskRmBroad => "AP-RISK-RM-BROAD",
             RuleId.ApRiskRmNoPreserveRoot => "AP-RISK-RM-NO-PRESERVE-ROOT",
             RuleId.ApRiskFindDeleteBroad => "AP-RISK-FIND-DELETE-BROAD",
-            RuleId.ApRiskGitForcePush => "AP-RISK-GIT-FORCE-PUSH",
-            RuleId.ApRiskGitForceRefspec => "AP-RISK-GIT-FORCE-REFSPEC",
-            RuleId.ApRiskGitResetHard => "AP-RISK-GIT-RESET-HARD",
             RuleId.ApRiskGitFilter => "AP-RISK-GIT-FILTER",
-            RuleId.ApRiskGitRebase => "AP-RISK-GIT-REBASE",
-            RuleId.ApRiskGitClean => "AP-RISK-GIT-CLEAN",
             RuleId.ApRiskPipeToShell => "AP-RISK-PIPE-TO-SHELL",
             RuleId.ApRiskDecodeToShell => "AP-RISK-DECODE-TO-SHELL",
-            RuleId.ApRiskPrivilege => "AP-RISK-PRIVILEGE",
             RuleId.ApRiskDdDevice => "AP-RISK-DD-DEVICE",
             RuleId.ApRiskMkfs => "AP-RISK-MKFS",
             RuleId.ApRiskDeviceRedirect => "AP-RISK-DEVICE-REDIRECT",
             RuleId.ApRiskForkBomb => "AP-RISK-FORK-BOMB",
             RuleId.ApRiskChmodWorld => "AP-RISK-CHMOD-WORLD",
             RuleId.ApRiskChmodRoot => "AP-RISK-CHMOD-ROOT",
-            RuleId.ApRiskSecrets => "AP-RISK-SECRETS",
             RuleId.ApRiskExfilCurlFile => "AP-RISK-EXFIL-CURL-FILE",
             RuleId.ApRiskExfilUpload => "AP-RISK-EXFIL-UPLOAD",
             RuleId.ApRiskNetTools => "AP-RISK-NET-TOOLS",
@@ -653,13 +691,35 @@ namespace Autopilot.Generated
             RuleId.ApRiskPolicyEdit => "AP-RISK-POLICY-EDIT",
             RuleId.ApRiskShellRc => "AP-RISK-SHELL-RC",
             RuleId.ApRiskSystemConfig => "AP-RISK-SYSTEM-CONFIG",
-            RuleId.ApRiskKill => "AP-RISK-KILL",
             RuleId.ApRiskInlineCode => "AP-RISK-INLINE-CODE",
             RuleId.ApRiskRemoteExec => "AP-RISK-REMOTE-EXEC",
-            RuleId.ApRiskPower => "AP-RISK-POWER",
             RuleId.ApRiskDockerPrivileged => "AP-RISK-DOCKER-PRIVILEGED",
             RuleId.ApRiskToolWeb => "AP-RISK-TOOL-WEB",
             RuleId.ApRiskToolGithubWrite => "AP-RISK-TOOL-GITHUB-WRITE",
+            RuleId.ApEffectDeleteUnknown => "AP-EFFECT-DELETE-UNKNOWN",
+            RuleId.ApEffectDeleteUnknownRecursive => "AP-EFFECT-DELETE-UNKNOWN-RECURSIVE",
+            RuleId.ApEffectWriteUnknown => "AP-EFFECT-WRITE-UNKNOWN",
+            RuleId.ApEffectSecretFile => "AP-EFFECT-SECRET-FILE",
+            RuleId.ApEffectSecretRead => "AP-EFFECT-SECRET-READ",
+            RuleId.ApEffectExecUnseen => "AP-EFFECT-EXEC-UNSEEN",
+            RuleId.ApEffectNetWrite => "AP-EFFECT-NET-WRITE",
+            RuleId.ApEffectNetDelete => "AP-EFFECT-NET-DELETE",
+            RuleId.ApEffectUpload => "AP-EFFECT-UPLOAD",
+            RuleId.ApEffectRemoteChange => "AP-EFFECT-REMOTE-CHANGE",
+            RuleId.ApEffectRemoteDestroy => "AP-EFFECT-REMOTE-DESTROY",
+            RuleId.ApEffectVcsDiscard => "AP-EFFECT-VCS-DISCARD",
+            RuleId.ApEffectVcsRewrite => "AP-EFFECT-VCS-REWRITE",
+            RuleId.ApEffectVcsPush => "AP-EFFECT-VCS-PUSH",
+            RuleId.ApEffectVcsForcePush => "AP-EFFECT-VCS-FORCE-PUSH",
+            RuleId.ApEffectHooksBypass => "AP-EFFECT-HOOKS-BYPASS",
+            RuleId.ApEffectPersist => "AP-EFFECT-PERSIST",
+            RuleId.ApEffectConfigGlobal => "AP-EFFECT-CONFIG-GLOBAL",
+            RuleId.ApEffectKill => "AP-EFFECT-KILL",
+            RuleId.ApEffectPrivilege => "AP-EFFECT-PRIVILEGE",
+            RuleId.ApEffectPower => "AP-EFFECT-POWER",
+            RuleId.ApEffectDevice => "AP-EFFECT-DEVICE",
+            RuleId.ApEffectInstallGlobal => "AP-EFFECT-INSTALL-GLOBAL",
+            RuleId.ApEffectPublish => "AP-EFFECT-PUBLISH",
             RuleId.ApEscConsecutiveFailures => "AP-ESC-CONSECUTIVE-FAILURES",
             RuleId.ApEscRepeatedError => "AP-ESC-REPEATED-ERROR",
             RuleId.ApEscLowConfidence => "AP-ESC-LOW-CONFIDENCE",
@@ -740,32 +800,14 @@ namespace Autopilot.Generated
                 case "AP-RISK-FIND-DELETE-BROAD":
                     rule = RuleId.ApRiskFindDeleteBroad;
                     return true;
-                case "AP-RISK-GIT-FORCE-PUSH":
-                    rule = RuleId.ApRiskGitForcePush;
-                    return true;
-                case "AP-RISK-GIT-FORCE-REFSPEC":
-                    rule = RuleId.ApRiskGitForceRefspec;
-                    return true;
-                case "AP-RISK-GIT-RESET-HARD":
-                    rule = RuleId.ApRiskGitResetHard;
-                    return true;
                 case "AP-RISK-GIT-FILTER":
                     rule = RuleId.ApRiskGitFilter;
-                    return true;
-                case "AP-RISK-GIT-REBASE":
-                    rule = RuleId.ApRiskGitRebase;
-                    return true;
-                case "AP-RISK-GIT-CLEAN":
-                    rule = RuleId.ApRiskGitClean;
                     return true;
                 case "AP-RISK-PIPE-TO-SHELL":
                     rule = RuleId.ApRiskPipeToShell;
                     return true;
                 case "AP-RISK-DECODE-TO-SHELL":
                     rule = RuleId.ApRiskDecodeToShell;
-                    return true;
-                case "AP-RISK-PRIVILEGE":
-                    rule = RuleId.ApRiskPrivilege;
                     return true;
                 case "AP-RISK-DD-DEVICE":
                     rule = RuleId.ApRiskDdDevice;
@@ -784,9 +826,6 @@ namespace Autopilot.Generated
                     return true;
                 case "AP-RISK-CHMOD-ROOT":
                     rule = RuleId.ApRiskChmodRoot;
-                    return true;
-                case "AP-RISK-SECRETS":
-                    rule = RuleId.ApRiskSecrets;
                     return true;
                 case "AP-RISK-EXFIL-CURL-FILE":
                     rule = RuleId.ApRiskExfilCurlFile;
@@ -833,17 +872,11 @@ namespace Autopilot.Generated
                 case "AP-RISK-SYSTEM-CONFIG":
                     rule = RuleId.ApRiskSystemConfig;
                     return true;
-                case "AP-RISK-KILL":
-                    rule = RuleId.ApRiskKill;
-                    return true;
                 case "AP-RISK-INLINE-CODE":
                     rule = RuleId.ApRiskInlineCode;
                     return true;
                 case "AP-RISK-REMOTE-EXEC":
                     rule = RuleId.ApRiskRemoteExec;
-                    return true;
-                case "AP-RISK-POWER":
-                    rule = RuleId.ApRiskPower;
                     return true;
                 case "AP-RISK-DOCKER-PRIVILEGED":
                     rule = RuleId.ApRiskDockerPrivileged;
@@ -853,6 +886,78 @@ namespace Autopilot.Generated
                     return true;
                 case "AP-RISK-TOOL-GITHUB-WRITE":
                     rule = RuleId.ApRiskToolGithubWrite;
+                    return true;
+                case "AP-EFFECT-DELETE-UNKNOWN":
+                    rule = RuleId.ApEffectDeleteUnknown;
+                    return true;
+                case "AP-EFFECT-DELETE-UNKNOWN-RECURSIVE":
+                    rule = RuleId.ApEffectDeleteUnknownRecursive;
+                    return true;
+                case "AP-EFFECT-WRITE-UNKNOWN":
+                    rule = RuleId.ApEffectWriteUnknown;
+                    return true;
+                case "AP-EFFECT-SECRET-FILE":
+                    rule = RuleId.ApEffectSecretFile;
+                    return true;
+                case "AP-EFFECT-SECRET-READ":
+                    rule = RuleId.ApEffectSecretRead;
+                    return true;
+                case "AP-EFFECT-EXEC-UNSEEN":
+                    rule = RuleId.ApEffectExecUnseen;
+                    return true;
+                case "AP-EFFECT-NET-WRITE":
+                    rule = RuleId.ApEffectNetWrite;
+                    return true;
+                case "AP-EFFECT-NET-DELETE":
+                    rule = RuleId.ApEffectNetDelete;
+                    return true;
+                case "AP-EFFECT-UPLOAD":
+                    rule = RuleId.ApEffectUpload;
+                    return true;
+                case "AP-EFFECT-REMOTE-CHANGE":
+                    rule = RuleId.ApEffectRemoteChange;
+                    return true;
+                case "AP-EFFECT-REMOTE-DESTROY":
+                    rule = RuleId.ApEffectRemoteDestroy;
+                    return true;
+                case "AP-EFFECT-VCS-DISCARD":
+                    rule = RuleId.ApEffectVcsDiscard;
+                    return true;
+                case "AP-EFFECT-VCS-REWRITE":
+                    rule = RuleId.ApEffectVcsRewrite;
+                    return true;
+                case "AP-EFFECT-VCS-PUSH":
+                    rule = RuleId.ApEffectVcsPush;
+                    return true;
+                case "AP-EFFECT-VCS-FORCE-PUSH":
+                    rule = RuleId.ApEffectVcsForcePush;
+                    return true;
+                case "AP-EFFECT-HOOKS-BYPASS":
+                    rule = RuleId.ApEffectHooksBypass;
+                    return true;
+                case "AP-EFFECT-PERSIST":
+                    rule = RuleId.ApEffectPersist;
+                    return true;
+                case "AP-EFFECT-CONFIG-GLOBAL":
+                    rule = RuleId.ApEffectConfigGlobal;
+                    return true;
+                case "AP-EFFECT-KILL":
+                    rule = RuleId.ApEffectKill;
+                    return true;
+                case "AP-EFFECT-PRIVILEGE":
+                    rule = RuleId.ApEffectPrivilege;
+                    return true;
+                case "AP-EFFECT-POWER":
+                    rule = RuleId.ApEffectPower;
+                    return true;
+                case "AP-EFFECT-DEVICE":
+                    rule = RuleId.ApEffectDevice;
+                    return true;
+                case "AP-EFFECT-INSTALL-GLOBAL":
+                    rule = RuleId.ApEffectInstallGlobal;
+                    return true;
+                case "AP-EFFECT-PUBLISH":
+                    rule = RuleId.ApEffectPublish;
                     return true;
                 case "AP-ESC-CONSECUTIVE-FAILURES":
                     rule = RuleId.ApEscConsecutiveFailures;

@@ -111,11 +111,11 @@ namespace Test.Policies
             /// <summary>Assignments before the program (<c>GIT_SSH_COMMAND=x git fetch</c>) that change what it does.</summary>
             private static void Assignments(global::Autopilot.Core.Shell.Invocation inv, global::System.Collections.Generic.List<global::Autopilot.Core.Effects.Effect> effects)
             {
-                var none = global::Autopilot.Core.Effects.Arguments.Split(global::System.Array.Empty<string>(), s_flags0);
                 foreach (var assignment in inv.Assignments)
                 {
                     var eq = assignment.IndexOf('=');
                     var name = eq < 0 ? assignment : assignment.Substring(0, eq);
+                    var none = global::Autopilot.Core.Effects.EffectEntry.AssignedValue(assignment, eq, s_flags0);
                     if (name == "DEPLOY_HOOK" || global::Autopilot.Policy.Patterns.ArgumentPattern.IsMatch("DEPLOY_*_CMD", name))
                     {
                         Entry0(inv, none, effects);
@@ -136,7 +136,8 @@ namespace Test.Policies
             /// <summary><c>deployctl, dctl, deploy-*</c> (pack test, test.pack.yaml line 4).</summary>
             private static void Deployctl(global::Autopilot.Core.Shell.Invocation inv, global::System.Collections.Generic.List<global::Autopilot.Core.Effects.Effect> effects)
             {
-                var args = global::Autopilot.Core.Effects.Arguments.Split(inv.Args, s_flags1);
+                var argv = inv.Args;
+                var args = global::Autopilot.Core.Effects.Arguments.Split(argv, s_flags1);
                 Entry1(inv, args, effects);
 
                 if (args.Operands.Count >= 2 && args.Operands[0] == "release" && args.Operands[1] == "rollback")
@@ -157,9 +158,9 @@ namespace Test.Policies
                     }
                 }
 
-                if (global::Autopilot.Core.Effects.EffectEntry.Contains(inv.Args, "push"))
+                if (global::Autopilot.Core.Effects.EffectEntry.Contains(argv, "push"))
                 {
-                    var split = global::Autopilot.Core.Effects.Arguments.Split(inv.Args, s_flags2);
+                    var split = global::Autopilot.Core.Effects.Arguments.Split(argv, s_flags2);
                     if (split.Operands.Count >= 1 && split.Operands[0] == "push")
                     {
                         Entry4(inv, split, effects);
@@ -280,7 +281,8 @@ namespace Test.Policies
             /// <summary><c>fetchit</c> (pack test, test.pack.yaml line 23).</summary>
             private static void Fetchit(global::Autopilot.Core.Shell.Invocation inv, global::System.Collections.Generic.List<global::Autopilot.Core.Effects.Effect> effects)
             {
-                var args = global::Autopilot.Core.Effects.Arguments.Split(inv.Args, s_flags3);
+                var argv = inv.Args;
+                var args = global::Autopilot.Core.Effects.Arguments.Split(argv, s_flags3);
                 Entry8(inv, args, effects);
                 Entry9(inv, args, effects);
                 Entry10(inv, args, effects);
@@ -330,7 +332,8 @@ namespace Test.Policies
             /// <summary><c>copyit</c> (pack test, test.pack.yaml line 29).</summary>
             private static void Copyit(global::Autopilot.Core.Shell.Invocation inv, global::System.Collections.Generic.List<global::Autopilot.Core.Effects.Effect> effects)
             {
-                var args = global::Autopilot.Core.Effects.Arguments.Split(inv.Args, s_flags0);
+                var argv = inv.Args;
+                var args = global::Autopilot.Core.Effects.Arguments.Split(argv, s_flags0);
                 Entry11(inv, args, effects);
                 Entry12(inv, args, effects);
                 Entry13(inv, args, effects);
@@ -388,7 +391,8 @@ namespace Test.Policies
             /// <summary><c>ddx</c> (pack test, test.pack.yaml line 34).</summary>
             private static void Ddx(global::Autopilot.Core.Shell.Invocation inv, global::System.Collections.Generic.List<global::Autopilot.Core.Effects.Effect> effects)
             {
-                var args = global::Autopilot.Core.Effects.Arguments.Split(inv.Args, s_flags0);
+                var argv = inv.Args;
+                var args = global::Autopilot.Core.Effects.Arguments.Split(argv, s_flags0);
                 Entry14(inv, args, effects);
                 Entry15(inv, args, effects);
                 Entry16(inv, args, effects);
