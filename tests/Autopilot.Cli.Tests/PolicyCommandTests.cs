@@ -62,7 +62,7 @@ public sealed class PolicyCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("strategize → spec → plan → think → implement → verify → review → pr → monitor", result.StdOut);
         Assert.Contains("observe: alone up to 'none'", result.StdOut);
-        Assert.Contains("AP-RISK-GIT-FORCE-PUSH", result.StdOut);
+        Assert.Contains("AP-EFFECT-VCS-FORCE-PUSH", result.StdOut);
         Assert.Contains("every score ≥ 4", result.StdOut);
     }
 
