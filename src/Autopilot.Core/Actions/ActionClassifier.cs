@@ -809,7 +809,7 @@ public sealed class ActionClassifier
 
     private sealed record AllowedProgram(string[][] Subcommands, HashSet<string> DeniedFlags);
 
-    /// <summary>Collects matches (one per rule and quote) and keeps the highest risk.</summary>
+    /// <summary>Collects matches (one per rule, quote and invocation, so that predicates judge each invocation) and keeps the highest risk.</summary>
     private sealed class Accumulator(ActionClassifier owner)
     {
         private List<ActionMatch>? _matches;
@@ -825,7 +825,7 @@ public sealed class ActionClassifier
             _matches ??= [];
             foreach (var m in _matches)
             {
-                if (m.RuleId == ruleId && m.Quote == quote && ReferenceEquals(m.Invocation, inv))
+                if (m.RuleId == ruleId && m.Quote == quote && (m.Invocation is null ? inv is null : m.Invocation.ReadsTheSameAs(inv)))
                 {
                     return;
                 }
