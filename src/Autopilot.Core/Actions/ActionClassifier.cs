@@ -31,6 +31,7 @@ public sealed class ActionClassifier
     private readonly Dictionary<string, AllowedProgram> _allowlist = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CompiledCommandRule[]> _rulesByProgram = new(StringComparer.Ordinal);
     private readonly CompiledCommandRule[] _rulesForAnyProgram;
+    private readonly Dictionary<string, string>? _programVariables;
 
     // The rules that can match each program seen so far, in the order they are checked (the program's own
     // rules, then those for any program whose program list takes it): programs named by glob are matched
@@ -121,6 +122,7 @@ public sealed class ActionClassifier
         }
 
         _workspaceExtra = PathGlobSet.Create(actions.WorkspaceExtraPaths);
+        _programVariables = ProgramVariableTable.Create(actions.ProgramVariables);
         var byProgram = new Dictionary<string, List<CompiledCommandRule>>(StringComparer.Ordinal);
         var anyProgram = new List<CompiledCommandRule>();
         var pathRules = new List<CompiledPathRule>();
@@ -228,7 +230,7 @@ public sealed class ActionClassifier
 
     /// <summary>Parses and classifies a shell command line.</summary>
     public ActionClassification ClassifyCommand(string command, ActionContext context) =>
-        ClassifyCommand(CommandParser.Parse(command), context);
+        ClassifyCommand(CommandParser.Parse(command, _programVariables), context);
 
     /// <summary>Classifies an already parsed command line.</summary>
     public ActionClassification ClassifyCommand(ParseResult parsed, ActionContext context)
