@@ -38,7 +38,8 @@ public sealed class PredicateEngine
     private static readonly ConcurrentDictionary<string, Prepared<Script>> s_prepared = new(StringComparer.Ordinal);
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Function> _functions = new(StringComparer.Ordinal);
+    // Made on first use, like the engine: a policy without predicates never loads Jint.
+    private Dictionary<string, Function>? _functions;
     private Engine? _engine;
 
     /// <summary>Null when the predicate parses; otherwise the parser's message with the predicate's line and column.</summary>
@@ -106,6 +107,7 @@ public sealed class PredicateEngine
 
     private Function FunctionFor(Engine engine, string predicate)
     {
+        _functions ??= new Dictionary<string, Function>(StringComparer.Ordinal);
         if (_functions.TryGetValue(predicate, out var function))
         {
             return function;
@@ -148,7 +150,7 @@ public sealed class PredicateEngine
     private void Discard()
     {
         _engine = null;
-        _functions.Clear();
+        _functions = null;
     }
 
     private static JsObject ToJs(Engine engine, PredicateFacts facts)
