@@ -83,6 +83,15 @@ public sealed class PredicateRuleTests
     }
 
     [Fact]
+    public void ExplainShowsEachInvocationsPredicateResult()
+    {
+        var explanation = CommandExplanation.Explain(s_devOnly.Value, "pkill node; pkill bash", s_context, "execute_safe");
+        var results = explanation.Matches.Where(m => m.Match.RuleId == "R-KILL").Select(m => $"{m.Match.Invocation!.Text}={m.PredicateHeld}").ToArray();
+        Assert.Equal(["pkill node=False", "pkill bash=True"], results);
+        Assert.Equal("high", explanation.Risk);
+    }
+
+    [Fact]
     public void PredicatesSeeTheDocumentedFacts()
     {
         var engine = Policy("""
