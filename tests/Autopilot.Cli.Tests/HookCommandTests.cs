@@ -71,6 +71,58 @@ public sealed class HookCommandTests : IDisposable
     }
 
     [Fact]
+    public void APredicateJudgesEveryInvocationAndTheReasonNamesOnlyWhereItHeld()
+    {
+        _repo.Write(".autopilot/policy.yaml", PredicatePolicy);
+        string Ask(string command)
+        {
+            var stdin = JsonSerializer.Serialize(new { hook_event_name = "PreToolUse", cwd = _repo.Path, permission_mode = "default", tool_name = "Bash", tool_input = new { command } });
+            var result = TestProcess.Run("dotnet", [CliProcess.CliDll, "hook", "claude-code"], _repo.Path, stdin: stdin);
+            using var json = JsonDocument.Parse(result.StdOut);
+            var output = json.RootElement.GetProperty("hookSpecificOutput");
+            return output.GetProperty("permissionDecision").GetString() + " " + output.GetProperty("permissionDecisionReason").GetString();
+        }
+
+        var devOnly = Ask("pkill node; pkill vite");
+        Assert.StartsWith("allow ", devOnly, StringComparison.Ordinal);
+        Assert.DoesNotContain("R-KILL", devOnly, StringComparison.Ordinal);
+
+        var mixed = Ask("pkill node; pkill bash");
+        Assert.StartsWith("ask ", mixed, StringComparison.Ordinal);
+        Assert.Contains("R-KILL", mixed, StringComparison.Ordinal);
+        Assert.Contains("'pkill bash'", mixed, StringComparison.Ordinal);
+        Assert.DoesNotContain("'pkill node'", mixed, StringComparison.Ordinal);
+
+        // 'check command' shows the risk and findings after the predicates, in text and JSON.
+        var check = CliProcess.Run(_repo.Path, null, "check", "command", "pkill node", "--format", "json");
+        Assert.True(check.ExitCode == 0, check.ToString());
+        using var decision = JsonDocument.Parse(check.StdOut);
+        Assert.Equal("low", decision.RootElement.GetProperty("risk").GetString());
+        Assert.DoesNotContain("R-KILL", check.StdOut, StringComparison.Ordinal);
+        var text = CliProcess.Run(_repo.Path, null, "check", "command", "pkill node; pkill bash");
+        Assert.True(text.ExitCode == 3, text.ToString());
+        Assert.Contains("risk: high", text.StdOut, StringComparison.Ordinal);
+        Assert.Contains("pkill bash", text.StdOut, StringComparison.Ordinal);
+    }
+
+    private const string PredicatePolicy = """
+        apiVersion: autopilot/v1
+        riskLevels: [none, low, medium, high, critical]
+        phases: [implement]
+        autonomy:
+          default: execute_safe
+          levels:
+            - { id: execute_safe, allowUpTo: low, escalateUpTo: high }
+        actions: { defaultRisk: low, workspaceExtraPaths: ["/tmp/**"] }
+        risks:
+          - id: R-KILL
+            risk: high
+            message: Killing a process that is not a dev server
+            command: { programs: [pkill] }
+            when: "!facts.positionals.every(p => ['node', 'vite'].includes(p))"
+        """;
+
+    [Fact]
     public void RepeatedToolFailuresEscalateThroughPostToolUse()
     {
         Assert.Equal("", Hook("post-failure.json").StdOut);

@@ -28,7 +28,8 @@ internal static class CheckCommandCommand
 
             var context = ActionOptions.Context(result.GetValue(repo)!, result.GetValue(cwd), result.GetValue(phase));
             var level = ActionOptions.Level(engine, result.GetValue(autonomy));
-            var classification = engine.Actions.Classifier.ClassifyCommand(result.GetValue(text)!, context);
+            // Predicates first: the risk shown and every explanation come from the matches whose predicate held.
+            var classification = engine.Actions.ApplyPredicates(engine.Actions.Classifier.ClassifyCommand(result.GetValue(text)!, context), level, context, result.GetValue(text)!);
             var decision = engine.Actions.Decide("command", classification, level, context, result.GetValue(text)!);
             if (result.GetValue(format) == "json")
             {

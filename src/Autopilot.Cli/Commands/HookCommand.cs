@@ -92,7 +92,7 @@ internal static class HookCommand
         }
 
         var context = ActionContext.ForCurrentUser(repo) with { Phase = phase };
-        var hook = new ClaudeCodeHook(engine.Actions.Classifier, c => engine.Actions.VerdictFor(c, level, context), null, null, phase);
+        var hook = new ClaudeCodeHook(engine.Actions.Classifier, c => engine.Actions.Judge(c, level, context), null, null, phase);
         var reply = hook.Handle(stdin);
         Console.Out.Write(reply.Stdout);
         if (reply.Stderr.Length > 0)

@@ -31,6 +31,7 @@ public sealed class ActionClassifier
     private readonly Dictionary<string, AllowedProgram> _allowlist = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CompiledCommandRule[]> _rulesByProgram = new(StringComparer.Ordinal);
     private readonly CompiledCommandRule[] _rulesForAnyProgram;
+    private readonly Dictionary<string, string>? _programVariables;
 
     // The rules that can match each program seen so far, in the order they are checked (the program's own
     // rules, then those for any program whose program list takes it): programs named by glob are matched
@@ -121,6 +122,7 @@ public sealed class ActionClassifier
         }
 
         _workspaceExtra = PathGlobSet.Create(actions.WorkspaceExtraPaths);
+        _programVariables = ProgramVariableTable.Create(actions.ProgramVariables);
         var byProgram = new Dictionary<string, List<CompiledCommandRule>>(StringComparer.Ordinal);
         var anyProgram = new List<CompiledCommandRule>();
         var pathRules = new List<CompiledPathRule>();
@@ -228,7 +230,7 @@ public sealed class ActionClassifier
 
     /// <summary>Parses and classifies a shell command line.</summary>
     public ActionClassification ClassifyCommand(string command, ActionContext context) =>
-        ClassifyCommand(CommandParser.Parse(command), context);
+        ClassifyCommand(CommandParser.Parse(command, _programVariables), context);
 
     /// <summary>Classifies an already parsed command line.</summary>
     public ActionClassification ClassifyCommand(ParseResult parsed, ActionContext context)
@@ -809,7 +811,7 @@ public sealed class ActionClassifier
 
     private sealed record AllowedProgram(string[][] Subcommands, HashSet<string> DeniedFlags);
 
-    /// <summary>Collects matches (one per rule and quote) and keeps the highest risk.</summary>
+    /// <summary>Collects matches (one per rule, quote and invocation, so that predicates judge each invocation) and keeps the highest risk.</summary>
     private sealed class Accumulator(ActionClassifier owner)
     {
         private List<ActionMatch>? _matches;
@@ -825,7 +827,7 @@ public sealed class ActionClassifier
             _matches ??= [];
             foreach (var m in _matches)
             {
-                if (m.RuleId == ruleId && m.Quote == quote && ReferenceEquals(m.Invocation, inv))
+                if (m.RuleId == ruleId && m.Quote == quote && (m.Invocation is null ? inv is null : m.Invocation.ReadsTheSameAs(inv)))
                 {
                     return;
                 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Autopilot.Core.Autonomy;
 using Autopilot.Core.Decisions;
 using Autopilot.Core.Policies;
@@ -37,9 +36,19 @@ public sealed class ActionEvaluator
     public Decision Tool(string tool, ActionContext context, string level) =>
         Decide("tool", Classifier.ClassifyTool(tool, context), level, context, tool);
 
-    /// <summary>The verdict for an already classified action (what the agent hook asks).</summary>
+    /// <summary>The verdict for an already classified action.</summary>
     public Verdict VerdictFor(ActionClassification classification, string level, ActionContext context) =>
-        Decide("hook", classification, level, context, "").Verdict;
+        Judge(classification, level, context).Decision.Verdict;
+
+    /// <summary>
+    /// What the agent hook asks: the classification with its predicates applied (for the reason it gives) and the
+    /// decision for this actor.
+    /// </summary>
+    public ActionJudgement Judge(ActionClassification classification, string level, ActionContext context)
+    {
+        var judged = ApplyPredicates(classification, level, context);
+        return new ActionJudgement(judged, Decide("hook", judged, level, context, ""));
+    }
 
     public Decision Decide(string question, ActionClassification classification, string level, ActionContext context, string subject)
     {
@@ -60,9 +69,10 @@ public sealed class ActionEvaluator
             return Decision.FailClosed("AP-AUTONOMY-UNKNOWN", $"'{level}' is not an autonomy level of this policy ({string.Join(", ", plan.AutonomyLevels)}).", plan.PolicyHash);
         }
 
-        var matches = ApplyPredicates(classification.Matches, level, context, subject, out var predicateFailures);
-        var findings = new List<Finding>(predicateFailures);
-        if (classification.IsUnknown)
+        var judged = ApplyPredicates(classification, level, context, subject);
+        var matches = judged.Matches;
+        var findings = PredicateFailures(matches);
+        if (judged.IsUnknown)
         {
             // Unknown fails closed: no autonomy level makes an unreadable command safe.
             findings.AddRange(matches.Select(m => new Finding(m.RuleId, Severity.Deny, $"[{m.Risk}] {m.Reason}")));
@@ -74,9 +84,7 @@ public sealed class ActionEvaluator
             return new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started));
         }
 
-        var risk = matches.Count == classification.Matches.Count ? classification.RiskIndex
-            : matches.Count == 0 ? Math.Max(0, plan.DefaultRisk)
-            : matches.Max(m => m.RiskIndex);
+        var risk = judged.RiskIndex;
         var autonomy = new AutonomyEvaluator(_engine).Check(levelIndex, risk, matches.Where(m => m.RiskIndex == risk).Select(m => m.RuleId).FirstOrDefault());
         var autonomySeverity = autonomy.Verdict.ToSeverity();
         foreach (var match in matches)
@@ -92,49 +100,98 @@ public sealed class ActionEvaluator
     }
 
     /// <summary>
-    /// A risk rule with a <c>when:</c> predicate matches only when it also holds. Facts: program, rawProgram (as
-    /// written), args (every word after the program), flags and positionals (the same words as separate facts, flags
-    /// split: <c>-rf</c> gives <c>-rf</c>, <c>-r</c>, <c>-f</c>), command (the invocation's text), quote, phase, level.
-    /// A predicate that fails keeps its match (fail closed) and says why.
+    /// The classification with each rule's <c>when:</c> predicate applied to each match, that is to each invocation
+    /// the rule matched: a match whose predicate is false is dropped, so no explanation names it; a match whose
+    /// predicate cannot answer is kept (fail closed) with <see cref="ActionMatch.PredicateFailure"/> saying why.
+    /// The risk is recomputed from the matches left. Facts: <c>program</c> (normalised), <c>rawProgram</c> (as
+    /// written), <c>args</c>, <c>flags</c>, <c>positionals</c>, <c>command</c> (the invocation's text),
+    /// <c>quote</c> (what the rule matched), <c>phase</c> and <c>level</c>.
     /// </summary>
-    private List<ActionMatch> ApplyPredicates(IReadOnlyList<ActionMatch> matches, string level, ActionContext context, string subject, out List<Finding> failures)
+    /// <param name="subject">The action as given (the command line, path or tool name), for <c>command</c> when a match has no invocation.</param>
+    public ActionClassification ApplyPredicates(ActionClassification classification, string level, ActionContext context, string subject = "")
     {
-        failures = [];
-        var kept = new List<ActionMatch>(matches.Count);
-        foreach (var match in matches)
+        ArgumentNullException.ThrowIfNull(classification);
+        ArgumentNullException.ThrowIfNull(context);
+        if (classification.PredicatesApplied)
         {
-            if (match.Rule?.When is not { } when)
-            {
-                kept.Add(match);
-                continue;
-            }
+            return classification;
+        }
 
-            var facts = JsonSerializer.Serialize(new
+        var run = new PredicateRun(_engine.Predicates);
+        List<ActionMatch>? kept = null;
+        for (var i = 0; i < classification.Matches.Count; i++)
+        {
+            var match = classification.Matches[i];
+            var outcome = match.Rule?.When is { } when ? run.Judge(when.Value, match, Facts(match, level, context, subject)) : match;
+            if (!ReferenceEquals(outcome, match) && kept is null)
             {
-                program = match.Invocation?.Program,
-                rawProgram = match.Invocation?.RawProgram,
-                args = match.Invocation?.Args,
-                flags = match.Invocation?.Flags,
-                positionals = match.Invocation?.Positionals,
-                command = match.Invocation?.Text ?? subject,
-                quote = match.Quote,
-                phase = context.Phase,
-                level,
-            });
-            try
-            {
-                if (_engine.Predicates.Evaluate(when.Value, facts))
+                kept = new List<ActionMatch>(classification.Matches.Count);
+                for (var j = 0; j < i; j++)
                 {
-                    kept.Add(match);
+                    kept.Add(classification.Matches[j]);
                 }
             }
-            catch (PredicateException ex)
+
+            if (outcome is not null)
             {
-                kept.Add(match);
-                failures.Add(new Finding(match.RuleId, Severity.Warning, $"its 'when' predicate failed, so the rule applies: {ex.Message}", when.Location));
+                kept?.Add(outcome);
             }
         }
 
-        return kept;
+        if (kept is null)
+        {
+            return classification with { PredicatesApplied = true };
+        }
+
+        var plan = _engine.Plan;
+        var risk = Math.Max(0, plan.DefaultRisk);
+        if (classification.IsUnknown)
+        {
+            risk = Math.Max(risk, plan.UnknownRisk);
+        }
+
+        foreach (var match in kept)
+        {
+            risk = Math.Max(risk, match.RiskIndex);
+        }
+
+        return classification with { RiskIndex = risk, Risk = plan.RiskLevels[risk], Matches = kept, PredicatesApplied = true };
+    }
+
+    private static PredicateFacts Facts(ActionMatch match, string level, ActionContext context, string subject)
+    {
+        var inv = match.Invocation;
+        return new PredicateFacts()
+            .Add("program", inv?.Program)
+            .Add("rawProgram", inv?.RawProgram)
+            .Add("args", inv?.Args ?? [])
+            .Add("flags", inv?.Flags ?? [])
+            .Add("positionals", inv?.Positionals ?? [])
+            .Add("command", inv?.Text ?? subject)
+            .Add("quote", match.Quote)
+            .Add("phase", context.Phase)
+            .Add("level", level);
+    }
+
+    /// <summary>One warning per rule and reason for the matches kept because their predicate could not answer.</summary>
+    private static List<Finding> PredicateFailures(IReadOnlyList<ActionMatch> matches)
+    {
+        var findings = new List<Finding>();
+        foreach (var match in matches)
+        {
+            if (match.PredicateFailure is not { } failure)
+            {
+                continue;
+            }
+
+            var where = match.Invocation is { } inv ? $" for '{CompiledCommandRule.Shorten(inv.Text)}'" : "";
+            var finding = new Finding(match.RuleId, Severity.Warning, $"its 'when' predicate failed{where}, so the rule applies: {failure}", match.Rule?.When?.Location);
+            if (!findings.Contains(finding))
+            {
+                findings.Add(finding);
+            }
+        }
+
+        return findings;
     }
 }

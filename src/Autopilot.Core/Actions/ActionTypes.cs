@@ -58,6 +58,12 @@ public sealed record ActionMatch(string RuleId, int RiskIndex, string Risk, stri
     /// </summary>
     public Verdict? FixedVerdict { get; init; }
 
+    /// <summary>
+    /// Set when the rule's <c>when:</c> predicate could not answer for this match (it threw, hit a limit, did not
+    /// return a boolean): the match is kept, fail closed, and this says why.
+    /// </summary>
+    public string? PredicateFailure { get; init; }
+
     public override string ToString() => $"{Risk} {RuleId}: {Reason}";
 }
 
@@ -74,6 +80,12 @@ public sealed record ActionClassification(int RiskIndex, string Risk, IReadOnlyL
 
     /// <summary>True when the action could not be understood (parse error, dynamic program): it carries the policy's unknown risk.</summary>
     public bool IsUnknown { get; init; }
+
+    /// <summary>
+    /// True once the rules' <c>when:</c> predicates have been applied (<see cref="ActionEvaluator.ApplyPredicates"/>):
+    /// every match left held its predicate or failed closed, and <see cref="RiskIndex"/> comes from those alone.
+    /// </summary>
+    public bool PredicatesApplied { get; init; }
 
     /// <summary>The most restrictive fixed verdict among the matches, if any has one.</summary>
     public Verdict? FixedVerdict

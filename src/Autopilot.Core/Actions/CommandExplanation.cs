@@ -33,17 +33,20 @@ public sealed record CommandExplanation(
     {
         ArgumentNullException.ThrowIfNull(engine);
         var classification = engine.Actions.Classifier.ClassifyCommand(command, context);
-        var decision = engine.Actions.Decide("explain", classification, level, context, command);
+        // Predicates judge each match (each invocation); a match is kept when its predicate held or failed closed.
+        var judged = engine.Actions.ApplyPredicates(classification, level, context, command);
+        var decision = engine.Actions.Decide("explain", judged, level, context, command);
         var decidedIds = decision.Findings.Where(f => f.Severity != Severity.Warning || !f.Message.Contains("predicate", StringComparison.Ordinal)).Select(f => f.RuleId).ToHashSet(StringComparer.Ordinal);
+        bool Kept(ActionMatch m) => judged.Matches.Any(k => k.RuleId == m.RuleId && k.Quote == m.Quote && ReferenceEquals(k.Invocation, m.Invocation));
         var matches = classification.Matches
-            .Select(m => new ExplainedMatch(m, m.Rule?.When is null ? null : decidedIds.Contains(m.RuleId), decidedIds.Contains(m.RuleId)))
+            .Select(m => new ExplainedMatch(m, m.Rule?.When is null ? null : Kept(m), Kept(m) && decidedIds.Contains(m.RuleId)))
             .ToList();
-        var alternatives = classification.Matches
+        var alternatives = judged.Matches
             .Where(m => m.Alternative is not null && decidedIds.Contains(m.RuleId))
             .Select(m => m.Alternative!)
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        return new CommandExplanation(command, level, classification.Parse!, classification.Effects, matches, decision, classification.Risk, alternatives);
+        return new CommandExplanation(command, level, classification.Parse!, classification.Effects, matches, decision, judged.Risk, alternatives);
     }
 
     /// <summary>The explanation in plain text, one section per stage.</summary>

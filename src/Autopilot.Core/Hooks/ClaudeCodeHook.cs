@@ -30,23 +30,57 @@ public sealed class ClaudeCodeHook
     private const int MaxReasonLength = 1500;
 
     private readonly ActionClassifier _classifier;
-    private readonly Func<ActionClassification, Verdict> _decide;
+    private readonly Func<ActionClassification, (ActionClassification Judged, Verdict Verdict)> _judge;
     private readonly string? _workspaceRoot;
     private readonly string _home;
     private readonly string? _phase;
 
     /// <param name="classifier">Classifier built from the policy.</param>
-    /// <param name="decide">The autonomy decision: risk (and matches) → verdict, for the actor at hand.</param>
+    /// <param name="decide">The autonomy decision: risk (and matches) → verdict, for the actor at hand. The reason names the classification's matches as they are; a policy with <c>when:</c> predicates wants the other constructor.</param>
     /// <param name="workspaceRoot">The project root; the event's <c>cwd</c> when null.</param>
     /// <param name="homeDirectory">The home folder; the current user's when null.</param>
     /// <param name="phase">The task's phase, for the phase's tool list.</param>
     public ClaudeCodeHook(ActionClassifier classifier, Func<ActionClassification, Verdict> decide, string? workspaceRoot = null, string? homeDirectory = null, string? phase = null)
+        : this(classifier, FromVerdict(decide), workspaceRoot, homeDirectory, phase)
+    {
+    }
+
+    /// <param name="classifier">Classifier built from the policy.</param>
+    /// <param name="judge">
+    /// The engine's judgement for the actor at hand (<see cref="ActionEvaluator.Judge"/>): the verdict, and the
+    /// classification with the rules' <c>when:</c> predicates applied, which the reason is built from.
+    /// </param>
+    /// <param name="workspaceRoot">The project root; the event's <c>cwd</c> when null.</param>
+    /// <param name="homeDirectory">The home folder; the current user's when null.</param>
+    /// <param name="phase">The task's phase, for the phase's tool list.</param>
+    public ClaudeCodeHook(ActionClassifier classifier, Func<ActionClassification, ActionJudgement> judge, string? workspaceRoot = null, string? homeDirectory = null, string? phase = null)
+        : this(classifier, FromJudgement(judge), workspaceRoot, homeDirectory, phase)
+    {
+    }
+
+    private ClaudeCodeHook(ActionClassifier classifier, Func<ActionClassification, (ActionClassification Judged, Verdict Verdict)> judge, string? workspaceRoot, string? homeDirectory, string? phase)
     {
         _classifier = classifier ?? throw new ArgumentNullException(nameof(classifier));
-        _decide = decide ?? throw new ArgumentNullException(nameof(decide));
+        _judge = judge;
         _workspaceRoot = workspaceRoot;
         _home = homeDirectory ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         _phase = phase;
+    }
+
+    private static Func<ActionClassification, (ActionClassification, Verdict)> FromVerdict(Func<ActionClassification, Verdict> decide)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        return c => (c, decide(c));
+    }
+
+    private static Func<ActionClassification, (ActionClassification, Verdict)> FromJudgement(Func<ActionClassification, ActionJudgement> judge)
+    {
+        ArgumentNullException.ThrowIfNull(judge);
+        return c =>
+        {
+            var judgement = judge(c);
+            return (judgement.Classification, judgement.Decision.Verdict);
+        };
     }
 
     public HookReply Handle(string? stdin)
@@ -162,7 +196,7 @@ public sealed class ClaudeCodeHook
                 }
         }
 
-        var verdict = _decide(classification);
+        (classification, var verdict) = _judge(classification);
         if (classification.FixedVerdict is { } fixedVerdict)
         {
             verdict = VerdictExtensions.Max(verdict, fixedVerdict);
@@ -204,6 +238,11 @@ public sealed class ClaudeCodeHook
             }
 
             sb.Append(any ? "; " : ": ").Append(match.RuleId).Append(" — ").Append(match.Reason);
+            if (match.PredicateFailure is { } failure)
+            {
+                sb.Append(" (its 'when' predicate failed, so the rule applies: ").Append(failure).Append(')');
+            }
+
             any = true;
         }
 

@@ -19,6 +19,14 @@ public static class CommandParser
 
     public static ParseResult Parse(string text) => Parse(text, DefaultMaxLength, DefaultMaxDepth);
 
+    /// <summary>
+    /// Parses <paramref name="text"/> with <paramref name="knownVariables"/> set before it runs, as a policy's
+    /// <c>actions.programVariables</c> declares them: <c>"$BIN" --help</c> with <c>BIN=./bin/tool</c> runs
+    /// <c>./bin/tool</c>. An assignment in the text replaces a known value, as it would in the shell.
+    /// </summary>
+    public static ParseResult Parse(string text, IReadOnlyDictionary<string, string>? knownVariables) =>
+        Parse(text, DefaultMaxLength, DefaultMaxDepth, knownVariables);
+
     private static string CreatePlainText()
     {
         var chars = new char[0x7F - 0x20 + 3];
@@ -33,7 +41,9 @@ public static class CommandParser
         return new string(chars);
     }
 
-    public static ParseResult Parse(string text, int maxLength, int maxDepth)
+    public static ParseResult Parse(string text, int maxLength, int maxDepth) => Parse(text, maxLength, maxDepth, null);
+
+    private static ParseResult Parse(string text, int maxLength, int maxDepth, IReadOnlyDictionary<string, string>? knownVariables)
     {
         if (text is null)
         {
@@ -66,7 +76,7 @@ public static class CommandParser
             return Fail(text, 0, $"the parser failed on this command ({e.GetType().Name})");
         }
 
-        var builder = new InvocationBuilder(text, maxDepth);
+        var builder = new InvocationBuilder(text, maxDepth, knownVariables);
         try
         {
             builder.Walk(tree);
@@ -76,7 +86,7 @@ public static class CommandParser
             return Fail(text, 0, $"the command could not be analysed ({e.GetType().Name})");
         }
 
-        if (builder.Invocations.Count == 0 && builder.Errors.Count == 0)
+        if (builder.Invocations.Count == 0 && builder.Errors.Count == 0 && builder.AssignmentStatements == 0)
         {
             return new ParseResult(text, tree, [], [new ParseError(0, tree.Items.Count == 0 ? "the command is empty" : "the command runs no program")]);
         }

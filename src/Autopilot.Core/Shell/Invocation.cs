@@ -185,6 +185,35 @@ public sealed record Invocation
 
     public bool IsUnknown => UnknownReason is not null;
 
+    /// <summary>
+    /// True when <paramref name="other"/> is this invocation or one that reads the same (text, program as written,
+    /// arguments and context): a finding about one is the same finding about the other. Two invocations with the
+    /// same text but other arguments (a variable changed in between) are not the same.
+    /// </summary>
+    public bool ReadsTheSameAs(Invocation? other)
+    {
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        if (other is null || other.Text != Text || other.RawProgram != RawProgram || other.Program != Program
+            || other.Context != Context || other.Args.Count != Args.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Args.Count; i++)
+        {
+            if (other.Args[i] != Args[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public override string ToString() => Text;
 }
 

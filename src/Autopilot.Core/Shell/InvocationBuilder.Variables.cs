@@ -32,7 +32,7 @@ internal sealed partial class InvocationBuilder
         }
 
         var first = cmd.Words[0];
-        if (!first.IsStatic || first.Text is not ("export" or "declare" or "local" or "readonly" or "typeset"))
+        if (!ShellSyntaxParser.IsDeclarationBuiltin(first))
         {
             return;
         }
@@ -40,10 +40,15 @@ internal sealed partial class InvocationBuilder
         for (var i = 1; i < cmd.Words.Count; i++)
         {
             var w = cmd.Words[i];
-            var eq = w.Text.IndexOf('=');
-            if (eq > 0 && IsAssignmentWord(w.Text))
+            if (AssignedName(w.Text) is { } name)
             {
-                Assign(w.Text[..eq].TrimEnd('+'), w);
+                // An array's value is not one word: forget it rather than guess.
+                Assign(name, w.Text.AsSpan(w.Text.IndexOf('=') + 1).StartsWith("(") ? null : w);
+            }
+            else if (first.Text is "local" or "declare" or "typeset" && IsName(w.Text))
+            {
+                // 'local x' gives x a new, empty value in the function.
+                Assign(w.Text, null);
             }
         }
     }
@@ -120,6 +125,19 @@ internal sealed partial class InvocationBuilder
         }
 
         return true;
+    }
+
+    /// <summary>The variable a word is nothing but a reference to (<c>$BIN</c>, <c>${BIN}</c>, <c>"$BIN"</c> after quote removal); null otherwise.</summary>
+    private static string? ReferencedVariable(string text)
+    {
+        var braced = text.StartsWith("${", StringComparison.Ordinal) && text.EndsWith('}');
+        if (!braced && !text.StartsWith('$'))
+        {
+            return null;
+        }
+
+        var name = braced ? text[2..^1] : text[1..];
+        return name.Length > 0 && (IsName(name) || name.All(char.IsAsciiDigit)) ? name : null;
     }
 
     private static bool IsPlainReference(ParameterPart p) =>

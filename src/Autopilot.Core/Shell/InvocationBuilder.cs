@@ -11,10 +11,18 @@ internal sealed partial class InvocationBuilder
     private readonly List<Invocation> _invocations = [];
     private readonly List<ParseError> _errors = [];
 
-    public InvocationBuilder(string topText, int maxDepth)
+    /// <param name="knownVariables">Variables whose values are known before the command runs (a policy's <c>actions.programVariables</c>).</param>
+    public InvocationBuilder(string topText, int maxDepth, IReadOnlyDictionary<string, string>? knownVariables = null)
     {
         _topText = topText;
         _maxDepth = maxDepth;
+        if (knownVariables is not null)
+        {
+            foreach (var (name, value) in knownVariables)
+            {
+                _variables[name] = value;
+            }
+        }
     }
 
     public List<Invocation> Invocations => _invocations;
@@ -318,9 +326,9 @@ internal sealed partial class InvocationBuilder
 
         if (words.Count == 0)
         {
-            if (cmd.Redirects.Count > 0)
+            if (redirections.Count > 0)
             {
-                // '> file' alone still truncates the file: keep it as a program-less invocation.
+                // '> file' alone (or '{ X=1; } > file') still truncates the file: keep it as a program-less invocation.
                 Emit(ctx, new Invocation
                 {
                     Program = "",
@@ -338,7 +346,19 @@ internal sealed partial class InvocationBuilder
                     WrappedBy = ctx.WrappedBy,
                 });
             }
+            else if (cmd.Words.Count == 0 && cmd.Assignments.Count > 0)
+            {
+                // An assignment alone runs nothing; what it assigns is judged where it is used.
+                AssignmentStatements++;
+            }
 
+            ReturnWords(words);
+            return;
+        }
+
+        if (redirections.Count == 0 && IsDeclarationOnly(cmd))
+        {
+            AssignmentStatements++;
             ReturnWords(words);
             return;
         }
@@ -410,7 +430,9 @@ internal sealed partial class InvocationBuilder
                 Assignments = assignments,
                 Context = flags,
                 PipelinePredecessors = ctx.Predecessors,
-                UnknownReason = $"the program is computed at run time ('{programWord.Text}')",
+                UnknownReason = ReferencedVariable(programWord.Text) is { } variable
+                    ? $"the program is the value of ${variable}, which is not known before the command runs"
+                    : $"the program is computed at run time ('{programWord.Text}')",
                 Span = span,
                 Text = text,
                 Depth = ctx.Depth,

@@ -298,6 +298,11 @@ internal sealed class ShellSyntaxParser
 
             var wordStart = _pos;
             var word = ParseWord() ?? throw Error(_pos, $"unexpected '{Describe(_pos)}'");
+            if (words.Count > 0 && _pos < _s.Length && _s[_pos] == '(' && word.Text.EndsWith('=') && IsDeclarationBuiltin(words[0]) && TryAssignmentName(wordStart, word, out _))
+            {
+                word = ParseDeclaredArray(wordStart, word);
+            }
+
             if (words.Count == 0 && TryAssignmentName(wordStart, word, out var name))
             {
                 var values = new List<WordNode> { word };
@@ -341,6 +346,40 @@ internal sealed class ShellSyntaxParser
 
             values.Add(ParseWord() ?? throw Error(_pos, $"unexpected '{Describe(_pos)}' in array assignment"));
         }
+    }
+
+    /// <summary>The builtins whose arguments are assignments (<c>declare -a NAME=(a b)</c>).</summary>
+    internal static bool IsDeclarationBuiltin(WordNode word) =>
+        word.IsStatic && word.Text is "declare" or "typeset" or "local" or "export" or "readonly";
+
+    /// <summary>
+    /// <c>declare -a NAME=(a b)</c>: the array becomes one word, <c>NAME=(a b)</c>, made of the elements' parts with
+    /// the brackets and blanks between them, so that substitutions in the elements are walked like any other.
+    /// </summary>
+    private WordNode ParseDeclaredArray(int wordStart, WordNode nameWord)
+    {
+        var open = _pos;
+        var elements = new List<WordNode>();
+        ParseArrayValues(elements);
+        var span = Span(open, _pos);
+        var parts = new List<WordPart>(nameWord.Parts) { new LiteralPart(span, "(", true) };
+        var text = new StringBuilder(nameWord.Text).Append('(');
+        var isStatic = nameWord.IsStatic;
+        for (var i = 0; i < elements.Count; i++)
+        {
+            if (i > 0)
+            {
+                parts.Add(new LiteralPart(span, " ", true));
+                text.Append(' ');
+            }
+
+            parts.AddRange(elements[i].Parts);
+            text.Append(elements[i].Text);
+            isStatic &= elements[i].IsStatic;
+        }
+
+        parts.Add(new LiteralPart(span, ")", true));
+        return new WordNode(Span(wordStart, _pos), parts, text.Append(')').ToString(), isStatic, false);
     }
 
     private FunctionDefNode ParseFunctionAfterName(int start, WordNode nameWord)

@@ -52,7 +52,7 @@ public static class PolicyDiagnosticIds
     /// <summary>A glob or regular expression that does not compile.</summary>
     public const string InvalidPattern = "AP1104";
 
-    /// <summary>A <c>when:</c> predicate that is not valid JavaScript (ES5).</summary>
+    /// <summary>A <c>when:</c> predicate that is not valid JavaScript.</summary>
     public const string InvalidPredicate = "AP1105";
 
     /// <summary>Evidence with no path.</summary>

@@ -304,7 +304,7 @@ internal sealed class DocumentBinder
             return defaults;
         }
 
-        var map = _b.Mapping(node, "actions", "mode", "defaultRisk", "unlistedRisk", "unknownRisk", "outsideWorkspaceRisk", "outsideWorkspaceReadRisk", "protectedPathRisk", "allowlist", "workspaceExtraPaths", "protectedPaths", "secretPaths", "tempPaths");
+        var map = _b.Mapping(node, "actions", "mode", "defaultRisk", "unlistedRisk", "unknownRisk", "outsideWorkspaceRisk", "outsideWorkspaceReadRisk", "protectedPathRisk", "allowlist", "workspaceExtraPaths", "protectedPaths", "secretPaths", "tempPaths", "programVariables");
         return new ActionSettings
         {
             Mode = _b.Choice(YamlBinder.Get(map, "mode"), "actions.mode", "denylist", "allowlist", "effects") ?? defaults.Mode,
@@ -318,6 +318,7 @@ internal sealed class DocumentBinder
             ProtectedPaths = _b.Strings(YamlBinder.Get(map, "protectedPaths"), "actions.protectedPaths"),
             SecretPaths = _b.Strings(YamlBinder.Get(map, "secretPaths"), "actions.secretPaths"),
             TempPaths = _b.Strings(YamlBinder.Get(map, "tempPaths"), "actions.tempPaths"),
+            ProgramVariables = ProgramVariablesBinding.Bind(_b, YamlBinder.Get(map, "programVariables")),
             Allowlist = BindList(YamlBinder.Get(map, "allowlist"), "actions.allowlist", item =>
             {
                 if (item is YamlScalarNode)

@@ -26,7 +26,7 @@ public sealed record EvidenceDef
     /// <summary>A built-in content check, when given.</summary>
     public EvidenceCheckDef? Check { get; init; }
 
-    /// <summary>A JavaScript (ES5) predicate over the parsed file; true means the content is valid.</summary>
+    /// <summary>A JavaScript predicate over the parsed file; true means the content is valid.</summary>
     public Located<string>? When { get; init; }
 
     public SourceLocation? Location { get; init; }

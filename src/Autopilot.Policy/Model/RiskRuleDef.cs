@@ -162,6 +162,9 @@ public sealed record ActionSettings
 
     public IReadOnlyList<AllowedProgramDef> Allowlist { get; init; } = [];
 
+    /// <summary>Variables whose values are known before commands run; a program named by one is classified as its value.</summary>
+    public IReadOnlyList<ProgramVariableDef> ProgramVariables { get; init; } = [];
+
     /// <summary>Path globs that count as inside the workspace besides the repository itself (e.g. /tmp/**).</summary>
     public IReadOnlyList<string> WorkspaceExtraPaths { get; init; } = [];
 

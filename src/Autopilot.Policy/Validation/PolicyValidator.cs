@@ -356,7 +356,7 @@ public static class PolicyValidator
     {
         if (checks.Predicate?.Invoke(when.Value) is { } problem)
         {
-            error(PolicyDiagnosticIds.InvalidPredicate, $"'when' predicate is not valid JavaScript (ES5): {problem}", when.Location);
+            error(PolicyDiagnosticIds.InvalidPredicate, $"'when' predicate is not valid JavaScript: {problem}", when.Location);
         }
     }
 

@@ -138,6 +138,8 @@ public sealed class PolicySchemaTests
         { "flag groups mixing lists and single flags", "risks/0/command/allFlagGroups", "[[\"-r\", \"-R\"], \"-f\"]", null },
         { "a single context word", "risks/0/command/contexts", "\"background\"", null },
         { "an escalation rule with only a predicate", "escalation/0", "{\"id\": \"E\", \"message\": \"m\", \"when\": \"facts.signals.retries > 2\"}", null },
+        { "program variables", "actions/programVariables", "{\"BIN\": \"./bin/tool\", \"PYTHON\": \"python3\", \"_X2\": \"/opt/x 2/run\"}", null },
+        { "no program variables", "actions/programVariables", "null", null },
         { "a nested condition", "escalation/0/condition", "{\"all\": [{\"signal\": \"retries\", \"value\": 1}, {\"any\": [{\"signal\": \"confidence\", \"op\": \"<\", \"value\": 0.5}]}]}", null },
 
         // Rejected by both.
@@ -174,6 +176,12 @@ public sealed class PolicySchemaTests
         { "an evidence schema that is not a mapping", "evidence/items/0/schema", "\"schema.json\"", PolicyDiagnosticIds.WrongType },
         { "an empty value for an outcome rule", "transitions/skip", "null", PolicyDiagnosticIds.WrongType },
         { "an empty value for a check", "evidence/items/0/check", "null", PolicyDiagnosticIds.InvalidValue },
+        { "a program variable that is not a shell name", "actions/programVariables", "{\"MY-BIN\": \"./bin/tool\"}", PolicyDiagnosticIds.InvalidValue },
+        { "a program variable starting with a digit", "actions/programVariables", "{\"1BIN\": \"./bin/tool\"}", PolicyDiagnosticIds.InvalidValue },
+        { "a program variable with an empty value", "actions/programVariables", "{\"BIN\": \"  \"}", PolicyDiagnosticIds.InvalidValue },
+        { "a program variable whose value expands", "actions/programVariables", "{\"BIN\": \"$(which tool)\"}", PolicyDiagnosticIds.InvalidValue },
+        { "a program variable whose value is a list", "actions/programVariables", "{\"BIN\": [\"a\"]}", PolicyDiagnosticIds.WrongType },
+        { "program variables as a list", "actions/programVariables", "[\"BIN\"]", PolicyDiagnosticIds.WrongType },
     };
 
     [Theory]
