@@ -35,6 +35,13 @@ internal sealed partial class InvocationBuilder
     private static readonly string[] s_containerGlobalValueOptions =
         ["-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile", "--ansi", "--progress"];
 
+    private static readonly string[] s_runnerGlobalValueOptions =
+        ["-C", "--dir", "--cwd", "--directory", "--project", "--prefix", "-w", "--workspace", "--filter", "-F", "-n", "--name", "-p", "--prefix"];
+
+    private static readonly string[] s_runnerValueOptions =
+        ["--with", "--with-requirements", "--python", "-p", "--package", "--extra", "--group", "--env-file", "--directory", "--project",
+         "--index", "--index-url", "-e", "--environment", "-n", "--name", "--prefix", "-c", "--call", "--filter", "-F", "--from"];
+
     private static readonly string[] s_parallelValueOptions =
         ["-j", "--jobs", "-S", "--sshlogin", "--joblog", "-a", "--arg-file", "--delay", "--timeout", "--retries", "-N", "-n", "--max-args",
          "--colsep", "-C", "-d", "--delimiter", "-I", "--replace", "--results", "--tmpdir", "--workdir", "--halt", "-E", "--eof"];
@@ -183,6 +190,9 @@ internal sealed partial class InvocationBuilder
             case "parallel":
                 UnwrapParallel();
                 return;
+            case "uv" or "poetry" or "pipenv" or "pdm" or "hatch" or "rye" or "bundle" or "bundler" or "pnpm" or "npm" or "yarn" or "conda" or "mamba":
+                UnwrapRunner();
+                return;
             case "docker" or "podman" or "nerdctl" or "docker-compose" or "podman-compose":
                 UnwrapContainerExec();
                 return;
@@ -281,6 +291,33 @@ internal sealed partial class InvocationBuilder
                 }
 
                 return;
+            }
+        }
+
+        // Project runners that run a program by name: uv run X, poetry run X, bundle exec X, pnpm exec X, pnpm dlx X,
+        // yarn dlx X, npm exec X, conda run X. The program is judged like any other.
+        void UnwrapRunner()
+        {
+            var k = SkipOptions(words, i, s_runnerGlobalValueOptions);
+            if (k >= words.Count)
+            {
+                return;
+            }
+
+            var verb = words[k].Text;
+            var runs = program switch
+            {
+                "uv" or "poetry" or "pipenv" or "pdm" or "hatch" or "rye" or "conda" or "mamba" => verb == "run",
+                "bundle" or "bundler" => verb == "exec",
+                "pnpm" => verb is "exec" or "dlx",
+                "npm" => verb is "exec" or "x",
+                "yarn" => verb is "dlx" or "exec",
+                _ => false,
+            };
+
+            if (runs)
+            {
+                Inner(SkipOptions(words, k + 1, s_runnerValueOptions), InvocationContext.None);
             }
         }
 

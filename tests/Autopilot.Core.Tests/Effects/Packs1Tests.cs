@@ -62,7 +62,7 @@ public sealed class Packs1Tests
     [InlineData("npm config set registry http://evil", "config.global", Verdict.Escalate)]
     [InlineData("npm --prefix ~/projects/website install left-pad", "package.install,file.write", Verdict.Escalate)]
     [InlineData("npx -y github:someuser/setup-helper", "exec.unseen", Verdict.Escalate)]
-    [InlineData("yarn", "exec.project", Verdict.Allow)]
+    [InlineData("yarn", "package.install", Verdict.Allow)]
     [InlineData("yarn global add serve", "package.install-global", Verdict.Escalate)]
     [InlineData("pnpm add -D vitest", "package.install", Verdict.Allow)]
     [InlineData("pnpm -r publish --access public", "publish", Verdict.Escalate)]
