@@ -29,6 +29,7 @@ public sealed partial class PolicyGateGenerator
         private readonly PolicySpec _spec;
         private readonly EffectResolverSpec _effects;
         private readonly SourceWriter _flagFields = Nested();
+        private readonly Dictionary<string, string> _flagInits = new(StringComparer.Ordinal);
         private readonly SourceWriter _patternFields = Nested();
         private readonly SourceWriter _locationFields = Nested();
         private readonly SourceWriter _methods = new();
@@ -609,6 +610,9 @@ public sealed partial class PolicyGateGenerator
             m.CloseBlock();
         }
 
+        // The tables are made on first use, not in one static constructor: a program's data costs only when a command
+        // runs that program, so a hook call that sees two programs does not build (and JIT) the tables of four hundred.
+        // Two threads may both build one; the tables are never changed after, so either copy serves.
         private string FlagSet(IEnumerable<string> flags)
         {
             var list = flags.ToList();
@@ -616,11 +620,12 @@ public sealed partial class PolicyGateGenerator
             if (!_flagSets.TryGetValue(key, out var field))
             {
                 _flagSets[key] = field = $"s_flags{_flagSets.Count}";
-                var items = list.Count == 0 ? "" : $"{{ {string.Join(", ", list.Select(Literals.String))} }}";
-                _flagFields.WriteLine($"private static readonly global::System.Collections.Generic.HashSet<string> {field} = new(global::System.StringComparer.Ordinal){(items.Length == 0 ? "" : " " + items)};");
+                _flagFields.WriteLine($"private static global::System.Collections.Generic.HashSet<string>? {field};");
+                var items = list.Count == 0 ? "" : $" {{ {string.Join(", ", list.Select(Literals.String))} }}";
+                _flagInits[field] = $"({field} ??= new(global::System.StringComparer.Ordinal){items})";
             }
 
-            return field;
+            return _flagInits[field];
         }
 
         private string Patterns(EquatableArray<string> patterns)
@@ -629,10 +634,10 @@ public sealed partial class PolicyGateGenerator
             if (!_patterns.TryGetValue(key, out var field))
             {
                 _patterns[key] = field = $"s_patterns{_patterns.Count}";
-                _patternFields.WriteLine($"private static readonly string[] {field} = [{string.Join(", ", patterns.Select(Literals.String))}];");
+                _patternFields.WriteLine($"private static string[]? {field};");
             }
 
-            return field;
+            return $"({field} ??= [{string.Join(", ", patterns.Select(Literals.String))}])";
         }
 
         private string Location(LocationSpec l)
@@ -640,10 +645,10 @@ public sealed partial class PolicyGateGenerator
             if (!_locations.TryGetValue(l, out var field))
             {
                 _locations[l] = field = $"s_at{_locations.Count}";
-                _locationFields.WriteLine($"private static readonly global::Autopilot.Policy.Model.SourceLocation {field} = new({Literals.String(l.Path)}, {l.Line}, {l.Column}) {{ Length = {l.Length}, Offset = {l.Offset} }};");
+                _locationFields.WriteLine($"private static global::Autopilot.Policy.Model.SourceLocation? {field};");
             }
 
-            return field;
+            return $"({field} ??= new({Literals.String(l.Path)}, {l.Line}, {l.Column}) {{ Length = {l.Length}, Offset = {l.Offset} }})";
         }
 
         private static string FileOf(string path)

@@ -77,8 +77,10 @@ public static class PolicySource
 
         // The built-in default was checked when it was compiled in (its tests lint it with the runtime checks);
         // skipping the JavaScript and JSON Schema engines here saves most of the CLI's start-up.
-        var checks = !lint && loaded.Document?.Hash == Compiled.DefaultPolicy.Hash ? PolicyChecks.None : RuntimeChecks;
-        var result = PlanBuilder.Compile(loaded, checks);
+        // Likewise its packs are compiled in: their YAML is read only when they changed since (the hash tells) or for lint.
+        var builtIn = !lint && loaded.Document?.Hash == Compiled.DefaultPolicy.Hash;
+        var checks = builtIn ? PolicyChecks.None : RuntimeChecks;
+        var result = PlanBuilder.Compile(loaded, checks, builtIn ? Compiled.DefaultPolicy.PacksHash : null);
         return new LoadedPolicy(path ?? BuiltInName, result.Plan is null ? null : EngineFor(result.Plan), result.Diagnostics);
     }
 

@@ -46,7 +46,10 @@ public static class PackLoader
         .ToArray();
 
     /// <summary>The text of a built-in pack, or null when there is none of that name.</summary>
-    public static string? BuiltInText(string name)
+    public static string? BuiltInText(string name) => BuiltInBytes(name) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+
+    /// <summary>The bytes of a built-in pack as shipped (what its hash is taken over), or null when there is none of that name.</summary>
+    private static byte[]? BuiltInBytes(string name)
     {
         using var stream = typeof(PackLoader).Assembly.GetManifestResourceStream(ResourcePrefix + name + ResourceSuffix);
         if (stream is null)
@@ -54,8 +57,9 @@ public static class PackLoader
             return null;
         }
 
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
     }
 
     /// <summary>
@@ -102,8 +106,8 @@ public static class PackLoader
             }
             else
             {
-                var text = BuiltInText(name.Value);
-                if (text is null)
+                var bytes = BuiltInBytes(name.Value);
+                if (bytes is null)
                 {
                     var suggestion = DidYouMean.Closest(name.Value, BuiltInNames);
                     var hint = suggestion is null ? $"Built-in packs: {string.Join(", ", BuiltInNames)}; a team's own pack is named by its path (x.pack.yaml)." : $"Did you mean '{suggestion}'?";
@@ -111,7 +115,7 @@ public static class PackLoader
                     continue;
                 }
 
-                pack = Load(Encoding.UTF8.GetBytes(text), $"builtin:packs/{name.Value}{ResourceSuffix}", diagnostics);
+                pack = Load(bytes, $"builtin:packs/{name.Value}{ResourceSuffix}", diagnostics);
             }
 
             if (pack is not null)
@@ -130,6 +134,32 @@ public static class PackLoader
     /// </summary>
     public static string HashOf(IReadOnlyList<PackDef> packs) =>
         PolicyLoader.Sha256Hex(Encoding.UTF8.GetBytes(string.Join("\n", packs.Select(p => $"{p.Name} {p.Hash}"))));
+
+    /// <summary>
+    /// What <see cref="HashOf"/> gives the named packs, computed from the built-in packs' bytes without reading their
+    /// YAML; null when a name is a pack file or not built in. Lets a caller that has the packs compiled in skip loading them.
+    /// </summary>
+    public static string? HashOfBuiltIn(IReadOnlyList<Located<string>> names)
+    {
+        var parts = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (!seen.Add(name.Value))
+            {
+                continue;
+            }
+
+            if (name.Value.EndsWith(ResourceSuffix, StringComparison.Ordinal) || BuiltInBytes(name.Value) is not { } bytes)
+            {
+                return null;
+            }
+
+            parts.Add($"{name.Value} {PolicyLoader.Sha256Hex(bytes)}");
+        }
+
+        return PolicyLoader.Sha256Hex(Encoding.UTF8.GetBytes(string.Join("\n", parts)));
+    }
 
     /// <summary>Loads one pack file's text.</summary>
     public static PackLoadResult LoadText(string text, string path)

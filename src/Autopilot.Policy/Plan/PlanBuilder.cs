@@ -19,7 +19,13 @@ public sealed record PlanResult(PolicyPlan? Plan, IReadOnlyList<PolicyDiagnostic
 public static class PlanBuilder
 {
     /// <summary>Load, validate and lower in one step: what the CLI, the runtime and the generator all call.</summary>
-    public static PlanResult Compile(PolicyLoadResult loaded, PolicyChecks? checks = null)
+    /// <param name="loaded">The loaded policy.</param>
+    /// <param name="checks">The checks that need engines beyond this assembly.</param>
+    /// <param name="compiledPacksHash">
+    /// The packs hash of an effect resolver compiled into the caller: when the policy's built-in packs hash to it, their
+    /// YAML is not read (the plan's <see cref="PolicyPlan.Packs"/> stays empty and the compiled resolver serves).
+    /// </param>
+    public static PlanResult Compile(PolicyLoadResult loaded, PolicyChecks? checks = null, string? compiledPacksHash = null)
     {
         var diagnostics = new List<PolicyDiagnostic>(loaded.Diagnostics);
         if (loaded.Document is null)
@@ -28,7 +34,9 @@ public static class PlanBuilder
         }
 
         diagnostics.AddRange(PolicyValidator.Validate(loaded.Document, checks));
-        var packs = PackLoader.Resolve(PackNames(loaded.Document), loaded.Document.SourcePath);
+        var names = PackNames(loaded.Document);
+        var compiled = compiledPacksHash is not null && PackLoader.HashOfBuiltIn(names) == compiledPacksHash;
+        var packs = compiled ? new PackLoadResult([], []) : PackLoader.Resolve(names, loaded.Document.SourcePath);
         diagnostics.AddRange(packs.Diagnostics);
         diagnostics.Sort((a, b) => a.Location.Line != b.Location.Line ? a.Location.Line.CompareTo(b.Location.Line) : a.Location.Column.CompareTo(b.Location.Column));
         if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
@@ -36,7 +44,7 @@ public static class PlanBuilder
             return new PlanResult(null, diagnostics);
         }
 
-        return new PlanResult(Build(loaded.Document, packs.Packs), diagnostics);
+        return new PlanResult(Build(loaded.Document, packs.Packs, compiled ? compiledPacksHash! : PackLoader.HashOf(packs.Packs)), diagnostics);
     }
 
     /// <summary>
@@ -47,7 +55,7 @@ public static class PlanBuilder
         doc.Packs.Count > 0 ? doc.Packs : [new Located<string>("core", null)];
 
     /// <summary>Lowers a document that validated without errors, with the packs it reads.</summary>
-    private static PolicyPlan Build(PolicyDocument doc, IReadOnlyList<PackDef> packs)
+    private static PolicyPlan Build(PolicyDocument doc, IReadOnlyList<PackDef> packs, string packsHash)
     {
         var phases = doc.Phases.Select(p => p.Id).ToArray();
         var n = phases.Length;
@@ -119,7 +127,7 @@ public static class PlanBuilder
         {
             Document = doc,
             Packs = packs,
-            PacksHash = PackLoader.HashOf(packs),
+            PacksHash = packsHash,
             Phases = phases,
             TransitionTable = table,
             RequiredEvidence = required,

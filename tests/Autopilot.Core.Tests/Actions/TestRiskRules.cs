@@ -9,7 +9,8 @@ internal static class TestRiskRules
     public static readonly IReadOnlyList<string> Levels = PolicyDocument.DefaultRiskLevels;
 
     // The rules, settings and packs the product ships: the command table tests the default policy itself, not a copy.
-    private static readonly Autopilot.Policy.Plan.PolicyPlan s_plan = Autopilot.Core.Policies.PolicySource.Load(null).Engine!.Plan;
+    // lint: true reads the packs' YAML (a plain load leaves them to the compiled resolver), so the interpreter is tested here.
+    private static readonly Autopilot.Policy.Plan.PolicyPlan s_plan = Autopilot.Core.Policies.PolicySource.Load(null, lint: true).Engine!.Plan;
 
     public static IReadOnlyList<RiskRuleDef> Rules => s_plan.Document.Risks;
 
