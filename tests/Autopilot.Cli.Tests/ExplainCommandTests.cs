@@ -11,7 +11,7 @@ public sealed class ExplainCommandTests : IDisposable
     private static readonly Dictionary<string, string> s_byEffect = new(StringComparer.Ordinal)
     {
         [EffectNames.FileRead] = "cat README.md",
-        [EffectNames.FileWrite] = "echo x > notes.txt",
+        [EffectNames.FileWrite] = "echo x | tee notes.txt",
         [EffectNames.FileDelete] = "rm build.log",
         [EffectNames.FileChmod] = "chmod 644 README.md",
         [EffectNames.FileLink] = "ln -s README.md link.md",

@@ -24,13 +24,18 @@ public sealed class CompiledEffectResolverTests
     private static readonly int s_runs = Environment.GetEnvironmentVariable("AUTOPILOT_LONG_TESTS") == "1" ? 50_000 : 3_000;
 
     private static readonly PolicyEngine s_engine = ActionCorpus.Engine;
-    private static readonly ProgramPacks s_interpreted = new(s_engine.Plan.Packs);
+
+    // A plain load of the built-in default leaves its packs to the compiled resolver; lint reads their YAML.
+    private static readonly IReadOnlyList<PackDef> s_loadedPacks = PolicySource.Load(null, lint: true).Engine!.Plan.Packs;
+    private static readonly ProgramPacks s_interpreted = new(s_loadedPacks);
     private static readonly IEffectResolver s_compiled = DefaultPolicy.Effects;
 
     [Fact]
     public void The_default_policy_runs_on_the_compiled_resolver_built_from_the_packs_it_reads()
     {
         Assert.Equal(DefaultPolicy.PacksHash, s_engine.Plan.PacksHash);
+        Assert.Empty(s_engine.Plan.Packs);   // not read at start-up: the compiled resolver serves
+        Assert.Equal(15, s_loadedPacks.Count);
         Assert.True(s_engine.EffectsCompiled);
         Assert.Same(s_compiled, s_engine.Effects);
     }
@@ -140,7 +145,7 @@ public sealed class CompiledEffectResolverTests
 
     // ------------------------------------------------------------------ generators, from the packs themselves
 
-    private static readonly IReadOnlyList<PackDef> s_packs = s_engine.Plan.Packs;
+    private static readonly IReadOnlyList<PackDef> s_packs = s_loadedPacks;
 
     private static readonly string[] s_names = [.. s_packs.SelectMany(p => p.Programs).SelectMany(p => p.Names).Distinct()];
 

@@ -20,34 +20,34 @@ namespace Test.Policies
         internal sealed class EffectResolver : global::Autopilot.Core.Effects.IEffectResolver
         {
             // Value flags of each program (and of subcommands with their own): the words after them are values, not operands.
-            private static readonly global::System.Collections.Generic.HashSet<string> s_flags0 = new(global::System.StringComparer.Ordinal);
-            private static readonly global::System.Collections.Generic.HashSet<string> s_flags1 = new(global::System.StringComparer.Ordinal) { "-e", "--env" };
-            private static readonly global::System.Collections.Generic.HashSet<string> s_flags2 = new(global::System.StringComparer.Ordinal) { "-m", "--message", "-e", "--env" };
-            private static readonly global::System.Collections.Generic.HashSet<string> s_flags3 = new(global::System.StringComparer.Ordinal) { "-X", "--request", "-o", "--output", "-d" };
+            private static global::System.Collections.Generic.HashSet<string>? s_flags0;
+            private static global::System.Collections.Generic.HashSet<string>? s_flags1;
+            private static global::System.Collections.Generic.HashSet<string>? s_flags2;
+            private static global::System.Collections.Generic.HashSet<string>? s_flags3;
 
             // Argument patterns (ifArgs, ifNotArgs, ifFlagValues), matched by ArgumentPattern as the interpreter matches them.
-            private static readonly string[] s_patterns0 = ["staging-*"];
-            private static readonly string[] s_patterns1 = ["@*"];
-            private static readonly string[] s_patterns2 = ["*.tmp", "[!.]?x"];
+            private static string[]? s_patterns0;
+            private static string[]? s_patterns1;
+            private static string[]? s_patterns2;
 
             // Where each pack entry is written: the effects carry it to explanations.
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at0 = new("test.pack.yaml", 41, 15) { Length = 11, Offset = 1586 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at1 = new("test.pack.yaml", 6, 15) { Length = 10, Offset = 134 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at2 = new("test.pack.yaml", 13, 13) { Length = 0, Offset = 299 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at3 = new("test.pack.yaml", 9, 19) { Length = 11, Offset = 203 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at4 = new("test.pack.yaml", 17, 13) { Length = 0, Offset = 443 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at5 = new("test.pack.yaml", 18, 13) { Length = 0, Offset = 542 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at6 = new("test.pack.yaml", 21, 13) { Length = 0, Offset = 645 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at7 = new("test.pack.yaml", 22, 17) { Length = 13, Offset = 732 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at8 = new("test.pack.yaml", 26, 9) { Length = 0, Offset = 839 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at9 = new("test.pack.yaml", 27, 9) { Length = 0, Offset = 900 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at10 = new("test.pack.yaml", 28, 9) { Length = 0, Offset = 991 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at11 = new("test.pack.yaml", 31, 9) { Length = 0, Offset = 1084 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at12 = new("test.pack.yaml", 32, 9) { Length = 0, Offset = 1137 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at13 = new("test.pack.yaml", 33, 9) { Length = 0, Offset = 1204 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at14 = new("test.pack.yaml", 36, 9) { Length = 0, Offset = 1362 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at15 = new("test.pack.yaml", 37, 9) { Length = 0, Offset = 1414 };
-            private static readonly global::Autopilot.Policy.Model.SourceLocation s_at16 = new("test.pack.yaml", 38, 9) { Length = 0, Offset = 1478 };
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at0;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at1;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at2;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at3;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at4;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at5;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at6;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at7;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at8;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at9;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at10;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at11;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at12;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at13;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at14;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at15;
+            private static global::Autopilot.Policy.Model.SourceLocation? s_at16;
 
             /// <inheritdoc/>
             public bool Knows(string program) => Find(program) >= 0;
@@ -115,7 +115,7 @@ namespace Test.Policies
                 {
                     var eq = assignment.IndexOf('=');
                     var name = eq < 0 ? assignment : assignment.Substring(0, eq);
-                    var none = global::Autopilot.Core.Effects.EffectEntry.AssignedValue(assignment, eq, s_flags0);
+                    var none = global::Autopilot.Core.Effects.EffectEntry.AssignedValue(assignment, eq, (s_flags0 ??= new(global::System.StringComparer.Ordinal)));
                     if (name == "DEPLOY_HOOK" || global::Autopilot.Policy.Patterns.ArgumentPattern.IsMatch("DEPLOY_*_CMD", name))
                     {
                         Entry0(inv, none, effects);
@@ -129,7 +129,7 @@ namespace Test.Policies
                 effects.Add(new global::Autopilot.Core.Effects.Effect("exec.unseen", inv)
                 {
                     Pack = "test",
-                    Location = s_at0,
+                    Location = (s_at0 ??= new("test.pack.yaml", 41, 15) { Length = 11, Offset = 1586 }),
                 });
             }
 
@@ -137,7 +137,7 @@ namespace Test.Policies
             private static void Deployctl(global::Autopilot.Core.Shell.Invocation inv, global::System.Collections.Generic.List<global::Autopilot.Core.Effects.Effect> effects)
             {
                 var argv = inv.Args;
-                var args = global::Autopilot.Core.Effects.Arguments.Split(argv, s_flags1);
+                var args = global::Autopilot.Core.Effects.Arguments.Split(argv, (s_flags1 ??= new(global::System.StringComparer.Ordinal) { "-e", "--env" }));
                 Entry1(inv, args, effects);
 
                 if (args.Operands.Count >= 2 && args.Operands[0] == "release" && args.Operands[1] == "rollback")
@@ -160,7 +160,7 @@ namespace Test.Policies
 
                 if (global::Autopilot.Core.Effects.EffectEntry.Contains(argv, "push"))
                 {
-                    var split = global::Autopilot.Core.Effects.Arguments.Split(argv, s_flags2);
+                    var split = global::Autopilot.Core.Effects.Arguments.Split(argv, (s_flags2 ??= new(global::System.StringComparer.Ordinal) { "-m", "--message", "-e", "--env" }));
                     if (split.Operands.Count >= 1 && split.Operands[0] == "push")
                     {
                         Entry4(inv, split, effects);
@@ -192,7 +192,7 @@ namespace Test.Policies
                     Method = "GET",
                     Host = global::Autopilot.Core.Effects.EffectEntry.HostOf(args.Operands, 0),
                     Pack = "test",
-                    Location = s_at1,
+                    Location = (s_at1 ??= new("test.pack.yaml", 6, 15) { Length = 10, Offset = 134 }),
                 });
             }
 
@@ -203,7 +203,7 @@ namespace Test.Policies
                 {
                     Reason = "rolls production back",
                     Pack = "test",
-                    Location = s_at2,
+                    Location = (s_at2 ??= new("test.pack.yaml", 13, 13) { Length = 0, Offset = 299 }),
                 });
             }
 
@@ -213,7 +213,7 @@ namespace Test.Policies
                 effects.Add(new global::Autopilot.Core.Effects.Effect("remote.read", inv)
                 {
                     Pack = "test",
-                    Location = s_at3,
+                    Location = (s_at3 ??= new("test.pack.yaml", 9, 19) { Length = 11, Offset = 203 }),
                 });
             }
 
@@ -229,7 +229,7 @@ namespace Test.Policies
                 {
                     Alternative = "deployctl push --dry-run",
                     Pack = "test",
-                    Location = s_at4,
+                    Location = (s_at4 ??= new("test.pack.yaml", 17, 13) { Length = 0, Offset = 443 }),
                 });
             }
 
@@ -244,7 +244,7 @@ namespace Test.Policies
                 effects.Add(new global::Autopilot.Core.Effects.Effect("vcs.force-push", inv)
                 {
                     Pack = "test",
-                    Location = s_at5,
+                    Location = (s_at5 ??= new("test.pack.yaml", 18, 13) { Length = 0, Offset = 542 }),
                 });
             }
 
@@ -256,7 +256,7 @@ namespace Test.Policies
                     return; // ifOperands: some
                 }
 
-                if (global::Autopilot.Core.Effects.EffectEntry.AnyOperand(args.Operands, 1, s_patterns0))
+                if (global::Autopilot.Core.Effects.EffectEntry.AnyOperand(args.Operands, 1, (s_patterns0 ??= ["staging-*"])))
                 {
                     return; // ifNotArgs
                 }
@@ -264,7 +264,7 @@ namespace Test.Policies
                 effects.Add(new global::Autopilot.Core.Effects.Effect("remote.destroy", inv)
                 {
                     Pack = "test",
-                    Location = s_at6,
+                    Location = (s_at6 ??= new("test.pack.yaml", 21, 13) { Length = 0, Offset = 645 }),
                 });
             }
 
@@ -274,7 +274,7 @@ namespace Test.Policies
                 effects.Add(new global::Autopilot.Core.Effects.Effect("remote.change", inv)
                 {
                     Pack = "test",
-                    Location = s_at7,
+                    Location = (s_at7 ??= new("test.pack.yaml", 22, 17) { Length = 13, Offset = 732 }),
                 });
             }
 
@@ -282,7 +282,7 @@ namespace Test.Policies
             private static void Fetchit(global::Autopilot.Core.Shell.Invocation inv, global::System.Collections.Generic.List<global::Autopilot.Core.Effects.Effect> effects)
             {
                 var argv = inv.Args;
-                var args = global::Autopilot.Core.Effects.Arguments.Split(argv, s_flags3);
+                var args = global::Autopilot.Core.Effects.Arguments.Split(argv, (s_flags3 ??= new(global::System.StringComparer.Ordinal) { "-X", "--request", "-o", "--output", "-d" }));
                 Entry8(inv, args, effects);
                 Entry9(inv, args, effects);
                 Entry10(inv, args, effects);
@@ -296,14 +296,14 @@ namespace Test.Policies
                     Method = global::Autopilot.Core.Effects.EffectEntry.MethodFrom(args, "-X") ?? global::Autopilot.Core.Effects.EffectEntry.MethodFrom(args, "--request") ?? "GET",
                     Host = global::Autopilot.Core.Effects.EffectEntry.HostOf(args.Operands, 0),
                     Pack = "test",
-                    Location = s_at8,
+                    Location = (s_at8 ??= new("test.pack.yaml", 26, 9) { Length = 0, Offset = 839 }),
                 });
             }
 
             /// <summary>test.pack.yaml(27,9), <c>fetchit</c>: net.upload.</summary>
             private static void Entry9(global::Autopilot.Core.Shell.Invocation inv, global::Autopilot.Core.Effects.Arguments args, global::System.Collections.Generic.List<global::Autopilot.Core.Effects.Effect> effects)
             {
-                if (!global::Autopilot.Core.Effects.EffectEntry.AnyFlagValue(args, "-d", s_patterns1) && !global::Autopilot.Core.Effects.EffectEntry.AnyFlagValue(args, "--data", s_patterns1))
+                if (!global::Autopilot.Core.Effects.EffectEntry.AnyFlagValue(args, "-d", (s_patterns1 ??= ["@*"])) && !global::Autopilot.Core.Effects.EffectEntry.AnyFlagValue(args, "--data", (s_patterns1 ??= ["@*"])))
                 {
                     return; // ifFlagValues: -d --data
                 }
@@ -313,7 +313,7 @@ namespace Test.Policies
                     Method = "POST",
                     Host = global::Autopilot.Core.Effects.EffectEntry.HostOf(args.Operands, 0),
                     Pack = "test",
-                    Location = s_at9,
+                    Location = (s_at9 ??= new("test.pack.yaml", 27, 9) { Length = 0, Offset = 900 }),
                 });
             }
 
@@ -323,7 +323,7 @@ namespace Test.Policies
                 var e = new global::Autopilot.Core.Effects.Effect("file.write", inv)
                 {
                     Pack = "test",
-                    Location = s_at10,
+                    Location = (s_at10 ??= new("test.pack.yaml", 28, 9) { Length = 0, Offset = 991 }),
                 };
                 global::Autopilot.Core.Effects.EffectEntry.AddFlagValues(effects, e, args, "-o");
                 global::Autopilot.Core.Effects.EffectEntry.AddFlagValues(effects, e, args, "--output");
@@ -333,7 +333,7 @@ namespace Test.Policies
             private static void Copyit(global::Autopilot.Core.Shell.Invocation inv, global::System.Collections.Generic.List<global::Autopilot.Core.Effects.Effect> effects)
             {
                 var argv = inv.Args;
-                var args = global::Autopilot.Core.Effects.Arguments.Split(argv, s_flags0);
+                var args = global::Autopilot.Core.Effects.Arguments.Split(argv, (s_flags0 ??= new(global::System.StringComparer.Ordinal)));
                 Entry11(inv, args, effects);
                 Entry12(inv, args, effects);
                 Entry13(inv, args, effects);
@@ -345,7 +345,7 @@ namespace Test.Policies
                 var e = new global::Autopilot.Core.Effects.Effect("file.read", inv)
                 {
                     Pack = "test",
-                    Location = s_at11,
+                    Location = (s_at11 ??= new("test.pack.yaml", 31, 9) { Length = 0, Offset = 1084 }),
                 };
                 var operands = args.Operands;
                 var first = global::Autopilot.Core.Effects.EffectEntry.First(operands, 0, 0);
@@ -360,7 +360,7 @@ namespace Test.Policies
                 {
                     Recursive = args.HasFlag("-r") || args.HasFlag("-a"),
                     Pack = "test",
-                    Location = s_at12,
+                    Location = (s_at12 ??= new("test.pack.yaml", 32, 9) { Length = 0, Offset = 1137 }),
                 };
                 var operands = args.Operands;
                 var first = global::Autopilot.Core.Effects.EffectEntry.First(operands, 0, 0);
@@ -371,7 +371,7 @@ namespace Test.Policies
             /// <summary>test.pack.yaml(33,9), <c>copyit</c>: file.delete.</summary>
             private static void Entry13(global::Autopilot.Core.Shell.Invocation inv, global::Autopilot.Core.Effects.Arguments args, global::System.Collections.Generic.List<global::Autopilot.Core.Effects.Effect> effects)
             {
-                if (!global::Autopilot.Core.Effects.EffectEntry.AnyOperand(args.Operands, 0, s_patterns2))
+                if (!global::Autopilot.Core.Effects.EffectEntry.AnyOperand(args.Operands, 0, (s_patterns2 ??= ["*.tmp", "[!.]?x"])))
                 {
                     return; // ifArgs
                 }
@@ -380,7 +380,7 @@ namespace Test.Policies
                 {
                     Recursive = true,
                     Pack = "test",
-                    Location = s_at13,
+                    Location = (s_at13 ??= new("test.pack.yaml", 33, 9) { Length = 0, Offset = 1204 }),
                 };
                 var operands = args.Operands;
                 var first = global::Autopilot.Core.Effects.EffectEntry.First(operands, 0, args.HasFlag("-e") ? 0 : 1);
@@ -392,7 +392,7 @@ namespace Test.Policies
             private static void Ddx(global::Autopilot.Core.Shell.Invocation inv, global::System.Collections.Generic.List<global::Autopilot.Core.Effects.Effect> effects)
             {
                 var argv = inv.Args;
-                var args = global::Autopilot.Core.Effects.Arguments.Split(argv, s_flags0);
+                var args = global::Autopilot.Core.Effects.Arguments.Split(argv, (s_flags0 ??= new(global::System.StringComparer.Ordinal)));
                 Entry14(inv, args, effects);
                 Entry15(inv, args, effects);
                 Entry16(inv, args, effects);
@@ -404,7 +404,7 @@ namespace Test.Policies
                 var e = new global::Autopilot.Core.Effects.Effect("file.write", inv)
                 {
                     Pack = "test",
-                    Location = s_at14,
+                    Location = (s_at14 ??= new("test.pack.yaml", 36, 9) { Length = 0, Offset = 1362 }),
                 };
                 global::Autopilot.Core.Effects.EffectEntry.AddPrefixed(effects, e, args.Operands, 0, "of=");
             }
@@ -420,7 +420,7 @@ namespace Test.Policies
                 var e = new global::Autopilot.Core.Effects.Effect("file.read", inv)
                 {
                     Pack = "test",
-                    Location = s_at15,
+                    Location = (s_at15 ??= new("test.pack.yaml", 37, 9) { Length = 0, Offset = 1414 }),
                 };
                 var operands = args.Operands;
                 var first = global::Autopilot.Core.Effects.EffectEntry.First(operands, 0, 0);
@@ -434,7 +434,7 @@ namespace Test.Policies
                 var e = new global::Autopilot.Core.Effects.Effect("exec.unseen", inv)
                 {
                     Pack = "test",
-                    Location = s_at16,
+                    Location = (s_at16 ??= new("test.pack.yaml", 38, 9) { Length = 0, Offset = 1478 }),
                 };
                 global::Autopilot.Core.Effects.EffectEntry.Add(effects, e, "(standard input)", unknown: true);
             }
