@@ -35,7 +35,8 @@ public class EffectResolverBenchmarks
     {
         var engine = PolicySource.Load(null).Engine!;
         var doc = engine.Plan.Document;
-        _interpreted = new ProgramPacks(engine.Plan.Packs);
+        // A plain load leaves the packs to the compiled resolver; lint reads their YAML for the interpreter.
+        _interpreted = new ProgramPacks(PolicySource.Load(null, lint: true).Engine!.Plan.Packs);
         _compiled = Autopilot.Core.Policies.Compiled.DefaultPolicy.Effects;
         if (!engine.EffectsCompiled)
         {
