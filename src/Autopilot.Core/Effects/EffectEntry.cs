@@ -205,5 +205,5 @@ internal static class EffectEntry
 
     /// <summary>The value of <c>NAME=value</c> as the one operand of an environment entry, for conditions on it.</summary>
     public static Arguments AssignedValue(string assignment, int eq, HashSet<string> noValueFlags) =>
-        Arguments.Split(eq < 0 ? [] : [assignment[(eq + 1)..]], noValueFlags);
+        Arguments.Split(eq < 0 ? [] : ["--", assignment[(eq + 1)..]], noValueFlags);
 }

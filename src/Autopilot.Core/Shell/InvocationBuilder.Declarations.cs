@@ -24,16 +24,22 @@ internal sealed partial class InvocationBuilder
             return false;
         }
 
+        // Options alone (declare -x, export -n) list what has the attribute: printing, not declaring.
+        var named = false;
         for (var i = 1; i < words.Count; i++)
         {
             var text = words[i].Text;
-            if (!IsAttributeOption(text) && !IsName(text) && AssignedName(text) is null)
+            if (IsName(text) || AssignedName(text) is not null)
+            {
+                named = true;
+            }
+            else if (!IsAttributeOption(text))
             {
                 return false;
             }
         }
 
-        return true;
+        return named;
     }
 
     /// <summary><c>-x</c>, <c>-ar</c>, <c>+x</c>: options that set or clear attributes (array, export, integer, read-only, ...).</summary>

@@ -40,6 +40,9 @@ public sealed class AssignmentTests
     [InlineData("declare -p")]
     [InlineData("declare -f")]
     [InlineData("export -p FOO")]
+    [InlineData("declare -x")]
+    [InlineData("export -n")]
+    [InlineData("typeset -r")]
     [InlineData("export FOO=1 > /tmp/x")]
     [InlineData("export $NAME=1")]
     public void PrintingFormsAndRedirectionsStayInvocations(string text)
