@@ -39,7 +39,8 @@ internal sealed partial class InvocationBuilder
         ["-C", "--dir", "--cwd", "--directory", "--project", "--prefix", "-w", "--workspace", "--filter", "-F", "-n", "--name", "-p", "--prefix"];
 
     private static readonly string[] s_runnerValueOptions =
-        ["--with", "--with-requirements", "--python", "-p", "--package", "--extra", "--group", "--env-file", "--directory", "--project",
+        ["--with", "--with-requirements", "--with-editable", "--python", "-p", "--package", "--extra", "--group", "--only-group", "--no-group",
+         "--python-platform", "--env-file", "--directory", "--project",
          "--index", "--index-url", "-e", "--environment", "-n", "--name", "--prefix", "-c", "--call", "--filter", "-F", "--from"];
 
     private static readonly string[] s_parallelValueOptions =
@@ -315,10 +316,22 @@ internal sealed partial class InvocationBuilder
                 _ => false,
             };
 
-            if (runs)
+            if (!runs)
             {
-                Inner(SkipOptions(words, k + 1, s_runnerValueOptions), InvocationContext.None);
+                return;
             }
+
+            var j = SkipOptions(words, k + 1, s_runnerValueOptions);
+
+            // uv run -m module, uv run --script x.py, uv run x.py: Python runs the project's file or module (the
+            // runner's own pack judges that); only a program named by the next word is unwrapped.
+            if (j < words.Count && (words[j].Text.EndsWith(".py", StringComparison.Ordinal)
+                || HasFlag(words, k + 1, j, "-m") || HasFlag(words, k + 1, j, "--module") || HasFlag(words, k + 1, j, "--script") || HasFlag(words, k + 1, j, "-s")))
+            {
+                return;
+            }
+
+            Inner(j, InvocationContext.None);
         }
 
         // parallel [OPTIONS] CMD ::: ARGS (or :::: FILES): CMD runs once per argument, with the argument added;
