@@ -278,6 +278,7 @@ public sealed class ActionClassifier
                 {
                     context = context with { WorkingDirectory = PathForms.ToAbsolute(target, bases.Cwd, bases.Home) };
                     paths = null;
+                    view = null;
                 }
             }
 
