@@ -82,7 +82,10 @@ internal static class PolicyExplainCommand
         }
 
         text.AppendLine();
-        text.AppendLine($"Actions ({doc.Actions.Mode}; unmatched: {doc.Actions.DefaultRisk}; unreadable or dynamic: {doc.Actions.UnknownRisk}):");
+        var packs = string.Join(", ", Autopilot.Policy.Plan.PlanBuilder.PackNames(doc).Select(p => p.Value));
+        text.AppendLine(doc.Actions.Mode == "effects"
+            ? $"Actions (judged by effects; packs: {packs}; a program no pack knows: {doc.Actions.UnlistedRisk}; nothing matched: {doc.Actions.DefaultRisk}; unreadable or dynamic: {doc.Actions.UnknownRisk}):"
+            : $"Actions ({doc.Actions.Mode}; packs: {packs}; unmatched: {doc.Actions.DefaultRisk}; unreadable or dynamic: {doc.Actions.UnknownRisk}):");
         foreach (var risk in doc.Risks)
         {
             text.AppendLine($"  {risk.Id} [{risk.Risk.Value}] {risk.Message}");
