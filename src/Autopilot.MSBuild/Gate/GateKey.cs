@@ -7,7 +7,7 @@ namespace Autopilot.MSBuild.Gate;
 /// <summary>
 /// What the gate's answer depends on, as one hash: HEAD, every branch and remote ref (the default base
 /// is a merge base with one of them), the paths and contents of every changed and untracked file
-/// (`git status` alone shows that a file is modified, not how), explicit policy and work-order files
+/// (`git status` alone shows that a file is modified, not how), the commit each submodule has checked out, explicit policy and work-order files
 /// outside the repository, the tool and the gate's settings. Equal keys mean the gate would say the
 /// same thing again, so the build may skip it.
 /// </summary>
@@ -51,8 +51,11 @@ internal static class GateKey
         // An empty repository has no HEAD yet: that is a state like any other.
         buffer.Append("head\0").Append(Git(runner, repositoryRoot, "rev-parse", "--verify", "-q", "HEAD")).Append('\0');
         buffer.Append("refs\0").Append(Git(runner, repositoryRoot, "for-each-ref", "--format=%(objectname) %(refname)", "refs/heads", "refs/remotes")).Append('\0');
-        var status = Git(runner, repositoryRoot, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignore-submodules=all");
+        // Submodules as the gate sees them (it reads git with --ignore-submodules=none): their status, and the commit
+        // each has checked out, since " M sub" reads the same before and after a second pointer bump.
+        var status = Git(runner, repositoryRoot, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignore-submodules=none");
         buffer.Append("status\0").Append(status).Append('\0');
+        buffer.Append("submodules\0").Append(Git(runner, repositoryRoot, "submodule", "status", "--recursive")).Append('\0');
         var files = ChangedPaths(status).Select(p => Path.Combine(repositoryRoot, p)).Concat(extraFiles);
         foreach (var file in files)
         {

@@ -78,6 +78,36 @@ public sealed class ProcessTests
     }
 
     [Fact]
+    public void A_submodule_pointer_bump_changes_the_key_as_it_changes_what_the_gate_judges()
+    {
+        using var library = new TempGitRepo();
+        library.Write("lib.txt", "v1\n");
+        library.Commit("v1");
+        using var repo = new TempGitRepo();
+        repo.Write("a.txt", "one\n");
+        repo.Commit("initial");
+        repo.Git("-c", "protocol.file.allow=always", "submodule", "add", "-q", library.Path, "lib");
+        repo.Commit("add lib");
+        var runner = new ProcessRunner();
+        string Key() => GateKey.Compute(runner, repo.Path, ["mode=worktree"], []);
+
+        var before = Key();
+        Assert.Equal(before, Key());
+
+        // New commits in the submodule's checkout: the superproject sees a changed pointer (" M lib").
+        var sub = Path.Combine(repo.Path, "lib");
+        File.WriteAllText(Path.Combine(sub, "lib.txt"), "v2\n");
+        TestProcess.Must("git", ["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qam", "v2"], sub);
+        var bumped = Key();
+        Assert.NotEqual(before, bumped);
+
+        // A second bump reads the same in git status; the checked-out commit still tells them apart.
+        File.WriteAllText(Path.Combine(sub, "lib.txt"), "v3\n");
+        TestProcess.Must("git", ["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qam", "v3"], sub);
+        Assert.NotEqual(bumped, Key());
+    }
+
+    [Fact]
     public void OutsideARepositoryTheRootIsNotFoundAndTheReasonSaysSo()
     {
         using var dir = new TempDir();
