@@ -69,6 +69,11 @@ public sealed class GateCommandTests : IDisposable
         Assert.Equal("2.1.0", json.RootElement.GetProperty("version").GetString());
         var run = json.RootElement.GetProperty("runs")[0];
         var rules = run.GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
+
+        // informationUri is the project URL the build recorded (Directory.Build.props), not a literal of its own.
+        var props = File.ReadAllText(Path.Combine(TestProcess.RepoRoot, "Directory.Build.props"));
+        var projectUrl = System.Text.RegularExpressions.Regex.Match(props, "<PackageProjectUrl>(.*)</PackageProjectUrl>").Groups[1].Value;
+        Assert.Equal(projectUrl, run.GetProperty("tool").GetProperty("driver").GetProperty("informationUri").GetString());
         var secret = run.GetProperty("results").EnumerateArray().Single(r => r.GetProperty("ruleId").GetString() == "AP-DIFF-SECRETS");
         Assert.Equal("error", secret.GetProperty("level").GetString());
         Assert.Equal(rules.IndexOf("AP-DIFF-SECRETS"), secret.GetProperty("ruleIndex").GetInt32());

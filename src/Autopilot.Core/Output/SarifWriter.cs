@@ -28,7 +28,11 @@ public static class SarifWriter
             w.WriteStartObject("driver");
             w.WriteString("name", "autopilot");
             w.WriteString("semanticVersion", ToolVersion());
-            w.WriteString("informationUri", "https://github.com/autopilot-policy/autopilot");
+            if (ProjectUrl() is { } projectUrl)
+            {
+                w.WriteString("informationUri", projectUrl);
+            }
+
             w.WriteStartArray("rules");
             foreach (var id in rules)
             {
@@ -119,6 +123,11 @@ public static class SarifWriter
         var relative = Path.IsPathRooted(path) ? Path.GetRelativePath(repositoryRoot, path) : path;
         return string.Join('/', relative.Replace('\\', '/').Split('/').Select(Uri.EscapeDataString));
     }
+
+    /// <summary>The package's project URL as the build recorded it (PackageProjectUrl); null when the build set none.</summary>
+    internal static string? ProjectUrl() =>
+        typeof(SarifWriter).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "PackageProjectUrl" && !string.IsNullOrEmpty(a.Value))?.Value;
 
     private static string ToolVersion() =>
         typeof(SarifWriter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
