@@ -42,7 +42,7 @@ internal static class ExplainCommand
             {
                 Console.Out.WriteLine(DecisionWriter.ToJson(explanation.Decision, w =>
                 {
-                    CheckCommandCommand.WriteClassification(w, engine.Actions.Classifier.ClassifyCommand(explanation.Command, context), level);
+                    CheckCommandCommand.WriteClassification(w, explanation.Classification, level);
                     w.WriteStartArray("rules");
                     foreach (var m in explanation.Matches)
                     {

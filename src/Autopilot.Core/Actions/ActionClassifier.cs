@@ -270,7 +270,7 @@ public sealed class ActionClassifier
                 // Relative paths after 'cd X &&' are relative to X; after a cd to a place known only at run time they are unknown.
                 var target = inv.Positionals.Count > 0 ? inv.Positionals[0] : "~";
                 var bases = paths ??= new PathBase(context);
-                if (target == "-" || CompiledEffect.IsRunTimeTarget(target))
+                if (target == "-" || EffectEntry.IsRunTimeTarget(target))
                 {
                     cwdUnknown = true;
                 }
@@ -419,7 +419,7 @@ public sealed class ActionClassifier
                 var effect = new Effect(r.IsWrite ? EffectNames.FileWrite : EffectNames.FileRead, inv)
                 {
                     Target = r.Target,
-                    TargetUnknown = CompiledEffect.IsRunTimeTarget(r.Target),
+                    TargetUnknown = EffectEntry.IsRunTimeTarget(r.Target),
                 };
                 CheckPath(r.Target, op, paths ??= new PathBase(context), acc, inv, r.Op, effect);
                 if (r.IsWrite && !effect.TargetUnknown)

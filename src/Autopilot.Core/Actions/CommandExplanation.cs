@@ -26,7 +26,8 @@ public sealed record CommandExplanation(
     IReadOnlyList<ExplainedMatch> Matches,
     Decision Decision,
     string Risk,
-    IReadOnlyList<string> Alternatives)
+    IReadOnlyList<string> Alternatives,
+    ActionClassification Classification)
 {
     /// <summary>Classifies and decides <paramref name="command"/> for an actor at <paramref name="level"/>.</summary>
     public static CommandExplanation Explain(PolicyEngine engine, string command, ActionContext context, string level)
@@ -46,7 +47,7 @@ public sealed record CommandExplanation(
             .Select(m => m.Alternative!)
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        return new CommandExplanation(command, level, classification.Parse!, classification.Effects, matches, decision, judged.Risk, alternatives);
+        return new CommandExplanation(command, level, classification.Parse!, classification.Effects, matches, decision, judged.Risk, alternatives, judged);
     }
 
     /// <summary>The explanation in plain text, one section per stage.</summary>

@@ -6,7 +6,7 @@ namespace Autopilot.Core.Effects;
 
 /// <summary>
 /// The steps of applying one pack effect entry: its conditions on operands and flag values, and the choice of its
-/// targets. <see cref="CompiledEffect"/> (the interpreter) and the generated effect resolver call these same methods,
+/// targets. <see cref="InterpretedEffect"/> (the interpreter) and the generated effect resolver call these same methods,
 /// so the two can differ only in which steps they take, never in what a step does.
 /// </summary>
 internal static class EffectEntry
@@ -111,7 +111,7 @@ internal static class EffectEntry
 
     /// <summary>Adds the effect with this target (unknown when it is, or when it is known only at run time).</summary>
     public static void Add(List<Effect> effects, Effect template, string target, bool unknown) =>
-        effects.Add(template with { Target = target, TargetUnknown = unknown || CompiledEffect.IsRunTimeTarget(target) });
+        effects.Add(template with { Target = target, TargetUnknown = unknown || IsRunTimeTarget(target) });
 
     /// <summary>Adds the operands <paramref name="from"/> up to <paramref name="to"/> (exclusive) as targets; true when any was.</summary>
     public static bool AddOperands(List<Effect> effects, Effect template, List<string> operands, int from, int to)
@@ -206,4 +206,41 @@ internal static class EffectEntry
     /// <summary>The value of <c>NAME=value</c> as the one operand of an environment entry, for conditions on it.</summary>
     public static Arguments AssignedValue(string assignment, int eq, HashSet<string> noValueFlags) =>
         Arguments.Split(eq < 0 ? [] : ["--", assignment[(eq + 1)..]], noValueFlags);
+
+    private static readonly string[] s_homeForms = ["${HOME}", "$HOME"];
+
+    /// <summary>A target known only when the command runs: an expansion, a substitution, a placeholder, or a glob at / or ~.</summary>
+    public static bool IsRunTimeTarget(string target)
+    {
+        // The home folder is known: $HOME/x and ${HOME}/x are ~/x ($HOMEDIR is another variable).
+        foreach (var home in s_homeForms)
+        {
+            if (target.StartsWith(home, StringComparison.Ordinal) && (target.Length == home.Length || target[home.Length] == '/'))
+            {
+                target = "~" + target[home.Length..];
+                break;
+            }
+        }
+
+        if (target.Contains('$') || target.Contains('`') || target.Contains("{}", StringComparison.Ordinal) || target.Contains("{1}", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (target.Length > 1 && target[0] == '~' && target[1] != '/')
+        {
+            // ~user: another user's home, resolved only on the machine.
+            return true;
+        }
+
+        var rest = target.StartsWith("~/", StringComparison.Ordinal) ? target[2..] : target.StartsWith('/') ? target[1..] : null;
+        if (rest is null)
+        {
+            return false;
+        }
+
+        var slash = rest.IndexOf('/');
+        var first = slash < 0 ? rest : rest[..slash];
+        return Glob.ContainsWildcards(first);
+    }
 }

@@ -14,7 +14,7 @@ public sealed class ProgramPacks : IEffectResolver
 {
     private readonly Dictionary<string, CompiledProgram> _programs = new(StringComparer.Ordinal);
     private readonly List<(string Pattern, CompiledProgram Program)> _globbed = [];
-    private readonly List<(string[] Names, string Pack, CompiledEffect[] Effects)> _environment = [];
+    private readonly List<(string[] Names, string Pack, InterpretedEffect[] Effects)> _environment = [];
 
     public ProgramPacks(IReadOnlyList<PackDef> packs)
     {
@@ -23,7 +23,7 @@ public sealed class ProgramPacks : IEffectResolver
         {
             foreach (var variable in pack.Environment)
             {
-                _environment.Add(([.. variable.Names], pack.Name, [.. variable.Effects.Select(e => new CompiledEffect(e))]));
+                _environment.Add(([.. variable.Names], pack.Name, [.. variable.Effects.Select(e => new InterpretedEffect(e))]));
             }
 
             foreach (var program in pack.Programs)
@@ -134,9 +134,9 @@ public sealed class ProgramPacks : IEffectResolver
     {
         private readonly string _pack;
         private readonly HashSet<string> _valueFlags;
-        private readonly CompiledEffect[] _effects;
-        private readonly (string[] Words, HashSet<string> ValueFlags, CompiledEffect[] Effects)[] _subcommands;
-        private readonly CompiledEffect[] _otherwise;
+        private readonly InterpretedEffect[] _effects;
+        private readonly (string[] Words, HashSet<string> ValueFlags, InterpretedEffect[] Effects)[] _subcommands;
+        private readonly InterpretedEffect[] _otherwise;
         private readonly bool _oldStyleFlags;
 
         public CompiledProgram(string pack, ProgramDef def)
@@ -144,13 +144,13 @@ public sealed class ProgramPacks : IEffectResolver
             _pack = pack;
             _oldStyleFlags = def.OldStyleFlags;
             _valueFlags = new HashSet<string>(def.ValueFlags, StringComparer.Ordinal);
-            _effects = [.. def.Effects.Select(e => new CompiledEffect(e))];
-            _otherwise = [.. def.Otherwise.Select(e => new CompiledEffect(e))];
+            _effects = [.. def.Effects.Select(e => new InterpretedEffect(e))];
+            _otherwise = [.. def.Otherwise.Select(e => new InterpretedEffect(e))];
 
             // Longest first: "s3 rm" before "s3".
             _subcommands = [.. def.Subcommands
                 .OrderByDescending(s => s.Words.Count)
-                .Select(s => (s.Words.ToArray(), new HashSet<string>(s.ValueFlags.Concat(def.ValueFlags), StringComparer.Ordinal), s.Effects.Select(e => new CompiledEffect(e)).ToArray()))];
+                .Select(s => (s.Words.ToArray(), new HashSet<string>(s.ValueFlags.Concat(def.ValueFlags), StringComparer.Ordinal), s.Effects.Select(e => new InterpretedEffect(e)).ToArray()))];
         }
 
         public void Resolve(Invocation inv, List<Effect> effects)

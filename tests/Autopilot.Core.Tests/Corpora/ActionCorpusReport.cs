@@ -5,19 +5,17 @@ namespace Autopilot.Core.Tests.Corpora;
 
 /// <summary>
 /// Writes the corpus report (per family: allowed, escalated, denied; every dangerous command allowed and every benign
-/// command stopped) when AUTOPILOT_CORPUS_REPORT names a file: <c>AUTOPILOT_CORPUS_REPORT=$PWD/benchmarks/results/action-corpora.md
-/// dotnet test tests/Autopilot.Core.Tests --filter ActionCorpusReport</c>.
+/// command stopped), to the file AUTOPILOT_CORPUS_REPORT names (<c>AUTOPILOT_CORPUS_REPORT=$PWD/benchmarks/results/action-corpora.md
+/// dotnet test tests/Autopilot.Core.Tests --filter ActionCorpusReport</c>) or else to a temporary file, and checks that
+/// the report accounts for every command: the family rows add up to each corpus, and every listed command is one.
 /// </summary>
 public sealed class ActionCorpusReport
 {
     [Fact]
     public void Write_the_report_when_asked()
     {
-        var path = Environment.GetEnvironmentVariable("AUTOPILOT_CORPUS_REPORT");
-        if (string.IsNullOrEmpty(path))
-        {
-            return;
-        }
+        var asked = Environment.GetEnvironmentVariable("AUTOPILOT_CORPUS_REPORT");
+        var path = string.IsNullOrEmpty(asked) ? Path.GetTempFileName() : asked;
 
         var text = new StringBuilder();
         text.AppendLine("# Action corpora: the default policy at execute_safe");
@@ -51,5 +49,27 @@ public sealed class ActionCorpusReport
         }
 
         File.WriteAllText(path, text.ToString());
+        try
+        {
+            var lines = File.ReadAllLines(path);
+            foreach (var (file, _) in new[] { ("dangerous.jsonl", false), ("needs-human.jsonl", false), ("benign.jsonl", true) })
+            {
+                var count = ActionCorpus.Read(file).Count;
+                var heading = Array.FindIndex(lines, l => l.StartsWith($"## {file}: {count} commands", StringComparison.Ordinal));
+                Assert.True(heading >= 0, $"no heading for {file} with {count} commands");
+                var rows = lines.Skip(heading + 4).TakeWhile(l => l.StartsWith("| ", StringComparison.Ordinal))
+                    .Select(l => l.Split('|', StringSplitOptions.TrimEntries)).ToList();
+                Assert.Equal(count, rows.Sum(r => int.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture)));
+                Assert.All(rows, r => Assert.Equal(int.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture),
+                    int.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture) + int.Parse(r[4], System.Globalization.CultureInfo.InvariantCulture) + int.Parse(r[5], System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+        finally
+        {
+            if (string.IsNullOrEmpty(asked))
+            {
+                File.Delete(path);
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@ namespace Autopilot.Core.Effects;
 /// One pack effect entry, interpreted: its conditions and target selection, read from the entry on each
 /// <see cref="Apply"/>. The steps themselves are <see cref="EffectEntry"/>'s, shared with the generated resolver.
 /// </summary>
-internal sealed class CompiledEffect
+internal sealed class InterpretedEffect
 {
     private readonly EffectDef _def;
     private readonly string[] _ifArgs;
@@ -18,7 +18,7 @@ internal sealed class CompiledEffect
     private readonly bool _alwaysRecursive;
     private readonly bool _hasMethod;
 
-    public CompiledEffect(EffectDef def)
+    public InterpretedEffect(EffectDef def)
     {
         _def = def;
         _ifArgs = [.. def.IfArgs];
@@ -172,36 +172,5 @@ internal sealed class CompiledEffect
         }
 
         return "GET";
-    }
-
-    /// <summary>A target known only when the command runs: an expansion, a substitution, a placeholder, or a glob at / or ~.</summary>
-    internal static bool IsRunTimeTarget(string target)
-    {
-        if (target.StartsWith("$HOME", StringComparison.Ordinal) || target.StartsWith("${HOME}", StringComparison.Ordinal))
-        {
-            // The home folder is known: $HOME/x is ~/x.
-            target = "~" + target[(target[1] == '{' ? 7 : 5)..];
-        }
-
-        if (target.Contains('$') || target.Contains('`') || target.Contains("{}", StringComparison.Ordinal) || target.Contains("{1}", StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        if (target.Length > 1 && target[0] == '~' && target[1] != '/')
-        {
-            // ~user: another user's home, resolved only on the machine.
-            return true;
-        }
-
-        var rest = target.StartsWith("~/", StringComparison.Ordinal) ? target[2..] : target.StartsWith('/') ? target[1..] : null;
-        if (rest is null)
-        {
-            return false;
-        }
-
-        var slash = rest.IndexOf('/');
-        var first = slash < 0 ? rest : rest[..slash];
-        return Glob.ContainsWildcards(first);
     }
 }
