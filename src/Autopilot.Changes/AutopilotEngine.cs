@@ -56,12 +56,12 @@ public sealed class AutopilotEngine
     /// Loads the policy a repository uses, as the <c>autopilot</c> command does: <paramref name="policyPath"/> when given; else
     /// <c>.autopilot/policy.yaml</c> in the repository; else its single <c>policies/*.policy.yaml</c>; else the built-in default.
     /// </summary>
-    /// <param name="repositoryRoot">The repository (default: the current folder).</param>
+    /// <param name="repositoryRoot">The repository (default: the one holding the current folder).</param>
     /// <param name="policyPath">A policy file to use instead of looking for one.</param>
     /// <exception cref="PolicyLoadException">The policy has errors: each is in <see cref="PolicyLoadException.Diagnostics"/>, with file, line and column.</exception>
     public static AutopilotEngine Load(string? repositoryRoot = null, string? policyPath = null)
     {
-        var root = Path.GetFullPath(repositoryRoot ?? Directory.GetCurrentDirectory());
+        var root = Path.GetFullPath(repositoryRoot ?? Core.Policies.RepositoryRoot.Find(Directory.GetCurrentDirectory()));
         var loaded = PolicySource.Load(PolicySource.Resolve(policyPath, root));
         return loaded.Engine is { } engine
             ? new AutopilotEngine(engine, loaded.Origin, root)
@@ -71,13 +71,13 @@ public sealed class AutopilotEngine
     /// <summary>Compiles a policy from its YAML text (every check runs, as <c>autopilot policy lint</c> does).</summary>
     /// <param name="yaml">The policy.</param>
     /// <param name="origin">The name diagnostics give the text.</param>
-    /// <param name="repositoryRoot">The repository (default: the current folder).</param>
+    /// <param name="repositoryRoot">The repository (default: the one holding the current folder).</param>
     /// <exception cref="PolicyLoadException">The policy has errors.</exception>
     public static AutopilotEngine FromYaml(string yaml, string origin = "inline.policy.yaml", string? repositoryRoot = null)
     {
         var result = PlanBuilder.Compile(PolicyLoader.LoadText(yaml, origin), PolicySource.RuntimeChecks);
         return result.Plan is { } plan
-            ? new AutopilotEngine(PolicySource.EngineFor(plan), origin, Path.GetFullPath(repositoryRoot ?? Directory.GetCurrentDirectory()))
+            ? new AutopilotEngine(PolicySource.EngineFor(plan), origin, Path.GetFullPath(repositoryRoot ?? Core.Policies.RepositoryRoot.Find(Directory.GetCurrentDirectory())))
             : throw new PolicyLoadException(origin, result.Diagnostics);
     }
 
@@ -97,7 +97,7 @@ public sealed class AutopilotEngine
     public Decision Act(string command, string? autonomyLevel = null, string? phase = null, string? workingDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var level = autonomyLevel ?? Policy.Plan.AutonomyLevels[Policy.Plan.DefaultAutonomyLevel];
+        var level = autonomyLevel ?? Policy.Plan.DefaultAutonomy;
         var context = ActionContext.ForCurrentUser(RepositoryRoot) with
         {
             WorkingDirectory = Path.GetFullPath(workingDirectory ?? RepositoryRoot),
