@@ -1,18 +1,7 @@
 namespace Autopilot.Cli;
 
-/// <summary>The repository a command works on: the nearest folder upwards that holds .git, else the start folder.</summary>
+/// <summary>The repository a command works on (<see cref="Core.RepositoryRoot"/>, which hooks share).</summary>
 internal static class RepositoryRoot
 {
-    public static string Find(string start)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            if (Directory.Exists(Path.Combine(dir.FullName, ".git")) || File.Exists(Path.Combine(dir.FullName, ".git")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return start;
-    }
+    public static string Find(string start) => Core.RepositoryRoot.Find(start);
 }
