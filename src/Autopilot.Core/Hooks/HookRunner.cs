@@ -144,7 +144,7 @@ public static class HookRunner
         }
 
         var deciding = decision.Deciding.ToList();
-        var reason = "Autopilot: " + decision.Verdict.ToWire() + ": " + string.Join("; ", deciding.Select(f => $"{f.RuleId} — {f.Message}"))
+        var reason = "Autopilot: " + decision.Verdict.ToWire() + ": " + string.Join("; ", deciding.Select(f => $"{f.RuleId} — {f.Message.TrimEnd('.')}"))
             + ". Instead: stop and ask a human before going on; do not retry the same thing in another form.";
         var reply = adapter.After(e, reason);
         return Record(adapter, e, scope, decision.Verdict, deciding.Select(f => f.RuleId).Distinct().ToArray(), reason, null, reply, null);
@@ -166,7 +166,7 @@ public static class HookRunner
         if (result.Decision.Verdict != Verdict.Allow)
         {
             reason = $"Autopilot: {result.Decision.Verdict.ToWire()}: task '{task}' may not finish in phase '{phase}' while its evidence is missing or failing: "
-                + string.Join("; ", deciding.Select(f => $"{f.RuleId} — {f.Message}"))
+                + string.Join("; ", deciding.Select(f => $"{f.RuleId} — {f.Message.TrimEnd('.')}"))
                 + $". Instead: produce that evidence under {engine.Plan.Document.Evidence.Root}/{task}/{phase}/ (or fix what makes it fail), then finish; or ask a human.";
         }
 
