@@ -100,7 +100,7 @@ public static class HookRunner
     private static HookReply JudgeTool(HookAdapter adapter, HookEvent e, HookScope scope)
     {
         var engine = scope.Engine!;
-        var level = scope.Settings.Autonomy ?? MapMode(engine, e.PermissionMode, scope.Settings.ModeMap) ?? engine.Plan.AutonomyLevels[engine.Plan.DefaultAutonomyLevel];
+        var level = scope.Settings.Autonomy ?? MapMode(engine, e.PermissionMode, scope.Settings.ModeMap) ?? engine.Plan.DefaultAutonomy;
         if (engine.Plan.IndexOfAutonomyLevel(level) < 0)
         {
             return adapter.Failure(Deny($"'{level}' is not an autonomy level of the policy ({string.Join(", ", engine.Plan.AutonomyLevels)})"));
