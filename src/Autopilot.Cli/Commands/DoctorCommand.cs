@@ -41,7 +41,14 @@ internal static class DoctorCommand
                 var wired = checks.Any(c => !c.Any(f => f.Missing));
                 findings.AddRange(checks.SelectMany(c => c).Where(f => !(wired && f.Missing)));
                 findings.AddRange(files.SelectMany(f => CheckTool(wiring.Agent, HookWiringFile.Commands(wiring, f))));
-                findings.AddRange(HookSelfTest.Run(HookAdapter.For(wiring.Agent)!, repository, result.GetValue(policy)));
+                var adapter = HookAdapter.For(wiring.Agent)!;
+                findings.AddRange(HookSelfTest.Run(adapter, repository, result.GetValue(policy)));
+                if (adapter.Capabilities.FailClosedSetting is null)
+                {
+                    // Nothing to check in the agent's settings: say what that means, once per agent.
+                    findings.Add(new WiringFinding(false, wiring.Agent,
+                        $"{adapter.DisplayName} has no setting that makes a crashed or timed-out hook block (the tool runs): Autopilot answers within its own {HookSettings.DefaultDeadline.TotalSeconds:0} s deadline, so keep the hook's timeout above {AgentWiring.MinimumTimeoutSeconds} s"));
+                }
                 if (!findings.Any(f => f.Agent == wiring.Agent && f.Error))
                 {
                     Console.Out.WriteLine($"ok    {wiring.Agent}: hooks wired, timeouts long enough, self-test denied {string.Join(" and ", HookSelfTest.KnownBad.Select(c => $"`{c}`"))}");
