@@ -22,6 +22,9 @@ public static class CliApp
         root.Subcommands.Add(LeaseCommand.Create());
         root.Subcommands.Add(AttestCommand.Create());
         root.Subcommands.Add(HookCommand.Create());
+        root.Subcommands.Add(InstallCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(ApproveCommand.Create());
         try
         {
             using var telemetry = TelemetrySetup.StartFromEnvironment();

@@ -13,6 +13,14 @@ namespace Autopilot.Core.Hooks;
 /// <param name="Classification">The classification the verdict came from, when there was one.</param>
 public sealed record HookReply(string Stdout, string Stderr, int ExitCode, Verdict? Verdict, ActionClassification? Classification);
 
+/// <summary>The engine's answer to one tool call, before any agent's wire format: the verdict, the reason the agent is told (naming the rules and the way forward), and the classification it came from.</summary>
+public sealed record HookJudgement(Verdict Verdict, string Reason, ActionClassification? Classification)
+{
+    /// <summary>The ids of the rules that decided (at the deciding risk, or with a fixed verdict).</summary>
+    public IReadOnlyList<string> RuleIds => Classification is null ? ["AP-HOOK-INPUT"]
+        : Classification.Matches.Where(m => m.RiskIndex == Classification.RiskIndex || m.FixedVerdict is not null).Select(m => m.RuleId).Distinct(StringComparer.Ordinal).ToArray();
+}
+
 /// <summary>
 /// Claude Code's PreToolUse hook as a pure function: the event JSON (stdin) in, the reply JSON and exit
 /// code out. Bash commands, file edits and reads, web and MCP tools are classified by the
@@ -144,11 +152,22 @@ public sealed class ClaudeCodeHook
             return Malformed("the hook input has no tool_name");
         }
 
-        var cwd = GetString(root, "cwd");
+        root.TryGetProperty("tool_input", out var input);
+        var judgement = Evaluate(tool, input, GetString(root, "cwd"));
+        return Reply(judgement.Verdict, judgement.Reason, judgement.Classification);
+    }
+
+    /// <summary>
+    /// The judgement of one tool call named as Claude Code names its tools (<c>Bash</c>, <c>Edit</c>, <c>Read</c>,
+    /// <c>mcp__server__tool</c>...): what every agent adapter maps its own tool calls onto. Input that cannot be
+    /// judged (a Bash call without a command) is denied with a reason that says so.
+    /// </summary>
+    public HookJudgement Evaluate(string tool, JsonElement input, string? cwd)
+    {
         var workspace = _workspaceRoot ?? cwd;
         if (string.IsNullOrEmpty(workspace) || workspace[0] != '/')
         {
-            return Malformed("the hook input has no absolute cwd and no workspace root was configured");
+            return Unjudged("the hook input has no absolute cwd and no workspace root was configured");
         }
 
         var context = new ActionContext(workspace, _home)
@@ -156,7 +175,6 @@ public sealed class ClaudeCodeHook
             WorkingDirectory = cwd is { Length: > 0 } && cwd[0] == '/' ? cwd : null,
             Phase = _phase,
         };
-        root.TryGetProperty("tool_input", out var input);
 
         var classification = _classifier.ClassifyTool(tool, context);
         switch (tool)
@@ -166,7 +184,7 @@ public sealed class ClaudeCodeHook
                     var command = GetString(input, "command");
                     if (command is null)
                     {
-                        return Malformed("Bash tool_input has no command string");
+                        return Unjudged("Bash tool_input has no command string");
                     }
 
                     classification = Combine(classification, _classifier.ClassifyCommand(command, context));
@@ -175,10 +193,11 @@ public sealed class ClaudeCodeHook
 
             case "Edit" or "Write" or "MultiEdit" or "NotebookEdit" or "Read":
                 {
-                    var path = GetString(input, tool == "NotebookEdit" ? "notebook_path" : "file_path");
+                    var field = tool == "NotebookEdit" ? "notebook_path" : "file_path";
+                    var path = GetString(input, field);
                     if (path is null)
                     {
-                        return Malformed($"{tool} tool_input has no {(tool == "NotebookEdit" ? "notebook_path" : "file_path")}");
+                        return Unjudged($"{tool} tool_input has no {field}");
                     }
 
                     classification = Combine(classification, _classifier.ClassifyPath(path, tool == "Read" ? FileOp.Read : FileOp.Write, context));
@@ -208,8 +227,12 @@ public sealed class ClaudeCodeHook
             verdict = Verdict.Deny;
         }
 
-        return Reply(verdict, Reason(verdict, classification), classification);
+        return new HookJudgement(verdict, Reason(verdict, classification), classification);
     }
+
+    /// <summary>A tool call that cannot be judged: denied, and the reason says why.</summary>
+    public static HookJudgement Unjudged(string message) =>
+        new(Verdict.Deny, $"Autopilot: deny: {message}; the tool call cannot be judged, so it is blocked. Instead: fix the tool call (or the hook's wiring) and try again.", null);
 
     /// <summary>Both classifications at once: the higher risk, every match.</summary>
     private static ActionClassification Combine(ActionClassification a, ActionClassification b)
@@ -266,7 +289,7 @@ public sealed class ClaudeCodeHook
         return sb.Length <= MaxReasonLength ? sb.ToString() : sb.ToString(0, MaxReasonLength - 3) + "...";
     }
 
-    private static HookReply Reply(Verdict verdict, string reason, ActionClassification? classification)
+    internal static HookReply Reply(Verdict verdict, string reason, ActionClassification? classification)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
@@ -290,8 +313,8 @@ public sealed class ClaudeCodeHook
     /// <summary>Unreadable input: deny, on both channels (exit code 2 blocks even if stdout is not read).</summary>
     private static HookReply Malformed(string message)
     {
-        var reason = $"Autopilot: deny: {message}; the tool call cannot be judged, so it is blocked";
-        return Reply(Verdict.Deny, reason, null);
+        var judgement = Unjudged(message);
+        return Reply(judgement.Verdict, judgement.Reason, null);
     }
 
     private static string? GetString(JsonElement element, string name) =>

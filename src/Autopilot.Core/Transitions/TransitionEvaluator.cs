@@ -214,6 +214,29 @@ public sealed class TransitionEvaluator
         return new TransitionResult(new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)), TransitionKind.Forward, reports);
     }
 
+    /// <summary>
+    /// The evidence the task's current phase requires, inspected as a move out of the phase would inspect it: the
+    /// findings name every piece that is missing or invalid (none when all is there). Agent stop hooks use it so that
+    /// an agent cannot finish while its phase's evidence is missing or failing.
+    /// </summary>
+    public TransitionResult PhaseEvidence(string task, string phase, string evidenceRoot)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var plan = _engine.Plan;
+        var from = plan.IndexOfPhase(phase);
+        var request = new TransitionRequest(task, phase, phase, evidenceRoot);
+        if (from < 0 || !IsSafeTaskId(task))
+        {
+            // Let the ordinary checks name the problem (an unknown phase, a task id that is a path).
+            return EvaluateCore(request with { To = from < 0 ? phase : Done });
+        }
+
+        var (reports, _) = InspectEvidence(request, from);
+        var findings = new List<Finding>();
+        AddEvidenceFindings(findings, reports, [("from", phase), ("to", phase), ("task", task)]);
+        return new TransitionResult(new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)), TransitionKind.Same, reports);
+    }
+
     /// <summary>The target that closes a task from its last phase (unless the policy has a phase of that name).</summary>
     public const string Done = "done";
 
