@@ -22,6 +22,8 @@ public static class CliApp
         root.Subcommands.Add(LeaseCommand.Create());
         root.Subcommands.Add(AttestCommand.Create());
         root.Subcommands.Add(HookCommand.Create());
+        root.Subcommands.Add(StoreCommand.Create());
+        root.Options.Add(StateOptions.Store);
         try
         {
             using var telemetry = TelemetrySetup.StartFromEnvironment();

@@ -6,6 +6,7 @@ using Autopilot.Core.Hooks;
 using Autopilot.Core.Ledger;
 using Autopilot.Core.Policies;
 using Autopilot.Policy.Model;
+using Autopilot.Storage;
 
 namespace Autopilot.Cli.Commands;
 
@@ -107,7 +108,8 @@ internal static class HookCommand
     private static int PostToolUse(PolicyEngine engine, string repo, string session, JsonElement response)
     {
         var (failed, error) = Outcome(response);
-        var signals = new RunSignalsStore(Path.Combine(repo, ".autopilot", "signals")).RecordOutcome(session, failed, error);
+        using var stores = StateStores.Open(Path.Combine(repo, ".autopilot"));
+        var signals = stores.OpenSignals().RecordOutcome(session, failed, error);
         var decision = new EscalationEvaluator(engine).Evaluate(signals);
         if (decision.Verdict == Verdict.Allow)
         {
@@ -157,8 +159,13 @@ internal static class HookCommand
     private static string? PhaseFromLedger(string repo)
     {
         var task = Environment.GetEnvironmentVariable("AUTOPILOT_TASK");
-        var dir = Path.Combine(repo, ".autopilot", "ledger");
-        return task is null || !Directory.Exists(dir) ? null : new LedgerReader(LedgerReader.ReadEntries(dir).Entries).CurrentPhase(task);
+        if (task is null)
+        {
+            return null;
+        }
+
+        using var stores = StateStores.Open(Path.Combine(repo, ".autopilot"));
+        return !stores.IsPostgres && !Directory.Exists(Path.Combine(repo, ".autopilot", "ledger")) ? null : new LedgerReader(stores.ReadLedger()).CurrentPhase(task);
     }
 
     private static int Deny(string why)
