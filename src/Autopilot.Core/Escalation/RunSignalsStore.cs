@@ -50,13 +50,14 @@ public sealed class RunSignalsStore : IRunSignalsStore
             var fingerprint = errorText is null ? "" : DurableFile.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(errorText.Trim()))[..16];
             var same = fingerprint.Length > 0 && (string?)state["lastError"] == fingerprint;
             state["consecutiveFailures"] = Get("consecutiveFailures") + 1;
-            state["repeatedErrorCount"] = same ? Get("repeatedErrorCount") + 1 : 1;
+            state["repeatedErrorCount"] = same ? Get("repeatedErrorCount") + 1 : 1d;
             state["lastError"] = fingerprint;
         }
         else
         {
-            state["consecutiveFailures"] = 0;
-            state["repeatedErrorCount"] = 0;
+            // Doubles, like every other count here: an int node cannot be read back with GetValue<double>().
+            state["consecutiveFailures"] = 0d;
+            state["repeatedErrorCount"] = 0d;
             state["lastError"] = "";
         }
 
