@@ -151,6 +151,44 @@ public sealed class PostgresDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// A session the server ended (restart, pg_terminate_backend) or a network failure. Npgsql notices
+    /// a pooled connection is dead only when it is next used, so the first use after a restart fails.
+    /// </summary>
+    internal static bool IsBrokenConnection(Exception ex) =>
+        ex is NpgsqlException npgsql && (npgsql.IsTransient
+            || npgsql is PostgresException { SqlState: "57P01" or "57P02" or "57P03" }
+            || npgsql.InnerException is IOException or System.Net.Sockets.SocketException or EndOfStreamException);
+
+    /// <summary>Drops pooled connections after a broken one (the others are likely dead too).</summary>
+    internal void ForgetConnections(Exception ex)
+    {
+        if (IsBrokenConnection(ex))
+        {
+            DataSource.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Runs work that is safe to repeat (reads, lease statements). When the pooled connection turns
+    /// out to be one the server already ended, the pool is cleared and the work runs once more.
+    /// </summary>
+    internal T Retrying<T>(Func<NpgsqlConnection, T> work)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            using var connection = Connect();
+            try
+            {
+                return work(connection);
+            }
+            catch (Exception ex) when (attempt == 0 && IsBrokenConnection(ex))
+            {
+                DataSource.Clear();
+            }
+        }
+    }
+
     /// <summary>A storage error naming the database, for any failure talking to it.</summary>
     internal StorageException Failure(string what, Exception ex) =>
         new($"{what} ({Display}): {ex.Message}", Display, ex);

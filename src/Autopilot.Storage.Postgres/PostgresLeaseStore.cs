@@ -73,6 +73,7 @@ public sealed class PostgresLeaseStore : ILeaseStore
             }
             catch (NpgsqlException ex)
             {
+                _database.ForgetConnections(ex);
                 throw _database.Failure($"cannot acquire the lease {task}/{phase}", ex);
             }
 
@@ -178,16 +179,18 @@ public sealed class PostgresLeaseStore : ILeaseStore
     {
         ArgumentException.ThrowIfNullOrEmpty(task);
         ArgumentException.ThrowIfNullOrEmpty(phase);
-        using var connection = _database.Connect();
-        using var command = new NpgsqlCommand(
-            "select holder, token, acquired_at, expires_at from autopilot.leases where scope = $1 and task = $2 and phase = $3", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = _database.Scope });
-        command.Parameters.Add(new NpgsqlParameter { Value = task });
-        command.Parameters.Add(new NpgsqlParameter { Value = phase });
         try
         {
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? new Lease(task, phase, reader.GetString(0), reader.GetInt64(1), Utc(reader, 2), Utc(reader, 3)) : null;
+            return _database.Retrying(connection =>
+            {
+                using var command = new NpgsqlCommand(
+                    "select holder, token, acquired_at, expires_at from autopilot.leases where scope = $1 and task = $2 and phase = $3", connection);
+                command.Parameters.Add(new NpgsqlParameter { Value = _database.Scope });
+                command.Parameters.Add(new NpgsqlParameter { Value = task });
+                command.Parameters.Add(new NpgsqlParameter { Value = phase });
+                using var reader = command.ExecuteReader();
+                return reader.Read() ? new Lease(task, phase, reader.GetString(0), reader.GetInt64(1), Utc(reader, 2), Utc(reader, 3)) : null;
+            });
         }
         catch (NpgsqlException ex)
         {

@@ -97,8 +97,18 @@ public sealed class PostgresLedgerStore : ILedgerStore
 
     public IReadOnlyList<LedgerEntry> ReadAll()
     {
-        var entries = new List<LedgerEntry>();
-        foreach (var line in ReadLines())
+        List<byte[]> lines;
+        try
+        {
+            lines = _database.Retrying(connection => ReadRows(connection, null).Select(l => l.ToArray()).ToList());
+        }
+        catch (NpgsqlException ex)
+        {
+            throw _database.Failure("cannot read the ledger", ex);
+        }
+
+        var entries = new List<LedgerEntry>(lines.Count);
+        foreach (var line in lines)
         {
             try
             {
@@ -122,8 +132,17 @@ public sealed class PostgresLedgerStore : ILedgerStore
     {
         try
         {
-            using var connection = _database.Connect();
-            var anchor = ReadHead(connection, null, _database.Scope, forUpdate: false);
+            return _database.Retrying(connection => Verify(connection, expectHead));
+        }
+        catch (NpgsqlException ex)
+        {
+            throw _database.Failure("cannot read the ledger", ex);
+        }
+    }
+
+    private LedgerVerification Verify(NpgsqlConnection connection, string? expectHead)
+    {
+        var anchor = ReadHead(connection, null, _database.Scope, forUpdate: false);
             string? columnProblem = null;
             long? columnSequence = null;
             var verification = LedgerVerifier.VerifyLines(ReadRows(connection, (sequence, prevHash, hash, line) =>
@@ -139,12 +158,7 @@ public sealed class PostgresLedgerStore : ILedgerStore
                 return verification with { Problem = new LedgerProblem(LedgerProblemKind.Edited, columnSequence, columnSequence ?? 0, columnProblem) };
             }
 
-            return verification;
-        }
-        catch (NpgsqlException ex)
-        {
-            throw _database.Failure("cannot read the ledger", ex);
-        }
+        return verification;
     }
 
     private static bool LineMatches(byte[] line, long sequence, string prevHash, string hash)
@@ -154,19 +168,6 @@ public sealed class PostgresLedgerStore : ILedgerStore
         return text.EndsWith($",\"hash\":\"{hash}\"}}", StringComparison.Ordinal)
             && text.Contains($"\"prevHash\":\"{prevHash}\"", StringComparison.Ordinal)
             && text.Contains($"\"sequence\":{sequence}", StringComparison.Ordinal);
-    }
-
-    private IEnumerable<ReadOnlyMemory<byte>> ReadLines()
-    {
-        NpgsqlConnection connection;
-        connection = _database.Connect();
-        using (connection)
-        {
-            foreach (var line in ReadRows(connection, null))
-            {
-                yield return line;
-            }
-        }
     }
 
     private IEnumerable<ReadOnlyMemory<byte>> ReadRows(NpgsqlConnection connection, Action<long, string, string, byte[]>? check)
@@ -223,6 +224,7 @@ public sealed class PostgresLedgerStore : ILedgerStore
         {
             // Nothing is acknowledged. The head may or may not have moved (a commit whose answer was lost): read it next time.
             _cachedHead = null;
+            _database.ForgetConnections(ex);
             var error = ex switch
             {
                 StorageException or ArgumentException => ex,

@@ -63,7 +63,8 @@ public sealed class PostgresCluster
     public void RestartFast()
     {
         Skip.IfNot(Owned, $"{EnvironmentVariable} names a server this run did not start: it cannot restart it");
-        RunAs(Path.Combine(_binDir!, "pg_ctl"), "-D", _dataDir!, "-m", "fast", "-w", "-t", "60", "restart");
+        // -l again: without it the new server would write to (and keep open) pg_ctl's output pipe.
+        RunAs(Path.Combine(_binDir!, "pg_ctl"), "-D", _dataDir!, "-l", Path.Combine(Path.GetDirectoryName(_dataDir!)!, "server.log"), "-m", "fast", "-w", "-t", "60", "restart");
     }
 
     private static string? FindUnavailableReason()
@@ -130,12 +131,16 @@ public sealed class PostgresCluster
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             cluster.TryRunAs(Path.Combine(binDir, "pg_ctl"), "-D", dataDir, "-m", "immediate", "-w", "stop");
-            try
+            for (int attempt = 0; attempt < 5 && Directory.Exists(root); attempt++)
             {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
+                try
+                {
+                    Directory.Delete(root, recursive: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    Thread.Sleep(200);
+                }
             }
         };
         Migrate(cluster);
