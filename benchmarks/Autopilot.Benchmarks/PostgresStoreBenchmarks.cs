@@ -37,18 +37,7 @@ public class PostgresStoreBenchmarks
             command.ExecuteNonQuery();
         }
 
-        _draft = new LedgerAppend
-        {
-            Actor = "agent-7",
-            Kind = LedgerEntryKind.Transition,
-            Task = "T-42",
-            FromPhase = "implement",
-            ToPhase = "verify",
-            Verdict = Policy.Model.Verdict.Allow,
-            RuleIds = ["AP-PHASE-BACKTRACK"],
-            PolicyHash = new string('a', 64),
-            Evidence = new Dictionary<string, string> { ["git_diff"] = new string('b', 64) },
-        };
+        _draft = StateBenchmarks.TransitionDraft();
     }
 
     [GlobalCleanup]
