@@ -1,4 +1,13 @@
 using BenchmarkDotNet.Running;
 
 // `dotnet run -c Release --project benchmarks/Autopilot.Benchmarks -- --filter '*'` (see benchmarks/README.md).
+// `-- postgres-load <connection> [appenders] [seconds]`: the 64-appender throughput run (see postgres-load.sh).
+if (args is ["postgres-load", var connection, ..])
+{
+    return Autopilot.Benchmarks.PostgresLoad.Run(connection,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 64,
+        args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 10);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Autopilot.Benchmarks.EngineBenchmarks).Assembly).Run(args);
+return 0;

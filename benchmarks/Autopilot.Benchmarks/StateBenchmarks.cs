@@ -22,21 +22,24 @@ public class StateBenchmarks
     private byte[] _line = [];
     private int _lease;
 
+    /// <summary>A typical entry (a transition with a rule and one evidence hash), shared by the store benchmarks.</summary>
+    internal static LedgerAppend TransitionDraft() => new()
+    {
+        Actor = "agent-7",
+        Kind = LedgerEntryKind.Transition,
+        Task = "T-42",
+        FromPhase = "implement",
+        ToPhase = "verify",
+        Verdict = Policy.Model.Verdict.Allow,
+        RuleIds = ["AP-PHASE-BACKTRACK"],
+        PolicyHash = new string('a', 64),
+        Evidence = new Dictionary<string, string> { ["git_diff"] = new string('b', 64) },
+    };
+
     [GlobalSetup]
     public void Setup()
     {
-        _draft = new LedgerAppend
-        {
-            Actor = "agent-7",
-            Kind = LedgerEntryKind.Transition,
-            Task = "T-42",
-            FromPhase = "implement",
-            ToPhase = "verify",
-            Verdict = Policy.Model.Verdict.Allow,
-            RuleIds = ["AP-PHASE-BACKTRACK"],
-            PolicyHash = new string('a', 64),
-            Evidence = new Dictionary<string, string> { ["git_diff"] = new string('b', 64) },
-        };
+        _draft = TransitionDraft();
         _dir = Path.Combine(AppContext.BaseDirectory, "state-bench-" + Guid.NewGuid().ToString("N"));
         _ledger = FileLedgerStore.Open(Path.Combine(_dir, "ledger"));
         _leases = new FileLeaseStore(Path.Combine(_dir, "leases"));

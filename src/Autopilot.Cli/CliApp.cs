@@ -25,6 +25,8 @@ public static class CliApp
         root.Subcommands.Add(InstallCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(ApproveCommand.Create());
+        root.Subcommands.Add(StoreCommand.Create());
+        root.Options.Add(StateOptions.Store);
         try
         {
             using var telemetry = TelemetrySetup.StartFromEnvironment();

@@ -88,8 +88,9 @@ internal static class AttestCommand
             var stateDir = StateOptions.Resolve(result.GetValue(state), repoRoot);
             try
             {
-                using var ledger = StateOptions.OpenLedger(stateDir);
-                var store = new FileAttestationStore(Path.Combine(stateDir, "attestations"), ledger);
+                using var stores = StateOptions.OpenStores(result, stateDir);
+                using var ledger = stores.OpenLedger();
+                var store = stores.OpenAttestations(ledger);
                 var t = result.GetValue(task)!;
                 var p = result.GetValue(phase)!;
                 switch (verb)

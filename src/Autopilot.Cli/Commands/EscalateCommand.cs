@@ -49,7 +49,8 @@ internal static class EscalateCommand
 
                 try
                 {
-                    using var ledger = StateOptions.OpenLedger(StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!));
+                    using var stores = StateOptions.OpenStores(result, StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!));
+                    using var ledger = stores.OpenLedger();
                     ledger.Append(new LedgerAppend
                     {
                         Actor = result.GetValue(actor)!,

@@ -39,13 +39,14 @@ internal static class LeaseCommand
         { task, phase, holder, ttl, token, state, format, repo };
         command.SetAction(result =>
         {
-            var store = StateOptions.OpenLeases(StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!));
             var t = result.GetValue(task)!;
             var p = result.GetValue(phase)!;
             var who = result.GetValue(holder)!;
             LeaseResult outcome;
             try
             {
+                using var stores = StateOptions.OpenStores(result, StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!));
+                var store = stores.OpenLeases();
                 if (verb == "show")
                 {
                     var lease = store.Get(t, p);

@@ -28,8 +28,18 @@ internal static class LedgerCommand
         var command = new Command("verify", "Check the chain: any edit, deletion, reordering or truncation names the first bad entry.") { expectHead, state, format, repo };
         command.SetAction(result =>
         {
-            var dir = StateOptions.LedgerDir(StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!));
-            var verification = LedgerVerifier.Verify(dir, result.GetValue(expectHead));
+            LedgerVerification verification;
+            try
+            {
+                using var stores = StateOptions.OpenStores(result, StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!));
+                verification = stores.VerifyLedger(result.GetValue(expectHead));
+            }
+            catch (Exception ex) when (StateOptions.IsStateFailure(ex))
+            {
+                Console.Error.WriteLine($"autopilot: the ledger cannot be read: {ex.Message}");
+                return (int)ExitCode.BadInput;
+            }
+
             if (result.GetValue(format) == "json")
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(new
@@ -68,8 +78,12 @@ internal static class LedgerCommand
         var command = new Command("show", "List ledger entries.") { task, state, format, repo };
         command.SetAction(result =>
         {
-            var dir = StateOptions.LedgerDir(StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!));
-            var entries = new LedgerReader(LedgerReader.ReadEntries(dir).Entries).Show(result.GetValue(task));
+            if (ReadEntries(result, state, repo) is not { } all)
+            {
+                return (int)ExitCode.BadInput;
+            }
+
+            var entries = new LedgerReader(all).Show(result.GetValue(task));
             if (result.GetValue(format) == "json")
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(entries, s_json));
@@ -95,8 +109,12 @@ internal static class LedgerCommand
         var command = new Command("reconstruct", "A task's timeline from the ledger: phases and durations, backtracks, denied attempts, escalations, evidence.") { task, state, format, repo };
         command.SetAction(result =>
         {
-            var dir = StateOptions.LedgerDir(StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!));
-            var timeline = new LedgerReader(LedgerReader.ReadEntries(dir).Entries).Reconstruct(result.GetValue(task)!);
+            if (ReadEntries(result, state, repo) is not { } all)
+            {
+                return (int)ExitCode.BadInput;
+            }
+
+            var timeline = new LedgerReader(all).Reconstruct(result.GetValue(task)!);
             if (result.GetValue(format) == "json")
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(new
@@ -138,6 +156,21 @@ internal static class LedgerCommand
             return (int)ExitCode.Allow;
         });
         return command;
+    }
+
+    /// <summary>Every entry from the configured store; null (after saying why on stderr) when it cannot be read.</summary>
+    private static IReadOnlyList<LedgerEntry>? ReadEntries(ParseResult result, Option<string?> state, Option<string> repo)
+    {
+        try
+        {
+            using var stores = StateOptions.OpenStores(result, StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!));
+            return stores.ReadLedger();
+        }
+        catch (Exception ex) when (StateOptions.IsStateFailure(ex))
+        {
+            Console.Error.WriteLine($"autopilot: the ledger cannot be read: {ex.Message}");
+            return null;
+        }
     }
 
     private static object Brief(LedgerEntry e) =>

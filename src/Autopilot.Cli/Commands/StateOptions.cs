@@ -2,6 +2,7 @@ using System.CommandLine;
 using Autopilot.Core.Leases;
 using Autopilot.Core.Ledger;
 using Autopilot.Core.Storage;
+using Autopilot.Storage;
 
 namespace Autopilot.Cli.Commands;
 
@@ -14,11 +15,18 @@ internal static class StateOptions
 
     public static string Resolve(string? stateDir, string repoRoot) => Path.GetFullPath(stateDir ?? Path.Combine(repoRoot, ".autopilot"));
 
-    public static FileLedgerStore OpenLedger(string stateDir) => FileLedgerStore.Open(Path.Combine(stateDir, "ledger"));
+    /// <summary>
+    /// <c>--store</c> on every command: files (the default) or a shared PostgreSQL database. Also
+    /// <c>AUTOPILOT_STORE</c> or <c>store: …</c> in <c>.autopilot/config</c> (see <see cref="StateStores"/>).
+    /// </summary>
+    public static Option<string?> Store { get; } = new("--store")
+    {
+        Description = "Where state lives: files (default) or postgres://user@host:port/db?ledger=name (or a connection string). Also AUTOPILOT_STORE or 'store:' in .autopilot/config.",
+        Recursive = true,
+    };
 
-    public static FileLeaseStore OpenLeases(string stateDir) => new(Path.Combine(stateDir, "leases"));
-
-    public static string LedgerDir(string stateDir) => Path.Combine(stateDir, "ledger");
+    /// <summary>The store the configuration picks for this state folder: the one place the CLI chooses it.</summary>
+    public static StateStores OpenStores(ParseResult result, string stateDir) => StateStores.Open(stateDir, result.GetValue(Store));
 
     /// <summary>Failures of the state on disk: reported as bad input, never as a crash.</summary>
     public static bool IsStateFailure(Exception ex) => ex is StorageException or LedgerCorruptException or IOException or UnauthorizedAccessException;

@@ -54,8 +54,9 @@ internal static class TransitionCommand
                 RecordedTransition recorded;
                 try
                 {
-                    using var ledger = StateOptions.OpenLedger(stateDir);
-                    recorded = new RecordedTransitions(engine, ledger, StateOptions.OpenLeases(stateDir))
+                    using var stores = StateOptions.OpenStores(result, stateDir);
+                    using var ledger = stores.OpenLedger();
+                    recorded = new RecordedTransitions(engine, ledger, stores.OpenLeases())
                         .Move(taskId, fromPhase, result.GetValue(to)!, root, result.GetValue(actor)!, result.GetValue(idempotencyKey));
                 }
                 catch (Exception ex) when (StateOptions.IsStateFailure(ex))

@@ -42,7 +42,7 @@ public sealed class FileLeaseStore : ILeaseStore
 
     public LeaseResult Acquire(string task, string phase, string holder, TimeSpan timeToLive)
     {
-        Validate(task, phase, holder, timeToLive);
+        LeaseRules.Validate(task, phase, holder, timeToLive);
         string path = LeasePath(task, phase);
         using var held = Lock();
         var now = Now();
@@ -51,48 +51,43 @@ public sealed class FileLeaseStore : ILeaseStore
         {
             if (existing.Holder != holder)
             {
-                return new LeaseResult(LeaseStatus.Held, null, existing,
-                    $"{task}/{phase} is held by {existing.Holder} (token {existing.Token}) until {existing.ExpiresAt:O}");
+                return LeaseRules.Held(existing);
             }
 
             // Acquiring again what one holds (a retry): same token, new expiry.
             var extended = existing with { ExpiresAt = now + timeToLive };
             WriteLease(path, extended);
-            return new LeaseResult(LeaseStatus.Acquired, extended, null, $"{holder} already held {task}/{phase} (token {existing.Token}); extended to {extended.ExpiresAt:O}");
+            return LeaseRules.Extended(extended);
         }
 
         long token = Math.Max(ReadCounter(), existing?.Token ?? 0) + 1;
         DurableFile.WriteAtomic(_counterPath, Encoding.ASCII.GetBytes(token.ToString(CultureInfo.InvariantCulture) + "\n"));
         var lease = new Lease(task, phase, holder, token, now, now + timeToLive);
         WriteLease(path, lease);
-        return existing is null
-            ? new LeaseResult(LeaseStatus.Acquired, lease, null, $"{holder} acquired {task}/{phase} with token {token} until {lease.ExpiresAt:O}")
-            : new LeaseResult(LeaseStatus.TakenOver, lease, existing,
-                $"{holder} took over {task}/{phase} with token {token}: {existing.Holder}'s lease (token {existing.Token}) expired at {existing.ExpiresAt:O}");
+        return LeaseRules.Granted(lease, existing);
     }
 
     public LeaseResult Renew(Lease lease, TimeSpan timeToLive)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        Validate(lease.Task, lease.Phase, lease.Holder, timeToLive);
+        LeaseRules.Validate(lease.Task, lease.Phase, lease.Holder, timeToLive);
         string path = LeasePath(lease.Task, lease.Phase);
         using var held = Lock();
         var now = Now();
         var existing = ReadLease(path);
         if (existing is null || existing.Token != lease.Token)
         {
-            return NotHeld(lease, existing);
+            return LeaseRules.NotHeld(lease, existing);
         }
 
         if (existing.IsExpired(now))
         {
-            return new LeaseResult(LeaseStatus.Expired, null, existing,
-                $"{lease.Holder}'s lease on {lease.Task}/{lease.Phase} (token {lease.Token}) expired at {existing.ExpiresAt:O}; acquire it again");
+            return LeaseRules.Expired(lease, existing);
         }
 
         var renewed = existing with { ExpiresAt = now + timeToLive };
         WriteLease(path, renewed);
-        return new LeaseResult(LeaseStatus.Renewed, renewed, null, $"{lease.Holder} renewed {lease.Task}/{lease.Phase} (token {lease.Token}) until {renewed.ExpiresAt:O}");
+        return LeaseRules.Renewed(renewed);
     }
 
     public LeaseResult Release(Lease lease)
@@ -103,7 +98,7 @@ public sealed class FileLeaseStore : ILeaseStore
         var existing = ReadLease(path);
         if (existing is null || existing.Token != lease.Token)
         {
-            return NotHeld(lease, existing);
+            return LeaseRules.NotHeld(lease, existing);
         }
 
         try
@@ -115,7 +110,7 @@ public sealed class FileLeaseStore : ILeaseStore
             throw new StorageException($"cannot release the lease '{path}': {ex.Message}", path, ex);
         }
 
-        return new LeaseResult(LeaseStatus.Released, null, null, $"{lease.Holder} released {lease.Task}/{lease.Phase} (token {lease.Token})");
+        return LeaseRules.Released(lease);
     }
 
     public Lease? Get(string task, string phase)
@@ -131,10 +126,6 @@ public sealed class FileLeaseStore : ILeaseStore
         using var held = Lock();
         return ReadCounter();
     }
-
-    private static LeaseResult NotHeld(Lease lease, Lease? current) => new(LeaseStatus.NotHeld, null, current, current is null
-        ? $"{lease.Holder} does not hold {lease.Task}/{lease.Phase} (token {lease.Token}): it was released"
-        : $"{lease.Holder} does not hold {lease.Task}/{lease.Phase} (token {lease.Token}): {current.Holder} holds it with token {current.Token}");
 
     private FileLock Lock()
     {
@@ -152,17 +143,6 @@ public sealed class FileLeaseStore : ILeaseStore
 
     private string LeasePath(string task, string phase) =>
         Path.Combine(Directory, DurableFile.EscapeFileName(task) + "@" + DurableFile.EscapeFileName(phase) + LeaseExtension);
-
-    private static void Validate(string task, string phase, string holder, TimeSpan timeToLive)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(task);
-        ArgumentException.ThrowIfNullOrEmpty(phase);
-        ArgumentException.ThrowIfNullOrEmpty(holder);
-        if (timeToLive <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeToLive), timeToLive, "a lease needs a positive time to live");
-        }
-    }
 
     private long ReadCounter()
     {

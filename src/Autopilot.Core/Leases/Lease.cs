@@ -41,3 +41,42 @@ public sealed record LeaseResult(LeaseStatus Status, Lease? Lease, Lease? Holder
 
     public override string ToString() => Message;
 }
+
+/// <summary>What every lease store checks and answers the same way.</summary>
+internal static class LeaseRules
+{
+    public static void Validate(string task, string phase, string holder, TimeSpan timeToLive)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(task);
+        ArgumentException.ThrowIfNullOrEmpty(phase);
+        ArgumentException.ThrowIfNullOrEmpty(holder);
+        if (timeToLive <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeToLive), timeToLive, "a lease needs a positive time to live");
+        }
+    }
+
+    public static LeaseResult NotHeld(Lease lease, Lease? current) => new(LeaseStatus.NotHeld, null, current, current is null
+        ? $"{lease.Holder} does not hold {lease.Task}/{lease.Phase} (token {lease.Token}): it was released"
+        : $"{lease.Holder} does not hold {lease.Task}/{lease.Phase} (token {lease.Token}): {current.Holder} holds it with token {current.Token}");
+
+    public static LeaseResult Held(Lease current) => new(LeaseStatus.Held, null, current,
+        $"{current.Task}/{current.Phase} is held by {current.Holder} (token {current.Token}) until {current.ExpiresAt:O}");
+
+    public static LeaseResult Expired(Lease lease, Lease current) => new(LeaseStatus.Expired, null, current,
+        $"{lease.Holder}'s lease on {lease.Task}/{lease.Phase} (token {lease.Token}) expired at {current.ExpiresAt:O}; acquire it again");
+
+    public static LeaseResult Renewed(Lease renewed) => new(LeaseStatus.Renewed, renewed, null,
+        $"{renewed.Holder} renewed {renewed.Task}/{renewed.Phase} (token {renewed.Token}) until {renewed.ExpiresAt:O}");
+
+    public static LeaseResult Released(Lease lease) => new(LeaseStatus.Released, null, null,
+        $"{lease.Holder} released {lease.Task}/{lease.Phase} (token {lease.Token})");
+
+    public static LeaseResult Granted(Lease lease, Lease? expired) => expired is null
+        ? new LeaseResult(LeaseStatus.Acquired, lease, null, $"{lease.Holder} acquired {lease.Task}/{lease.Phase} with token {lease.Token} until {lease.ExpiresAt:O}")
+        : new LeaseResult(LeaseStatus.TakenOver, lease, expired,
+            $"{lease.Holder} took over {lease.Task}/{lease.Phase} with token {lease.Token}: {expired.Holder}'s lease (token {expired.Token}) expired at {expired.ExpiresAt:O}");
+
+    public static LeaseResult Extended(Lease extended) => new(LeaseStatus.Acquired, extended, null,
+        $"{extended.Holder} already held {extended.Task}/{extended.Phase} (token {extended.Token}); extended to {extended.ExpiresAt:O}");
+}

@@ -25,16 +25,13 @@ public sealed class FileLedgerStore : ILedgerStore
     public const string HeadFileName = "head.json";
     public const string LockFileName = ".lock";
 
-    private readonly object _gate = new();
+    private readonly LedgerGroupCommit _group;
+    private readonly object _gate;
     private readonly LedgerOptions _options;
     private readonly string _lockPath;
     private readonly SafeFileHandle _data;
     private readonly SafeFileHandle _head;
     private readonly List<LedgerRecovery> _recoveries = [];
-    private List<PendingAppend> _queue = [];
-    private List<PendingAppend> _spare = [];
-    private bool _committing;
-    private bool _disposed;
 
     // Owned by the committing thread (the one that set _committing), or by Open.
     private readonly LedgerChain _chain = new();
@@ -53,6 +50,8 @@ public sealed class FileLedgerStore : ILedgerStore
         _options = options;
         _data = data;
         _head = head;
+        _group = new LedgerGroupCommit(CommitBatch);
+        _gate = _group.Gate;
     }
 
     public string Directory { get; }
@@ -136,51 +135,12 @@ public sealed class FileLedgerStore : ILedgerStore
     {
         ArgumentNullException.ThrowIfNull(entry);
         entry.Validate();
-        var pending = new PendingAppend(entry);
-        List<PendingAppend> batch;
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _queue.Add(pending);
-            while (_committing && !pending.Completed)
-            {
-                Monitor.Wait(_gate);
-            }
-
-            if (pending.Completed)
-            {
-                return pending.Result(isLeader: false);
-            }
-
-            ObjectDisposedException.ThrowIf(_disposed, this);
-
-            // Lead this batch: take everything queued so far.
-            _committing = true;
-            batch = _queue;
-            _queue = _spare;
-            _spare = batch;
-        }
-
-        try
-        {
-            CommitBatch(batch);
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                batch.Clear();
-                _committing = false;
-                Monitor.PulseAll(_gate);
-            }
-        }
-
-        return pending.Result(isLeader: true);
+        return _group.Append(entry, this);
     }
 
     public IReadOnlyList<LedgerEntry> ReadAll() => LedgerReader.ReadEntries(Directory).Entries;
 
-    private void CommitBatch(List<PendingAppend> batch)
+    private void CommitBatch(List<LedgerGroupCommit.PendingAppend> batch)
     {
         long previousSequence = _chain.LastSequence;
         string previousHash = _chain.LastHash;
@@ -224,11 +184,6 @@ public sealed class FileLedgerStore : ILedgerStore
                 _lineCount += written;
                 WriteHead(new LedgerHead(_chain.LastSequence, _chain.LastHash));
             }
-
-            foreach (var pending in batch)
-            {
-                pending.Completed = true;
-            }
         }
         catch (Exception ex)
         {
@@ -247,14 +202,7 @@ public sealed class FileLedgerStore : ILedgerStore
                 }
             }
 
-            var error = ex is StorageException or ArgumentException ? ex : new StorageException($"ledger append failed: {ex.Message}", LedgerPath, ex);
-            foreach (var pending in batch)
-            {
-                pending.Entry = null;
-                pending.Duplicate = false;
-                pending.Error = error;
-                pending.Completed = true;
-            }
+            LedgerGroupCommit.Fail(batch, ex is StorageException or ArgumentException ? ex : new StorageException($"ledger append failed: {ex.Message}", LedgerPath, ex));
         }
     }
 
@@ -443,53 +391,10 @@ public sealed class FileLedgerStore : ILedgerStore
 
     public void Dispose()
     {
-        lock (_gate)
+        if (_group.Close())
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            while (_committing)
-            {
-                Monitor.Wait(_gate);
-            }
-        }
-
-        _data.Dispose();
-        _head.Dispose();
-    }
-
-    private sealed class PendingAppend(LedgerAppend draft)
-    {
-        public LedgerAppend Draft { get; } = draft;
-
-        public LedgerEntry? Entry { get; set; }
-
-        public bool Duplicate { get; set; }
-
-        public Exception? Error { get; set; }
-
-        public bool Completed { get; set; }
-
-        /// <summary>The leader rethrows the batch's failure; each follower gets its own copy, so no exception object is thrown on two threads.</summary>
-        public LedgerAppendResult Result(bool isLeader)
-        {
-            switch (Error)
-            {
-                case null:
-                    return new LedgerAppendResult(Entry!, Duplicate);
-                case var error when isLeader:
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
-                    break;
-                case LedgerCorruptException corrupt:
-                    throw new LedgerCorruptException(corrupt.Message, corrupt.Path, corrupt.LineNumber, corrupt.Sequence, corrupt);
-                case StorageException storage:
-                    throw new StorageException(storage.Message, storage.Path, storage);
-            }
-
-            throw new StorageException(Error.Message, "", Error);
+            _data.Dispose();
+            _head.Dispose();
         }
     }
 }

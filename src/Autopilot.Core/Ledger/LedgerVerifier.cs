@@ -55,20 +55,9 @@ public static class LedgerVerifier
     public static LedgerVerification Verify(string directory, string? expectHead = null)
     {
         string path = Path.Combine(directory, FileLedgerStore.LedgerFileName);
-        if (expectHead is not null && !DurableFile.IsSha256Hex(expectHead))
-        {
-            throw new ArgumentException($"the expected head must be 64 lower-case hex digits, got '{expectHead}'", nameof(expectHead));
-        }
-
         var warnings = new List<string>();
-        var scratch = new ByteBuffer(1024);
-        long count = 0;
-        long lastSequence = 0;
-        string lastHash = LedgerEntry.GenesisHash;
-        LedgerProblem? problem = null;
-        bool expectedSeen = expectHead is null;
-        var hashes = new Dictionary<long, string>();
         var headFile = ReadHeadFile(directory, warnings);
+        var check = new ChainCheck(expectHead, headFile?.Sequence);
 
         long tornBytes = 0;
         Microsoft.Win32.SafeHandles.SafeFileHandle? handle = null;
@@ -90,61 +79,116 @@ public static class LedgerVerifier
             using (handle)
             {
                 long length = RandomAccess.GetLength(handle);
-                long tail = LedgerLineScanner.Scan(handle, 0, length, (line, _) =>
-                {
-                    if (problem is not null)
-                    {
-                        return;
-                    }
-
-                    long lineNumber = count + 1;
-                    problem = CheckLine(line, lineNumber, lastSequence, lastHash, scratch, out var sequence, out var hash);
-                    if (problem is null)
-                    {
-                        count = lineNumber;
-                        lastSequence = sequence;
-                        lastHash = hash;
-                        expectedSeen |= hash == expectHead;
-                        if (headFile is not null && sequence == headFile.Sequence)
-                        {
-                            hashes[sequence] = hash;
-                        }
-                    }
-                });
-                tornBytes = problem is null ? length - tail : 0;
+                long tail = LedgerLineScanner.Scan(handle, 0, length, (line, _) => check.Add(line));
+                tornBytes = check.Problem is null ? length - tail : 0;
             }
         }
 
         if (tornBytes > 0)
         {
-            warnings.Add($"{path}:{count + 1}: a torn last line of {tornBytes} bytes (an append that never completed); the next writer cuts it");
+            warnings.Add($"{path}:{check.Count + 1}: a torn last line of {tornBytes} bytes (an append that never completed); the next writer cuts it");
         }
 
-        if (problem is null && headFile is not null)
+        return check.Finish(path, headFile, FileLedgerStore.HeadFileName, tornBytes, warnings);
+    }
+
+    /// <summary>
+    /// Verifies a ledger held elsewhere (a database): <paramref name="lines"/> are the stored lines in
+    /// sequence order, <paramref name="anchor"/> the recorded head (null when there is none).
+    /// </summary>
+    public static LedgerVerification VerifyLines(IEnumerable<ReadOnlyMemory<byte>> lines, string source, LedgerHead? anchor, string anchorName, string? expectHead = null)
+    {
+        var check = new ChainCheck(expectHead, anchor?.Sequence);
+        foreach (var line in lines)
         {
-            if (headFile.Sequence > lastSequence)
+            check.Add(line);
+            if (check.Problem is not null)
             {
-                problem = new LedgerProblem(LedgerProblemKind.Truncated, lastSequence + 1, 0,
-                    $"{path}: the ledger ends at sequence {lastSequence} but {FileLedgerStore.HeadFileName} records sequence {headFile.Sequence}: entries {lastSequence + 1}..{headFile.Sequence} were cut off the end");
-            }
-            else if (headFile.Sequence > 0 && (!hashes.TryGetValue(headFile.Sequence, out var recorded) || recorded != headFile.Hash))
-            {
-                problem = new LedgerProblem(LedgerProblemKind.HeadMismatch, headFile.Sequence, headFile.Sequence,
-                    $"{path}:{headFile.Sequence}: entry {headFile.Sequence} does not have the hash {FileLedgerStore.HeadFileName} records ({headFile.Hash[..12]}…): the ledger was rewritten");
-            }
-            else if (headFile.Sequence < lastSequence)
-            {
-                warnings.Add($"{FileLedgerStore.HeadFileName} lags the ledger (sequence {headFile.Sequence} of {lastSequence}): a writer stopped between its fsync and the head update");
+                break;
             }
         }
 
-        if (problem is null && !expectedSeen)
+        return check.Finish(source, anchor, anchorName, 0, []);
+    }
+
+    /// <summary>The chain so far: feed it whole lines in order, then ask for the verdict against an anchor.</summary>
+    private sealed class ChainCheck
+    {
+        private readonly string? _expectHead;
+        private readonly long? _anchorSequence;
+        private readonly ByteBuffer _scratch = new(1024);
+        private string? _anchorHash;
+        private bool _expectedSeen;
+        private string _lastHash = LedgerEntry.GenesisHash;
+        private long _lastSequence;
+
+        public ChainCheck(string? expectHead, long? anchorSequence)
         {
-            problem = new LedgerProblem(LedgerProblemKind.Truncated, null, 0,
-                $"{path}: no entry has the expected head hash {expectHead![..12]}…: the ledger was cut or rewritten since that checkpoint (it now ends at sequence {lastSequence})");
+            if (expectHead is not null && !DurableFile.IsSha256Hex(expectHead))
+            {
+                throw new ArgumentException($"the expected head must be 64 lower-case hex digits, got '{expectHead}'", nameof(expectHead));
+            }
+
+            _expectHead = expectHead;
+            _expectedSeen = expectHead is null;
+            _anchorSequence = anchorSequence;
         }
 
-        return new LedgerVerification(problem, count, new LedgerHead(lastSequence, lastHash), tornBytes, warnings);
+        public LedgerProblem? Problem { get; private set; }
+
+        public long Count { get; private set; }
+
+        public void Add(ReadOnlyMemory<byte> line)
+        {
+            if (Problem is not null)
+            {
+                return;
+            }
+
+            long lineNumber = Count + 1;
+            Problem = CheckLine(line, lineNumber, _lastSequence, _lastHash, _scratch, out var sequence, out var hash);
+            if (Problem is null)
+            {
+                Count = lineNumber;
+                _lastSequence = sequence;
+                _lastHash = hash;
+                _expectedSeen |= hash == _expectHead;
+                if (sequence == _anchorSequence)
+                {
+                    _anchorHash = hash;
+                }
+            }
+        }
+
+        public LedgerVerification Finish(string path, LedgerHead? anchor, string anchorName, long tornBytes, List<string> warnings)
+        {
+            var problem = Problem;
+            if (problem is null && anchor is not null)
+            {
+                if (anchor.Sequence > _lastSequence)
+                {
+                    problem = new LedgerProblem(LedgerProblemKind.Truncated, _lastSequence + 1, 0,
+                        $"{path}: the ledger ends at sequence {_lastSequence} but {anchorName} records sequence {anchor.Sequence}: entries {_lastSequence + 1}..{anchor.Sequence} were cut off the end");
+                }
+                else if (anchor.Sequence > 0 && _anchorHash != anchor.Hash)
+                {
+                    problem = new LedgerProblem(LedgerProblemKind.HeadMismatch, anchor.Sequence, anchor.Sequence,
+                        $"{path}:{anchor.Sequence}: entry {anchor.Sequence} does not have the hash {anchorName} records ({anchor.Hash[..12]}…): the ledger was rewritten");
+                }
+                else if (anchor.Sequence < _lastSequence)
+                {
+                    warnings.Add($"{anchorName} lags the ledger (sequence {anchor.Sequence} of {_lastSequence}): a writer stopped between its fsync and the head update");
+                }
+            }
+
+            if (problem is null && !_expectedSeen)
+            {
+                problem = new LedgerProblem(LedgerProblemKind.Truncated, null, 0,
+                    $"{path}: no entry has the expected head hash {_expectHead![..12]}…: the ledger was cut or rewritten since that checkpoint (it now ends at sequence {_lastSequence})");
+            }
+
+            return new LedgerVerification(problem, Count, new LedgerHead(_lastSequence, _lastHash), tornBytes, warnings);
+        }
     }
 
     private static LedgerProblem? CheckLine(ReadOnlyMemory<byte> line, long lineNumber, long lastSequence, string lastHash, ByteBuffer scratch, out long sequence, out string hash)
