@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Autopilot.Core.Hooks;
+using Autopilot.Core.Ledger;
 
 namespace Autopilot.Cli.Commands;
 
@@ -20,7 +21,8 @@ internal static class ApproveCommand
         {
             try
             {
-                using var ledger = StateOptions.OpenLedger(StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!));
+                // The hooks keep their approvals in the state folder's file ledger (they do not read --store yet), so the grant goes there too.
+                using var ledger = FileLedgerStore.Open(Path.Combine(StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!), "ledger"));
                 var entry = HookApprovals.Grant(ledger, result.GetValue(code)!, result.GetValue(actor)!);
                 Console.Out.WriteLine($"Approved {result.GetValue(code)} once (ledger entry {entry.Sequence}); retry the action unchanged.");
                 return (int)ExitCode.Allow;
