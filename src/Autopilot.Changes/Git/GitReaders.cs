@@ -51,9 +51,9 @@ public static class GitReaders
                 {
                     return LibGit2ChangeReader.Open(path, limits);
                 }
-                catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or BadImageFormatException or EntryPointNotFoundException or LibGit2SharpException)
+                catch (Exception ex) when (IsLoadFailure(ex) || ex is LibGit2SharpException)
                 {
-                    fallbackReason = $"libgit2 could not read the repository ({ex.GetBaseException().Message}); the git command line did";
+                    fallbackReason = $"libgit2 could not read the repository ({FirstLine(ex.GetBaseException().Message)}); the git command line did";
                     return GitChangeReader.Open(path, limits);
                 }
             }
@@ -76,5 +76,16 @@ public static class GitReaders
         {
             throw new ChangeSetException($"libgit2 cannot open '{path}': {ex.Message}", inner: ex);
         }
+        catch (Exception ex) when (IsLoadFailure(ex))
+        {
+            throw new ChangeSetException($"libgit2's native library cannot load here ({FirstLine(ex.GetBaseException().Message)}): use --git-reader cli", inner: ex);
+        }
     }
+
+    // .NET's load failure lists every path it probed, one per line: the first sentence says enough.
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+
+    /// <summary>The native library is missing or does not fit this platform.</summary>
+    private static bool IsLoadFailure(Exception ex) =>
+        ex is DllNotFoundException or TypeInitializationException or BadImageFormatException or EntryPointNotFoundException;
 }
