@@ -100,7 +100,7 @@ internal sealed class LibGit2Content : IChangeContent
     }
 
     /// <summary>A blob's raw bytes; null for the zero id or an object that is not there.</summary>
-    internal Stream? OpenBlob(ObjectId id) =>
+    private Stream? OpenBlob(ObjectId id) =>
         id == ObjectId.Zero ? null : _reader.Locked(repo => repo.Lookup<Blob>(id)?.GetContentStream());
 
     private static void AddTree(Tree tree, List<string> paths)

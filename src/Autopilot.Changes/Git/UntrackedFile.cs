@@ -58,7 +58,7 @@ internal static class UntrackedFile
     }
 
     /// <summary>git's rule for binary content: a NUL in the first 8000 bytes (read from the stream's position).</summary>
-    internal static bool HasNulInHead(Stream stream)
+    private static bool HasNulInHead(Stream stream)
     {
         var head = new byte[BinarySniffBytes];
         var headLength = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
