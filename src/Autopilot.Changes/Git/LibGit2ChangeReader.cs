@@ -64,7 +64,7 @@ public sealed class LibGit2ChangeReader : IGitChangeReader, IDisposable
         var toCommit = ResolveCommit(to);
         return ReadOrDelegate(
             () => ReadDiff(fromCommit.Tree, toCommit.Tree, $"git diff {from}..{to}", new LibGit2Content(this, fromCommit, toCommit, GitNewSide.Commit)),
-            cli => cli.ReadRange(fromCommit.Sha, toCommit.Sha));
+            cli => cli.ReadRange(from, to));
     }
 
     public ChangeSet ReadSinceMergeBase(string branch, string head = "HEAD")
