@@ -449,24 +449,6 @@ public abstract class GitReaderCasesContract
     }
 
     [Fact]
-    public void End_of_line_conversion_is_applied_before_comparing_the_working_tree()
-    {
-        using var repo = new TempGitRepo();
-        repo.Write(".gitattributes", "*.txt text eol=crlf\n");
-        repo.Write("a.txt", "one\ntwo\n");
-        repo.Commit("base");
-
-        // Checked out with CRLF as the attributes say: unchanged after the conversion, for git and for the reader.
-        repo.Write("a.txt", "one\r\ntwo\r\n");
-        Assert.Equal("", repo.Git("status", "--porcelain").Trim());
-        Assert.Empty(Open(repo.Path).ReadWorkingTree().Files);
-
-        repo.Write("a.txt", "one\r\nTWO\r\n");
-        var file = Assert.Single(Open(repo.Path).ReadWorkingTree().Files);
-        Assert.Equal(["TWO"], file.AddedLines.Select(l => l.Text));
-    }
-
-    [Fact]
     public void A_linked_worktree_is_read_like_its_main_checkout()
     {
         using var repo = new TempGitRepo();
