@@ -76,7 +76,7 @@ public sealed class ChangeGate
             return UnifiedDiffParser.Parse(request.DiffText, description: request.DiffSource);
         }
 
-        var git = GitChangeReader.Open(request.RepositoryRoot);
+        var git = GitReaders.Open(request.RepositoryRoot, request.GitReader);
         if (request.Staged)
         {
             return git.ReadStaged();

@@ -22,4 +22,8 @@ public sealed record GateRequest
     public string DiffSource { get; init; } = "stdin";
 
     public ScopeFacts? Scope { get; init; }
+
+    /// <summary>How git is read: libgit2 in-process by default (the git command line where libgit2 cannot load or
+    /// do the job, see <see cref="Git.LibGit2ChangeReader"/>), or the git command line only.</summary>
+    public Git.GitReaderKind GitReader { get; init; }
 }

@@ -8,6 +8,8 @@ namespace Autopilot.Changes.Git;
 /// from <c>git diff --raw -z</c> (exact paths, modes, blob ids, rename/copy status) and the hunks from a streamed
 /// <c>git diff -p</c>, paired by path. Untracked files are read from disk. Errors (not a repository, unknown
 /// revision, missing history in a shallow clone) are <see cref="ChangeSetException"/>s that say what to do.
+/// The gate reads through <see cref="LibGit2ChangeReader"/> by default, which hands this reader what libgit2
+/// does not do as git does; <see cref="GitReaders"/> chooses.
 /// </summary>
 public sealed class GitChangeReader : IGitChangeReader
 {

@@ -137,9 +137,9 @@ internal sealed class GitContent : IChangeContent
         return new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
     }
 
-    private static bool IsObjectId(string? id) => !string.IsNullOrEmpty(id) && id.Any(c => c != '0');
+    internal static bool IsObjectId(string? id) => !string.IsNullOrEmpty(id) && id.Any(c => c != '0');
 
-    private static MemoryStream? SubmoduleText(string? id) =>
+    internal static MemoryStream? SubmoduleText(string? id) =>
         IsObjectId(id) ? new MemoryStream(Encoding.UTF8.GetBytes($"Subproject commit {id}\n"), writable: false) : null;
 
     private GitOutputStream CatBlob(string id) => _git.Start(["cat-file", "blob", id]);

@@ -1,8 +1,9 @@
 namespace Autopilot.Changes.Git;
 
 /// <summary>
-/// Runs the <c>git</c> command line in one repository: our own seam in place of a git library (LibGit2Sharp is
-/// not available here). Implementations must never change the repository; callers only pass read commands.
+/// Runs the <c>git</c> command line in one repository: the seam of <see cref="GitChangeReader"/>, which reads what
+/// <see cref="LibGit2ChangeReader"/> hands to git (and everything where libgit2 cannot load, and in the MSBuild task's
+/// key). Implementations must never change the repository; callers only pass read commands.
 /// </summary>
 public interface IGitRunner
 {

@@ -39,9 +39,7 @@ internal static class UntrackedFile
         try
         {
             using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, FileOptions.SequentialScan);
-            var head = new byte[BinarySniffBytes];
-            var headLength = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            if (head.AsSpan(0, headLength).Contains((byte)0))
+            if (HasNulInHead(stream))
             {
                 return new FileChange { Kind = ChangeKind.Added, NewPath = path, NewMode = mode, IsBinary = true };
             }
@@ -57,6 +55,14 @@ internal static class UntrackedFile
         {
             throw new ChangeSetException($"cannot read the untracked file: {ex.Message}", path: path, inner: ex);
         }
+    }
+
+    /// <summary>git's rule for binary content: a NUL in the first 8000 bytes (read from the stream's position).</summary>
+    private static bool HasNulInHead(Stream stream)
+    {
+        var head = new byte[BinarySniffBytes];
+        var headLength = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return head.AsSpan(0, headLength).Contains((byte)0);
     }
 
     private static FileChange ReadLines(Stream stream, string path, GitFileMode mode, ChangeSetLimits limits, RetentionBudget budget)

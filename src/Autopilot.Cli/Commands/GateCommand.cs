@@ -2,6 +2,7 @@ using System.CommandLine;
 using Autopilot.Changes.ChangeSets;
 using Autopilot.Changes.CSharp.Semantic;
 using Autopilot.Changes.Gate;
+using Autopilot.Changes.Git;
 using Autopilot.Changes.WorkOrders;
 using Autopilot.Core.Output;
 
@@ -24,13 +25,19 @@ internal static class GateCommand
         {
             Description = "Match banned APIs by symbol (exact overloads, uses through variables) by opening the projects that own the changed files with MSBuildWorkspace; needs the dotnet SDK. Files it cannot open or bind fall back to syntax matching with a warning.",
         };
+        var gitReader = new Option<string>("--git-reader")
+        {
+            Description = "How git is read: auto (libgit2 in-process, the git command line where libgit2 cannot do the job), libgit2, or cli. Default: $AUTOPILOT_GIT_READER, else auto.",
+            DefaultValueFactory = _ => "auto",
+        };
+        gitReader.AcceptOnlyFromAmong("auto", "libgit2", "cli");
         var workOrder = new Option<string?>("--work-order", "-w") { Description = "Work order (JSON): allowed paths and symbols, base hashes, caps." };
         var policy = CommonOptions.Policy();
         var format = CommonOptions.Format("text", "json", "sarif", "github");
         var repo = CommonOptions.Repo();
         var command = new Command("gate", "Judge a change against the policy's diff rules: allow, escalate or deny, with reasons.")
         {
-            baseRef, head, staged, worktree, diff, semantic, workOrder, policy, format, repo,
+            baseRef, head, staged, worktree, diff, semantic, gitReader, workOrder, policy, format, repo,
         };
         command.Validators.Add(result =>
         {
@@ -56,6 +63,7 @@ internal static class GateCommand
                 Base = result.GetValue(baseRef),
                 Head = result.GetValue(head),
                 Staged = result.GetValue(staged),
+                GitReader = GitReaders.Parse(result.GetValue(gitReader)) ?? GitReaderKind.Auto,
             };
             GateResult outcome;
             try

@@ -9,15 +9,17 @@ using NJsonSchemaDocument = NJsonSchema.JsonSchema;
 namespace Autopilot.Core.Schemas;
 
 /// <summary>
-/// A JSON Schema (draft-04/06/07 through NJsonSchema 10.7) loaded once and reused: validates JSON or
+/// A JSON Schema (draft-04/06/07 through NJsonSchema 11.6) loaded once and reused: validates JSON or
 /// YAML text and answers errors located at the failing value (1-based line and column in the text).
 /// Loading is cached by the SHA-256 of the schema text, so a policy that names the same schema for many
 /// files or many runs pays for parsing once per process.
 /// </summary>
 /// <remarks>
-/// NJsonSchema silently ignores some keywords (<c>const</c>, <c>if/then/else</c>, <c>contains</c>,
-/// <c>propertyNames</c>, <c>dependencies</c> and later-draft ones): <see cref="UnsupportedKeywords"/> lists
-/// where a schema uses them, so that callers can warn instead of passing silently. <c>$ref</c> to anything
+/// NJsonSchema silently ignores some keywords: <c>const</c>, <c>if/then/else</c>, <c>contains</c>, <c>dependencies</c>
+/// (and 2019-09's <c>dependentRequired</c>/<c>dependentSchemas</c>) and boolean sub-schemas are rewritten into
+/// keywords it enforces (<see cref="SchemaRewriter"/>); the rest (<c>propertyNames</c> and later-draft keywords)
+/// are listed in <see cref="UnsupportedKeywords"/>, so that callers can warn instead of passing silently.
+/// Pass rates per keyword on the official JSON-Schema-Test-Suite: benchmarks/results/json-schema-suite.md. <c>$ref</c> to anything
 /// but the schema itself (<c>#/...</c>) is refused: a schema must never make the gate read files or the network.
 /// </remarks>
 public sealed class JsonSchemaValidator
@@ -182,10 +184,10 @@ public sealed class JsonSchemaValidator
             throw new JsonSchemaLoadException($"The schema is not valid JSON: {FirstSentence(e.Message)}", Math.Max(1, e.LineNumber), Math.Max(1, e.LinePosition), e);
         }
 
-        if (document is not JObject)
+        if (document is not (JObject or JValue { Type: JTokenType.Boolean }))
         {
             var info = (IJsonLineInfo)document;
-            throw new JsonSchemaLoadException("A schema must be a JSON object.", Math.Max(1, info.LineNumber), Math.Max(1, info.LinePosition));
+            throw new JsonSchemaLoadException("A schema must be a JSON object (or true or false).", Math.Max(1, info.LineNumber), Math.Max(1, info.LinePosition));
         }
 
         var unsupported = new List<UnsupportedKeyword>();
@@ -204,7 +206,9 @@ public sealed class JsonSchemaValidator
         NJsonSchemaDocument schema;
         try
         {
-            schema = NJsonSchemaDocument.FromJsonAsync(schemaText).GetAwaiter().GetResult();
+            // Keywords NJsonSchema does not enforce are rewritten into ones it does, where that is exact.
+            var loadText = SchemaRewriter.Rewrite(document)?.ToString(Formatting.None) ?? schemaText;
+            schema = NJsonSchemaDocument.FromJsonAsync(loadText).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or ArgumentException or FormatException)
         {
@@ -257,6 +261,17 @@ public sealed class JsonSchemaValidator
     {
         var path = error.Path ?? "#";
         var schema = error.Schema;
+        if (schema?.ExtensionData is { } extension && extension.TryGetValue(SchemaRewriter.Marker, out var rewritten) && rewritten is string keyword)
+        {
+            return keyword switch
+            {
+                "const" => $"{path}: not the constant {string.Join(", ", schema.Enumeration.Select(v => JsonConvert.SerializeObject(v)))}",
+                "if" => $"{path}: does not satisfy the 'then' or 'else' its 'if' selects",
+                "contains" => $"{path}: no item matches 'contains'",
+                _ => $"{path}: a property's '{keyword}' is not satisfied",
+            };
+        }
+
         return error.Kind switch
         {
             ValidationErrorKind.PropertyRequired => $"required property '{error.Property}' is missing ({path})",

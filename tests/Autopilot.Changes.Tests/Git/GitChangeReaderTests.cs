@@ -36,7 +36,6 @@ public sealed class GitHistoryFixture : IDisposable
         Repo.Write("main-only.txt", "m\n");
         Repo.Commit("main moves on");
         Repo.Git("checkout", "-q", "feature");
-        Reader = GitChangeReader.Open(Repo.Path);
     }
 
     public TempGitRepo Repo { get; }
@@ -45,14 +44,23 @@ public sealed class GitHistoryFixture : IDisposable
 
     public string Head { get; }
 
-    public GitChangeReader Reader { get; }
-
     public void Dispose() => Repo.Dispose();
 }
 
-public sealed class GitChangeReaderTests(GitHistoryFixture fixture) : IClassFixture<GitHistoryFixture>
+/// <summary>
+/// The reader contract, run against both implementations (<see cref="LibGit2ChangeReaderTests"/> and
+/// <see cref="CliGitChangeReaderTests"/>): the same repository must give the same change sets.
+/// </summary>
+public abstract class GitChangeReaderContract(GitHistoryFixture fixture)
 {
-    private ChangeSet Range() => fixture.Reader.ReadRange(fixture.Base, fixture.Head);
+    private IGitChangeReader? _reader;
+
+    /// <summary>Opens a reader of the implementation under test.</summary>
+    protected abstract IGitChangeReader Open(string path, ChangeSetLimits? limits = null);
+
+    private IGitChangeReader Reader => _reader ??= Open(fixture.Repo.Path);
+
+    private ChangeSet Range() => Reader.ReadRange(fixture.Base, fixture.Head);
 
     private static FileChange File(ChangeSet set, string path) => set.Files.Single(f => f.Path == path);
 
@@ -115,7 +123,7 @@ public sealed class GitChangeReaderTests(GitHistoryFixture fixture) : IClassFixt
     [Fact]
     public void Merge_base_excludes_the_other_branch()
     {
-        var set = fixture.Reader.ReadSinceMergeBase("main");
+        var set = Reader.ReadSinceMergeBase("main");
         Assert.DoesNotContain(set.Files, f => f.Path == "main-only.txt");
         Assert.Contains(set.Files, f => f.Path == "keep.txt");
         Assert.Equal(Range().Files.Count, set.Files.Count);
@@ -124,14 +132,14 @@ public sealed class GitChangeReaderTests(GitHistoryFixture fixture) : IClassFixt
     [Fact]
     public void Unknown_revisions_and_non_repositories_are_clear_errors()
     {
-        var unknown = Assert.Throws<ChangeSetException>(() => fixture.Reader.ReadRange("no-such-branch", "HEAD"));
+        var unknown = Assert.Throws<ChangeSetException>(() => Reader.ReadRange("no-such-branch", "HEAD"));
         Assert.Contains("unknown revision 'no-such-branch'", unknown.Message, StringComparison.Ordinal);
-        Assert.Throws<ChangeSetException>(() => fixture.Reader.ReadRange("--output=/tmp/x", "HEAD"));
+        Assert.Throws<ChangeSetException>(() => Reader.ReadRange("--output=/tmp/x", "HEAD"));
 
         var plain = Directory.CreateTempSubdirectory("autopilot-nogit-");
         try
         {
-            var error = Assert.Throws<ChangeSetException>(() => GitChangeReader.Open(plain.FullName));
+            var error = Assert.Throws<ChangeSetException>(() => Open(plain.FullName));
             Assert.Contains("not inside a git repository", error.Message, StringComparison.Ordinal);
         }
         finally
@@ -139,13 +147,16 @@ public sealed class GitChangeReaderTests(GitHistoryFixture fixture) : IClassFixt
             plain.Delete();
         }
 
-        Assert.Throws<ChangeSetException>(() => GitChangeReader.Open("/no/such/dir/anywhere"));
+        Assert.Throws<ChangeSetException>(() => Open("/no/such/dir/anywhere"));
     }
 }
 
-/// <summary>Tests that change the working tree get their own repository.</summary>
-public sealed class GitWorkingTreeTests
+/// <summary>Tests that change the working tree or need a repository of their own, run against both readers.</summary>
+public abstract class GitWorkingTreeContract
 {
+    /// <summary>Opens a reader of the implementation under test.</summary>
+    protected abstract IGitChangeReader Open(string path, ChangeSetLimits? limits = null);
+
     [Fact]
     public void Staged_and_working_tree_with_untracked_files()
     {
@@ -165,7 +176,7 @@ public sealed class GitWorkingTreeTests
         System.IO.File.CreateSymbolicLink(Path.Combine(repo.Path, "escape"), "../../etc/passwd");
         indexBefore = System.IO.File.ReadAllBytes(Path.Combine(repo.Path, ".git", "index"));
 
-        var reader = GitChangeReader.Open(Path.Combine(repo.Path, "new"));
+        var reader = Open(Path.Combine(repo.Path, "new"));
         Assert.Equal(repo.Path, reader.RepositoryRoot);
 
         var staged = reader.ReadStaged();
@@ -203,7 +214,7 @@ public sealed class GitWorkingTreeTests
         using var repo = new TempGitRepo();
         repo.Write("first.txt", "1\n");
         repo.Git("add", "first.txt");
-        var reader = GitChangeReader.Open(repo.Path);
+        var reader = Open(repo.Path);
         var staged = reader.ReadStaged();
         Assert.Equal(ChangeKind.Added, Assert.Single(staged.Files).Kind);
         Assert.False(staged.HasBase);
@@ -222,7 +233,7 @@ public sealed class GitWorkingTreeTests
         repo.Git("-c", "protocol.file.allow=always", "submodule", "add", "-q", inner.Path, "lib/inner");
         var after = repo.Commit("add submodule");
 
-        var set = GitChangeReader.Open(repo.Path).ReadRange(before, after);
+        var set = Open(repo.Path).ReadRange(before, after);
         var sub = set.Files.Single(f => f.Path == "lib/inner");
         Assert.True(sub.IsSubmodule);
         Assert.Equal(ChangeKind.Added, sub.Kind);
@@ -244,7 +255,7 @@ public sealed class GitWorkingTreeTests
         try
         {
             origin.Git("clone", "-q", "--depth", "1", "file://" + origin.Path, clonePath);
-            var reader = GitChangeReader.Open(clonePath);
+            var reader = Open(clonePath);
             var error = Assert.Throws<ChangeSetException>(() => reader.ReadRange(first, "HEAD"));
             Assert.Contains("shallow clone", error.Message, StringComparison.Ordinal);
             Assert.Contains("--unshallow", error.Message, StringComparison.Ordinal);
@@ -271,7 +282,7 @@ public sealed class GitWorkingTreeTests
         var before = repo.Commit("base");
         repo.WriteBytes("latin1.txt", [(byte)'c', (byte)'a', (byte)'f', 0xE9, (byte)'\n']);
         var after = repo.Commit("latin-1");
-        var error = Assert.Throws<ChangeSetException>(() => GitChangeReader.Open(repo.Path).ReadRange(before, after));
+        var error = Assert.Throws<ChangeSetException>(() => Open(repo.Path).ReadRange(before, after));
         Assert.Equal("latin1.txt", error.Path);
         Assert.Contains(".gitattributes", error.Message, StringComparison.Ordinal);
     }
@@ -295,7 +306,7 @@ public sealed class GitWorkingTreeTests
 
         var after = repo.Commit("big");
         var limits = new ChangeSetLimits { MaxBytesPerFile = 1024 * 1024 };
-        var set = GitChangeReader.Open(repo.Path, limits).ReadRange(before, after);
+        var set = Open(repo.Path, limits).ReadRange(before, after);
         var big = set.Files.Single(f => f.Path == "big.txt");
         Assert.Equal(lines, big.AddedCount);
         Assert.True(big.LinesTruncated);
@@ -304,4 +315,186 @@ public sealed class GitWorkingTreeTests
         Assert.True(head.IsTruncated);
         Assert.Equal(1000, head.Bytes.Length);
     }
+}
+
+/// <summary>More of the contract: each case in a repository of its own.</summary>
+public abstract class GitReaderCasesContract
+{
+    /// <summary>Opens a reader of the implementation under test.</summary>
+    protected abstract IGitChangeReader Open(string path, ChangeSetLimits? limits = null);
+
+    private static string Lines(int count, string prefix = "line") => string.Concat(Enumerable.Range(0, count).Select(i => $"{prefix} {i}\n"));
+
+    [Fact]
+    public void Copies_and_edited_renames_are_found_at_git_s_default_similarity()
+    {
+        using var repo = new TempGitRepo();
+        repo.Write("src.txt", Lines(20));
+        repo.Write("moved.txt", Lines(20, "other"));
+        repo.Write("unlike.txt", Lines(10, "alpha"));
+        var before = repo.Commit("base");
+        repo.Write("copy.txt", Lines(20));
+        repo.Write("src.txt", Lines(20) + "tail\n");
+        repo.Git("mv", "moved.txt", "renamed.txt");
+        repo.Write("renamed.txt", Lines(18, "other") + "changed\n");
+        repo.Git("mv", "unlike.txt", "rewritten.txt");
+        repo.Write("rewritten.txt", Lines(10, "omega"));
+        var after = repo.Commit("copy and rename");
+
+        var set = Open(repo.Path).ReadRange(before, after);
+        var copy = set.Files.Single(f => f.Path == "copy.txt");
+        Assert.Equal((ChangeKind.Copied, "src.txt"), (copy.Kind, copy.OldPath));
+        Assert.Equal(100, copy.Similarity);
+        var renamed = set.Files.Single(f => f.Path == "renamed.txt");
+        Assert.Equal((ChangeKind.Renamed, "moved.txt"), (renamed.Kind, renamed.OldPath));
+        Assert.InRange(renamed.Similarity!.Value, 50, 99);
+        Assert.Equal(["changed"], renamed.AddedLines.Select(l => l.Text));
+        Assert.Equal(["other 18", "other 19"], renamed.RemovedLines.Select(l => l.Text));
+        Assert.Equal(Lines(20, "other"), renamed.ReadOld()!.Text);
+
+        // Below 50% similar: a deletion and an addition, as git says.
+        Assert.Equal(ChangeKind.Deleted, set.Files.Single(f => f.Path == "unlike.txt").Kind);
+        Assert.Equal(ChangeKind.Added, set.Files.Single(f => f.Path == "rewritten.txt").Kind);
+    }
+
+    [Fact]
+    public void Working_tree_changes_of_every_kind_against_head()
+    {
+        using var repo = new TempGitRepo();
+        repo.Write("crlf.txt", "a\r\nb\r\n");
+        repo.Write("run.sh", "echo\n");
+        repo.Write("gone.txt", "bye\n");
+        repo.Write("link-me.txt", "text\n");
+        repo.Write("ctrl.txt", "plain\n");
+        repo.Commit("base");
+        repo.Write("crlf.txt", "a\r\nB\r\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(repo.Path, "run.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        repo.Delete("gone.txt");
+        repo.Delete("link-me.txt");
+        File.CreateSymbolicLink(Path.Combine(repo.Path, "link-me.txt"), "crlf.txt");
+        repo.Write("ünï cödé/ä \"q\".txt", "ü\n");
+        // Control characters without a NUL are text to git (and to libgit2's diff).
+        repo.Write("ctrl.txt", "plain\n" + new string('\u0001', 40) + "\n");
+
+        var set = Open(repo.Path).ReadWorkingTree();
+        var crlf = set.Files.Single(f => f.Path == "crlf.txt");
+        Assert.Equal([("B", true)], crlf.AddedLines.Select(l => (l.Text, l.HasCarriageReturn)));
+        var mode = set.Files.Single(f => f.Path == "run.sh");
+        Assert.True(mode.NewMode.IsExecutable && !mode.OldMode.IsExecutable);
+        Assert.Empty(mode.Hunks);
+        Assert.Equal(ChangeKind.Deleted, set.Files.Single(f => f.Path == "gone.txt").Kind);
+        var link = set.Files.Single(f => f.Path == "link-me.txt");
+        Assert.Equal(ChangeKind.TypeChanged, link.Kind);
+        Assert.True(link.NewMode.IsSymlink);
+        Assert.Equal(["crlf.txt"], link.AddedLines.Select(l => l.Text));
+        Assert.Equal(["text"], link.RemovedLines.Select(l => l.Text));
+        var quoted = set.Files.Single(f => f.Path == "ünï cödé/ä \"q\".txt");
+        Assert.Equal(["ü"], quoted.AddedLines.Select(l => l.Text));
+        var ctrl = set.Files.Single(f => f.Path == "ctrl.txt");
+        Assert.False(ctrl.IsBinary);
+        Assert.Equal(1, ctrl.AddedCount);
+    }
+
+    [Fact]
+    public void Detached_head_reads_ranges_merge_bases_and_the_working_tree()
+    {
+        using var repo = new TempGitRepo();
+        repo.Write("a.txt", "1\n");
+        var first = repo.Commit("1");
+        repo.Write("a.txt", "2\n");
+        repo.Commit("2");
+        repo.Git("checkout", "-q", "--detach", first);
+        repo.Write("b.txt", "detached\n");
+        var detached = repo.Commit("on a detached head");
+        repo.Write("a.txt", "dirty\n");
+
+        var reader = Open(repo.Path);
+        Assert.Equal(["b.txt"], reader.ReadRange("HEAD^", "HEAD").Files.Select(f => f.Path));
+        Assert.Equal(["b.txt"], reader.ReadSinceMergeBase("main").Files.Select(f => f.Path));
+        Assert.Equal(["a.txt"], reader.ReadWorkingTree().Files.Select(f => f.Path));
+        Assert.Equal(["a.txt", "b.txt"], reader.ReadWorkingTreeAgainst("main").Files.Select(f => f.Path).Order());
+        Assert.Equal("main", reader.DefaultBranch());
+        Assert.Equal(detached, repo.Git("rev-parse", "HEAD").Trim());
+    }
+
+    [Fact]
+    public void An_empty_repository_has_no_changes_and_no_revisions()
+    {
+        using var repo = new TempGitRepo();
+        var reader = Open(repo.Path);
+        Assert.Empty(reader.ReadWorkingTree().Files);
+        Assert.Empty(reader.ReadStaged().Files);
+        Assert.Null(reader.DefaultBranch());
+        var error = Assert.Throws<ChangeSetException>(() => reader.ReadRange("HEAD", "HEAD"));
+        Assert.Contains("unknown revision 'HEAD'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_shallow_clone_reads_the_history_it_has()
+    {
+        using var origin = new TempGitRepo();
+        for (var i = 1; i <= 4; i++)
+        {
+            origin.Write($"f{i}.txt", $"{i}\n");
+            origin.Commit($"{i}");
+        }
+
+        using var clone = new TempDir("autopilot-shallow-");
+        var path = Path.Combine(clone.Path, "c");
+        origin.Git("clone", "-q", "--depth", "2", "file://" + origin.Path, path);
+        var reader = Open(path);
+        Assert.Equal(["f4.txt"], reader.ReadRange("HEAD^", "HEAD").Files.Select(f => f.Path));
+        var error = Assert.Throws<ChangeSetException>(() => reader.ReadRange("HEAD~2", "HEAD"));
+        Assert.Contains("shallow clone", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_linked_worktree_is_read_like_its_main_checkout()
+    {
+        using var repo = new TempGitRepo();
+        repo.Write("a.txt", "a\n");
+        repo.Commit("base");
+        using var parent = new TempDir("autopilot-worktree-");
+        var linked = Path.Combine(parent.Path, "linked");
+        repo.Git("worktree", "add", "-q", "-b", "side", linked);
+        File.WriteAllText(Path.Combine(linked, "a.txt"), "a\nlinked\n");
+        File.WriteAllText(Path.Combine(linked, "new.txt"), "n\n");
+
+        var reader = Open(linked);
+        Assert.Equal(linked, reader.RepositoryRoot);
+        var set = reader.ReadWorkingTree();
+        Assert.Equal(["linked"], set.Files.Single(f => f.Path == "a.txt").AddedLines.Select(l => l.Text));
+        Assert.Equal(ChangeKind.Added, set.Files.Single(f => f.Path == "new.txt").Kind);
+        Assert.Equal("a\nlinked\n", set.Files.Single(f => f.Path == "a.txt").ReadNew()!.Text);
+    }
+}
+
+public sealed class LibGit2ChangeReaderTests(GitHistoryFixture fixture) : GitChangeReaderContract(fixture), IClassFixture<GitHistoryFixture>
+{
+    protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.LibGit2, limits);
+}
+
+public sealed class CliGitChangeReaderTests(GitHistoryFixture fixture) : GitChangeReaderContract(fixture), IClassFixture<GitHistoryFixture>
+{
+    protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.Cli, limits);
+}
+
+public sealed class LibGit2WorkingTreeTests : GitWorkingTreeContract
+{
+    protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.LibGit2, limits);
+}
+
+public sealed class CliWorkingTreeTests : GitWorkingTreeContract
+{
+    protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.Cli, limits);
+}
+
+public sealed class LibGit2ReaderCasesTests : GitReaderCasesContract
+{
+    protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.LibGit2, limits);
+}
+
+public sealed class CliReaderCasesTests : GitReaderCasesContract
+{
+    protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.Cli, limits);
 }

@@ -409,7 +409,7 @@ public sealed class DiffRuleEngineTests(RuleRepoFixture fixture) : IClassFixture
         var first = repo.Commit("1");
         repo.Write("a.txt", "b\n");
         var second = repo.Commit("2");
-        var changes = Autopilot.Changes.Git.GitChangeReader.Open(repo.Path).ReadRange(first, second);
+        var changes = Autopilot.Changes.Git.GitReaders.Open(repo.Path).ReadRange(first, second);
         repo.Dispose();   // the repository disappears under the change set
         var findings = new DiffRuleEngine([new DiffRuleDef { Id = "base", Kind = "base-hashes" }])
             .Evaluate(changes, new ScopeFacts { BaseHashes = new Dictionary<string, string> { ["a.txt"] = new string('0', 64) } });

@@ -6,7 +6,7 @@ namespace Autopilot.Changes.Tests.Rules;
 
 /// <summary>
 /// One real repository shared by the rule tests: a base commit with a small tree, and each scenario committed
-/// on a detached head from that base and read back through <see cref="GitChangeReader"/>.
+/// on a detached head from that base and read back through the default git reader (<see cref="GitReaders"/>).
 /// </summary>
 public sealed class RuleRepoFixture : IDisposable
 {
@@ -25,14 +25,14 @@ public sealed class RuleRepoFixture : IDisposable
         Repo.Write("db/migrations/001_init.sql", "create table t (id int);\n");
         Repo.Write("config/appsettings.json", "{ \"a\": 1 }\n");
         Base = Repo.Commit("base");
-        Reader = GitChangeReader.Open(Repo.Path);
+        Reader = GitReaders.Open(Repo.Path);
     }
 
     public TempGitRepo Repo { get; }
 
     public string Base { get; }
 
-    public GitChangeReader Reader { get; }
+    public IGitChangeReader Reader { get; }
 
     /// <summary>Applies <paramref name="edit"/> on top of the base commit and returns the change base..edit.</summary>
     public ChangeSet Change(Action<TempGitRepo> edit)

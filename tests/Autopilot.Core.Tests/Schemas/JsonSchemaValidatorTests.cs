@@ -139,20 +139,74 @@ public sealed class JsonSchemaValidatorTests
     }
 
     [Fact]
-    public void Keywords_njsonschema_ignores_are_reported_with_their_place()
+    public void Keywords_still_not_enforced_are_reported_with_their_place()
     {
-        var schema = "{\n  \"type\": \"object\",\n  \"properties\": {\n    \"const\": { \"type\": \"string\" },\n    \"kind\": { \"const\": \"x\" }\n  },\n  \"if\": { \"required\": [\"kind\"] },\n  \"then\": { \"required\": [\"const\"] }\n}";
+        var schema = "{\n  \"type\": \"object\",\n  \"properties\": {\n    \"propertyNames\": { \"type\": \"string\" },\n    \"map\": { \"propertyNames\": { \"maxLength\": 2 } }\n  },\n  \"unevaluatedProperties\": false\n}";
         var validator = JsonSchemaValidator.FromText(schema);
 
-        // A property *named* const is not the keyword; the one inside "kind" is.
+        // A property *named* propertyNames is not the keyword; the one inside "map" is.
         Assert.Collection(
             validator.UnsupportedKeywords,
-            k => Assert.Equal(("const", "#/properties/kind/const", 5, 15), (k.Keyword, k.Pointer, k.Line, k.Column)),
-            k => Assert.Equal(("if", 7), (k.Keyword, k.Line)),
-            k => Assert.Equal(("then", 8), (k.Keyword, k.Line)));
+            k => Assert.Equal(("propertyNames", "#/properties/map/propertyNames", 5, 14), (k.Keyword, k.Pointer, k.Line, k.Column)),
+            k => Assert.Equal(("unevaluatedProperties", 7), (k.Keyword, k.Line)));
 
-        // And the gap is real: NJsonSchema passes a value that const forbids.
-        Assert.Empty(validator.Validate("{\"kind\": \"y\"}"));
+        // And the gap is real: NJsonSchema passes a name that propertyNames forbids.
+        Assert.Empty(validator.Validate("{\"map\": {\"long\": 1}}"));
+    }
+
+    [Fact]
+    public void Const_is_enforced_with_a_message_that_names_it()
+    {
+        var validator = JsonSchemaValidator.FromText("{\"properties\": {\"const\": {\"type\": \"string\"}, \"kind\": {\"const\": \"x\"}, \"flag\": {\"const\": false}}}");
+        Assert.Empty(validator.UnsupportedKeywords);
+        Assert.Empty(validator.Validate("{\"kind\": \"x\", \"const\": \"a property named const\", \"flag\": false}"));
+        var error = Assert.Single(validator.Validate("{\n  \"kind\": \"y\"\n}"));
+        Assert.Equal(("#/kind", 2, 11), (error.Path, error.Line, error.Column));
+        Assert.Contains("not the constant \"x\"", error.Message, StringComparison.Ordinal);
+        Assert.Single(validator.Validate("{\"flag\": 0}"));
+    }
+
+    [Fact]
+    public void If_then_else_is_enforced_on_the_branch_the_condition_selects()
+    {
+        const string schema = """
+            {
+              "type": "object",
+              "if": { "properties": { "kind": { "const": "file" } }, "required": ["kind"] },
+              "then": { "required": ["path"] },
+              "else": { "required": ["url"] }
+            }
+            """;
+        var validator = JsonSchemaValidator.FromText(schema);
+        Assert.Empty(validator.UnsupportedKeywords);
+        Assert.Empty(validator.Validate("{\"kind\": \"file\", \"path\": \"a\"}"));
+        Assert.Empty(validator.Validate("{\"kind\": \"web\", \"url\": \"u\"}"));
+        var then = Assert.Single(validator.Validate("{\"kind\": \"file\", \"url\": \"u\"}"));
+        Assert.Contains("'then' or 'else'", then.Message, StringComparison.Ordinal);
+        Assert.Single(validator.Validate("{\"kind\": \"web\", \"path\": \"a\"}"));
+
+        // then/else without if do nothing, as the specification says.
+        Assert.Empty(JsonSchemaValidator.FromText("{\"then\": false}").Validate("1"));
+    }
+
+    [Fact]
+    public void Contains_dependencies_and_boolean_schemas_are_enforced()
+    {
+        var contains = JsonSchemaValidator.FromText("{\"contains\": {\"const\": 5}}");
+        Assert.Empty(contains.Validate("[1, 5]"));
+        Assert.Empty(contains.Validate("\"not an array\""));
+        Assert.Single(contains.Validate("[1, 2]"));
+        Assert.Single(contains.Validate("[]"));
+
+        var dependencies = JsonSchemaValidator.FromText("{\"dependencies\": {\"a\": [\"b\"], \"c\": {\"required\": [\"d\"]}}}");
+        Assert.Empty(dependencies.Validate("{\"a\": 1, \"b\": 2}"));
+        Assert.Empty(dependencies.Validate("[\"a\"]"));
+        Assert.Single(dependencies.Validate("{\"a\": 1}"));
+        Assert.Single(dependencies.Validate("{\"c\": 1}"));
+
+        Assert.Single(JsonSchemaValidator.FromText("false").Validate("{}"));
+        Assert.Empty(JsonSchemaValidator.FromText("true").Validate("{}"));
+        Assert.Single(JsonSchemaValidator.FromText("{\"properties\": {\"a\": false}}").Validate("{\"a\": 1}"));
     }
 
     [Theory]
