@@ -69,9 +69,28 @@ public sealed class CSharpChangeAnalyzer
                 [.. ParseErrors(file.Old, file.Path, inOldText: true, cancellationToken), .. ParseErrors(file.New, file.Path, inOldText: false, cancellationToken)]);
         });
 
+        // Which project each declaration belongs to decides whether its API ships.
+        var projects = new Dictionary<(string Path, string Project), CSharpProject>();
+        foreach (var file in changes)
+        {
+            foreach (var project in new[] { file.OldProject, file.NewProject }.OfType<CSharpProject>())
+            {
+                projects.TryAdd((file.Path, project.Name), project);
+            }
+        }
+
+        var members = DiffDeclarations(results.SelectMany(r => r.OldFacts), results.SelectMany(r => r.NewFacts));
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (projects.TryGetValue((members[i].Path, members[i].Project), out var owner))
+            {
+                members[i] = members[i] with { Ships = owner.Ships, ShipsBecause = owner.Why };
+            }
+        }
+
         return new CSharpChangeReport
         {
-            Members = DiffDeclarations(results.SelectMany(r => r.OldFacts), results.SelectMany(r => r.NewFacts)),
+            Members = members,
             BannedApiUses = NewBannedUses(results.SelectMany(r => r.OldHits), results.SelectMany(r => r.NewHits)),
             ParseErrors = results.SelectMany(r => r.Errors).ToList(),
             FileCount = all.Count,

@@ -104,6 +104,12 @@ public sealed record MemberChange(string Key, MemberChangeKind Kind, bool IsPubl
     /// <summary>The owning project's name ("" when unknown).</summary>
     public string Project { get; init; } = "";
 
+    /// <summary>Whether the owning project ships (true when unknown); public API of a project that does not is not judged.</summary>
+    public bool Ships { get; init; } = true;
+
+    /// <summary>Why the owning project does or does not ship ("" when unknown).</summary>
+    public string ShipsBecause { get; init; } = "";
+
     /// <summary>The target frameworks the change shows in, when the file was read under several; empty otherwise.</summary>
     public IReadOnlyList<string> Frameworks { get; init; } = [];
 

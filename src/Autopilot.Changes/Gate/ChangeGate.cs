@@ -33,10 +33,15 @@ public sealed class ChangeGate
     {
         using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.gate");
         var started = Stopwatch.GetTimestamp();
-        var changes = Read(request);
+        var (changes, ownState) = OwnState.Exclude(Read(request));
         activity?.SetTag("autopilot.change", changes.Description);
         activity?.SetTag("autopilot.files", changes.Files.Count);
         var findings = new List<Finding>(_rules.Evaluate(changes, request.Scope));
+        if (ownState is not null)
+        {
+            findings.Add(ownState);
+        }
+
         foreach (var analysis in _analyses)
         {
             findings.AddRange(analysis.Evaluate(changes, request.Scope));
