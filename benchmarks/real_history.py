@@ -154,6 +154,7 @@ def main():
             record["crash"] = stderr
             if out:
                 out.write(json.dumps(record) + "\n")
+                out.flush()
             continue
 
         findings = decision.get("findings", [])
@@ -192,6 +193,7 @@ def main():
                       apiFindings=[f.get("message", "") for f in api_findings[:5]])
         if out:
             out.write(json.dumps(record) + "\n")
+            out.flush()
         if (index + 1) % 25 == 0:
             print(f"... {index + 1}/{len(commits) - 1} commits", file=sys.stderr, flush=True)
 
