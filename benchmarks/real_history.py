@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shlex
 import statistics
 import subprocess
@@ -106,8 +107,11 @@ def run_gate(autopilot, repo, commit, policy):
     if policy:
         cmd += ["--policy", policy]
     started = time.perf_counter()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, capture_output=True)
     elapsed = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run_gate.cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     try:
         decision = json.loads(out.stdout.decode("utf-8", "replace"))
     except json.JSONDecodeError:
@@ -134,7 +138,7 @@ def main():
     crashes, parse_failures, escalations, denies = [], [], 0, 0
     trivia, trivia_escalated, trivia_api = 0, [], []
     rule_counts = {}
-    typical_times, all_times = [], []
+    typical_times, all_times, typical_cpu = [], [], []
     mistakes = []
     for index, commit in enumerate(commits[:-1]):
         parent = commit + "^"
@@ -146,9 +150,10 @@ def main():
         lines = sum(f[2] + f[3] for f in files)
         if len(files) <= 10 and lines <= 300:
             typical_times.append(elapsed)
+            typical_cpu.append(run_gate.cpu)
 
         record = {"commit": commit, "files": len(files), "lines": lines, "truth": truth, "apiFolders": truth_folders,
-                  "exit": code, "seconds": round(elapsed, 3)}
+                  "exit": code, "seconds": round(elapsed, 3), "cpuSeconds": round(run_gate.cpu, 3)}
         if decision is None or code in (4, 5) or not isinstance(decision, dict) or "verdict" not in decision:
             crashes.append(commit)
             record["crash"] = stderr
@@ -221,7 +226,9 @@ def main():
           f"p90 {pct(all_times, 0.9) * 1000:.0f} ms")
     if typical_times:
         print(f"whole-process time, typical commits (<=10 files, <=300 lines; {len(typical_times)}): "
-              f"median {statistics.median(typical_times) * 1000:.0f} ms, p90 {pct(typical_times, 0.9) * 1000:.0f} ms")
+              f"median {statistics.median(typical_times) * 1000:.0f} ms, p90 {pct(typical_times, 0.9) * 1000:.0f} ms; "
+              f"CPU time (user+sys, gate and the git it runs) median {statistics.median(typical_cpu) * 1000:.0f} ms, "
+              f"p90 {pct(typical_cpu, 0.9) * 1000:.0f} ms")
     if args.details:
         for kind, commit, what in mistakes:
             print(f"{kind} {commit[:12]} {what}")

@@ -36,8 +36,11 @@ internal static class ProjectTrees
             }
         }
 
-        var old = new ProjectReader(oldTree, path => Text(changes.OpenBase(path)));
-        var @new = new ProjectReader(newTree, path => byNewPath.TryGetValue(path, out var changed) ? changed.ReadNew()?.Text : Text(changes.OpenBase(path)));
+        // A project file the change did not touch is read once for both sides.
+        var baseTexts = new Dictionary<string, string?>(StringComparer.Ordinal);
+        string? Base(string path) => baseTexts.TryGetValue(path, out var text) ? text : baseTexts[path] = Text(changes.OpenBase(path));
+        var old = new ProjectReader(oldTree, Base);
+        var @new = new ProjectReader(newTree, path => byNewPath.TryGetValue(path, out var changed) ? changed.ReadNew()?.Text : Base(path));
         return (old, @new);
     }
 
