@@ -57,29 +57,37 @@ def changed_files(repo, parent, commit):
     return files
 
 
-def effective_api(repo, commit, folder):
-    entries = set()
-    removed = set()
-    listing = git(repo, "ls-tree", "--name-only", commit, folder + "/" if folder else "", check=False)
+def api_owner(path):
+    """The project folder a PublicAPI file belongs to: the folder above a PublicAPI/.PublicAPI folder, else its own."""
+    parts = os.path.dirname(path).split("/")
+    for i, part in enumerate(parts):
+        if part in ("PublicAPI", ".PublicAPI"):
+            return "/".join(parts[:i])
+    return "/".join(parts)
+
+
+def effective_api(repo, commit, owner):
+    """Per folder: Shipped + Unshipped minus Unshipped *REMOVED*; united over the owner's folders (frameworks, configs)."""
+    per_folder = {}
+    listing = git(repo, "ls-tree", "-r", "--name-only", commit, "--", owner + "/" if owner else ".", check=False)
     for path in listing.splitlines():
-        name = path.rsplit("/", 1)[-1]
-        if not API_FILE.search(name):
+        if not API_FILE.search(path) or api_owner(path) != owner:
             continue
-        text = show(repo, commit, path) or ""
-        for line in text.splitlines():
-            line = line.strip()
+        entries, removed = per_folder.setdefault(os.path.dirname(path), (set(), set()))
+        for line in (show(repo, commit, path) or "").splitlines():
+            line = line.strip().lstrip("\ufeff")
             if not line or line.startswith("#nullable"):
                 continue
             if line.startswith("*REMOVED*"):
                 removed.add(line[len("*REMOVED*"):])
             else:
                 entries.add(line)
-    return entries - removed
+    return set().union(*[entries - removed for entries, removed in per_folder.values()])
 
 
 def api_changed(repo, parent, commit, files):
-    folders = {os.path.dirname(p) for f in files for p in (f[0], f[1]) if API_FILE.search(p)}
-    return sorted(f for f in folders if effective_api(repo, parent, f) != effective_api(repo, commit, f))
+    owners = {api_owner(p) for f in files for p in (f[0], f[1]) if API_FILE.search(p)}
+    return sorted(o for o in owners if effective_api(repo, parent, o) != effective_api(repo, commit, o))
 
 
 COMMENT_OR_SPACE = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|\s+', re.S)
@@ -119,121 +127,121 @@ def run_gate(autopilot, repo, commit, policy):
     return out.returncode, decision, elapsed, out.stderr.decode("utf-8", "replace")[-2000:]
 
 
+def judge(repo, autopilot, policy, commit):
+    """One commit: the truth from the PublicAPI files, the gate's decision, times; a JSON-able record."""
+    parent = commit + "^"
+    files = changed_files(repo, parent, commit)
+    truth_folders = api_changed(repo, parent, commit, files)
+    code, decision, elapsed, stderr = run_gate(autopilot, repo, commit, policy)
+    record = {"commit": commit, "files": len(files), "lines": sum(f[2] + f[3] for f in files), "truth": bool(truth_folders),
+              "apiFolders": truth_folders, "exit": code, "seconds": round(elapsed, 3), "cpuSeconds": round(run_gate.cpu, 3),
+              "trivia": trivia_only(repo, parent, commit, files)}
+    if decision is None or code in (4, 5) or not isinstance(decision, dict) or "verdict" not in decision:
+        record["crash"] = stderr
+        return record
+    findings = decision.get("findings", [])
+    api_findings = [f for f in findings if f.get("ruleId") == PUBLIC_API_RULE]
+    verdict = decision["verdict"]
+    record.update(
+        verdict=verdict,
+        deciding=sorted({f["ruleId"] for f in findings if f.get("severity") == verdict}) if verdict != "allow" else [],
+        predicted=bool(api_findings),
+        apiFindings=[f.get("message", "") for f in api_findings[:5]],
+        parseFailures=[f.get("message", "") for f in findings if f.get("ruleId") == PARSE_RULE and f.get("severity") == "deny"][:3])
+    return record
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] if values else float("nan")
+
+
+def summarize(repo, records, details):
+    judged = [r for r in records if "crash" not in r]
+    tp = sum(1 for r in judged if r["predicted"] and r["truth"])
+    fp = [r for r in judged if r["predicted"] and not r["truth"]]
+    fn = [r for r in judged if not r["predicted"] and r["truth"]]
+    tn = len(judged) - tp - len(fp) - len(fn)
+    precision = tp / (tp + len(fp)) if tp + len(fp) else 1.0
+    recall = tp / (tp + len(fn)) if tp + len(fn) else 1.0
+    rule_counts = {}
+    for r in judged:
+        for rule in r["deciding"]:
+            rule_counts[rule] = rule_counts.get(rule, 0) + 1
+    trivia = [r for r in judged if r.get("trivia")]
+    trivia_escalated = [r for r in trivia if r["verdict"] != "allow"]
+    parse = [r for r in judged if r.get("parseFailures")]
+    crashes = [r for r in records if "crash" in r]
+    typical = [r for r in records if r["files"] <= 10 and r["lines"] <= 300]
+
+    print(f"repository: {repo}, commits judged: {len(records)}")
+    print(f"public API (truth = PublicAPI files' effective entries changed): TP {tp} FP {len(fp)} FN {len(fn)} TN {tn}")
+    print(f"precision {precision:.3f}  recall {recall:.3f}")
+    print("verdicts: " + ", ".join(f"{v} {sum(1 for r in judged if r['verdict'] == v)}" for v in ("escalate", "deny", "allow")))
+    print("commits per deciding rule: " + ", ".join(f"{k} {v}" for k, v in sorted(rule_counts.items())))
+    print(f"comment/whitespace-only C# commits: {len(trivia)}; escalated or denied: {len(trivia_escalated)}; "
+          f"with a public-API finding: {sum(1 for r in trivia if r['predicted'])}")
+    for r in trivia_escalated[:10]:
+        print(f"  trivia-only but {r['deciding']}: {r['commit'][:12]}")
+    print(f"crashes (no decision, exit 4/5): {len(crashes)}" + "".join(f"\n  {r['commit'][:12]}" for r in crashes[:10]))
+    print(f"parse failures (AP-CSHARP-PARSE deny): {len(parse)}"
+          + "".join(f"\n  {r['commit'][:12]} {r['parseFailures'][0][:160]}" for r in parse[:10]))
+    wall = [r["seconds"] for r in records]
+    print(f"whole-process time, all commits: median {statistics.median(wall) * 1000:.0f} ms, p90 {pct(wall, 0.9) * 1000:.0f} ms")
+    if typical:
+        wall = [r["seconds"] for r in typical]
+        cpu = [r["cpuSeconds"] for r in typical if "cpuSeconds" in r]
+        print(f"whole-process time, typical commits (<=10 files, <=300 lines; {len(typical)}): "
+              f"median {statistics.median(wall) * 1000:.0f} ms, p90 {pct(wall, 0.9) * 1000:.0f} ms"
+              + (f"; CPU time (user+sys, gate and the git it runs) median {statistics.median(cpu) * 1000:.0f} ms, "
+                 f"p90 {pct(cpu, 0.9) * 1000:.0f} ms" if cpu else ""))
+    if details:
+        for r in fp:
+            print(f"FP {r['commit'][:12]} {r['apiFindings'][:3]}")
+        for r in fn:
+            print(f"FN {r['commit'][:12]} {r['apiFolders']}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("repo")
     parser.add_argument("--commits", type=int, default=400)
+    parser.add_argument("--skip", type=int, default=0, help="start this many first-parent commits below HEAD (to resume a run)")
     parser.add_argument("--autopilot", default="autopilot")
     parser.add_argument("--policy")
-    parser.add_argument("--out")
+    parser.add_argument("--out", help="write one JSON record per commit here, as they are judged")
+    parser.add_argument("--summarize", help="summarize the records of an earlier (possibly partial) --out file instead of running")
     parser.add_argument("--details", action="store_true", help="list every false positive and false negative")
     args = parser.parse_args()
+    repo = os.path.abspath(args.repo)
+
+    if args.summarize:
+        records = [json.loads(line) for line in open(args.summarize) if line.strip()]
+        for r in records:
+            # The truth is recomputed: the records may come from an older version of this script.
+            changed = changed_files(repo, r["commit"] + "^", r["commit"])
+            r["apiFolders"] = api_changed(repo, r["commit"] + "^", r["commit"], changed)
+            r["truth"] = bool(r["apiFolders"])
+            if "trivia" not in r:
+                r["trivia"] = trivia_only(repo, r["commit"] + "^", r["commit"], changed_files(repo, r["commit"] + "^", r["commit"]))
+        summarize(repo, records, args.details)
+        return
 
     autopilot = shlex.split(args.autopilot)
-    repo = os.path.abspath(args.repo)
-    commits = git(repo, "rev-list", "--first-parent", "-n", str(args.commits + 1), "HEAD").split()
+    commits = git(repo, "rev-list", "--first-parent", "-n", str(args.commits + 1), "--skip", str(args.skip), "HEAD").split()
     out = open(args.out, "w") if args.out else None
-
-    tp = fp = fn = tn = 0
-    crashes, parse_failures, escalations, denies = [], [], 0, 0
-    trivia, trivia_escalated, trivia_api = 0, [], []
-    rule_counts = {}
-    typical_times, all_times, typical_cpu = [], [], []
-    mistakes = []
+    records = []
     for index, commit in enumerate(commits[:-1]):
-        parent = commit + "^"
-        files = changed_files(repo, parent, commit)
-        truth_folders = api_changed(repo, parent, commit, files)
-        truth = bool(truth_folders)
-        code, decision, elapsed, stderr = run_gate(autopilot, repo, commit, args.policy)
-        all_times.append(elapsed)
-        lines = sum(f[2] + f[3] for f in files)
-        if len(files) <= 10 and lines <= 300:
-            typical_times.append(elapsed)
-            typical_cpu.append(run_gate.cpu)
-
-        record = {"commit": commit, "files": len(files), "lines": lines, "truth": truth, "apiFolders": truth_folders,
-                  "exit": code, "seconds": round(elapsed, 3), "cpuSeconds": round(run_gate.cpu, 3)}
-        if decision is None or code in (4, 5) or not isinstance(decision, dict) or "verdict" not in decision:
-            crashes.append(commit)
-            record["crash"] = stderr
-            if out:
-                out.write(json.dumps(record) + "\n")
-                out.flush()
-            continue
-
-        findings = decision.get("findings", [])
-        api_findings = [f for f in findings if f.get("ruleId") == PUBLIC_API_RULE]
-        predicted = bool(api_findings)
-        parse = [f for f in findings if f.get("ruleId") == PARSE_RULE and f.get("severity") == "deny"]
-        if parse:
-            parse_failures.append((commit, parse[0].get("message", "")))
-        verdict = decision["verdict"]
-        deciding = sorted({f["ruleId"] for f in findings if f.get("severity") == verdict}) if verdict != "allow" else []
-        if verdict == "escalate":
-            escalations += 1
-        elif verdict == "deny":
-            denies += 1
-        for rule in deciding:
-            rule_counts[rule] = rule_counts.get(rule, 0) + 1
-
-        if trivia_only(repo, parent, commit, files):
-            trivia += 1
-            if verdict != "allow":
-                trivia_escalated.append((commit, deciding))
-            if predicted:
-                trivia_api.append(commit)
-
-        if predicted and truth:
-            tp += 1
-        elif predicted:
-            fp += 1
-            mistakes.append(("FP", commit, [f.get("message", "") for f in api_findings[:3]]))
-        elif truth:
-            fn += 1
-            mistakes.append(("FN", commit, truth_folders))
-        else:
-            tn += 1
-        record.update(verdict=verdict, deciding=deciding, predicted=predicted,
-                      apiFindings=[f.get("message", "") for f in api_findings[:5]])
+        record = judge(repo, autopilot, args.policy, commit)
+        records.append(record)
         if out:
             out.write(json.dumps(record) + "\n")
             out.flush()
         if (index + 1) % 25 == 0:
             print(f"... {index + 1}/{len(commits) - 1} commits", file=sys.stderr, flush=True)
-
-    judged = tp + fp + fn + tn
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-
-    def pct(values, q):
-        values = sorted(values)
-        return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] if values else float("nan")
-
-    print(f"repository: {repo} (HEAD {commits[0][:12]}), commits judged: {judged}")
-    print(f"public API (truth = PublicAPI files' effective entries changed): TP {tp} FP {fp} FN {fn} TN {tn}")
-    print(f"precision {precision:.3f}  recall {recall:.3f}")
-    print(f"verdicts: escalate {escalations}, deny {denies}, allow {judged - escalations - denies}")
-    print("commits per deciding rule: " + ", ".join(f"{k} {v}" for k, v in sorted(rule_counts.items())))
-    print(f"comment/whitespace-only C# commits: {trivia}; escalated or denied: {len(trivia_escalated)}; "
-          f"with a public-API finding: {len(trivia_api)}")
-    for commit, rules in trivia_escalated[:10]:
-        print(f"  trivia-only but {rules}: {commit[:12]}")
-    print(f"crashes (no decision, exit 4/5): {len(crashes)}" + "".join(f"\n  {c[:12]}" for c in crashes[:10]))
-    print(f"parse failures (AP-CSHARP-PARSE deny): {len(parse_failures)}"
-          + "".join(f"\n  {c[:12]} {m[:160]}" for c, m in parse_failures[:10]))
-    print(f"whole-process time, all commits: median {statistics.median(all_times) * 1000:.0f} ms, "
-          f"p90 {pct(all_times, 0.9) * 1000:.0f} ms")
-    if typical_times:
-        print(f"whole-process time, typical commits (<=10 files, <=300 lines; {len(typical_times)}): "
-              f"median {statistics.median(typical_times) * 1000:.0f} ms, p90 {pct(typical_times, 0.9) * 1000:.0f} ms; "
-              f"CPU time (user+sys, gate and the git it runs) median {statistics.median(typical_cpu) * 1000:.0f} ms, "
-              f"p90 {pct(typical_cpu, 0.9) * 1000:.0f} ms")
-    if args.details:
-        for kind, commit, what in mistakes:
-            print(f"{kind} {commit[:12]} {what}")
     if out:
         out.close()
+    summarize(repo, records, args.details)
 
 
 if __name__ == "__main__":
