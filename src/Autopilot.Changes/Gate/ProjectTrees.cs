@@ -44,12 +44,11 @@ internal static class ProjectTrees
         return (old, @new);
     }
 
-    /// <summary>A file outside every project is compiled into no assembly: nothing of it ships.</summary>
-    private static readonly CSharpProject s_noProject = new("", "") { Ships = false, Why = "no project file compiles it" };
-
-    /// <summary>The project that compiles <paramref name="path"/>; when the tree is known and none does, a project that does not ship.</summary>
-    public static CSharpProject? Owner(ProjectReader? projects, string path) =>
-        projects is null ? null : projects.ProjectOf(path) ?? s_noProject;
+    /// <summary>
+    /// The project that compiles <paramref name="path"/>; null when unknown (no tree, or no project file above it: then
+    /// the file is judged, failing safe; a file under a Traversal or NoTargets project is in a project that does not ship).
+    /// </summary>
+    public static CSharpProject? Owner(ProjectReader? projects, string path) => projects?.ProjectOf(path);
 
     /// <summary>
     /// A project's <c>&lt;Nullable&gt;</c> that changed turns the annotations of all its public API on or off without touching
