@@ -36,44 +36,118 @@ public sealed class CSharpChangeAnalyzer
         ArgumentNullException.ThrowIfNull(files);
         var all = files.ToList();
 
-        // A file whose text did not change cannot change a declaration or add a use; don't parse it.
-        var changes = all.Where(f => !string.Equals(f.OldText, f.NewText, StringComparison.Ordinal)).ToArray();
+        // A file whose text did not change cannot change a declaration or add a use; don't parse it (unless its
+        // project changed: then its declarations belong elsewhere, or are compiled differently).
+        var changes = all.Where(f => !string.Equals(f.OldText, f.NewText, StringComparison.Ordinal) || !SameCompilation(f.OldProject, f.NewProject)).ToArray();
         var parsed = new ParsedFile[changes.Length];
         var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
 
         Parallel.For(0, changes.Length, options, i =>
         {
             var change = changes[i];
-            parsed[i] = new ParsedFile(change.Path, Parse(change.OldText, change.Path, cancellationToken), Parse(change.NewText, change.Path, cancellationToken));
+            parsed[i] = new ParsedFile(
+                change.Path,
+                ParseVariants(change.OldText, change.Path, change.OldProject, cancellationToken),
+                ParseVariants(change.NewText, change.Path, change.NewProject, cancellationToken),
+                change.OldProject,
+                change.NewProject);
         });
 
         // Global usings of one changed file are in scope in all the others.
-        var oldGlobals = GlobalUsings(parsed.Select(p => p.Old));
-        var newGlobals = GlobalUsings(parsed.Select(p => p.New));
+        var oldGlobals = GlobalUsings(parsed.Select(p => p.Old.FirstOrDefault()?.Tree));
+        var newGlobals = GlobalUsings(parsed.Select(p => p.New.FirstOrDefault()?.Tree));
 
         var results = new FileResult[changes.Length];
         Parallel.For(0, changes.Length, options, i =>
         {
             var file = parsed[i];
             results[i] = new FileResult(
-                file.Old is null ? [] : DeclarationCollector.Collect(file.Old, file.Path, cancellationToken),
-                file.New is null ? [] : DeclarationCollector.Collect(file.New, file.Path, cancellationToken),
-                file.Old is null ? [] : _bannedApis.Scan(file.Old, file.Path, oldGlobals, cancellationToken),
-                file.New is null ? [] : _bannedApis.Scan(file.New, file.Path, newGlobals, cancellationToken),
+                Facts(file.Old, file.Path, file.OldProject, oldGlobals, cancellationToken),
+                Facts(file.New, file.Path, file.NewProject, newGlobals, cancellationToken),
+                Hits(file.Old, file.Path, oldGlobals, cancellationToken),
+                Hits(file.New, file.Path, newGlobals, cancellationToken),
                 [.. ParseErrors(file.Old, file.Path, inOldText: true, cancellationToken), .. ParseErrors(file.New, file.Path, inOldText: false, cancellationToken)]);
         });
 
+        // Which project each declaration belongs to decides whether its API ships.
+        var projects = new Dictionary<(string Path, string Project), CSharpProject>();
+        foreach (var file in changes)
+        {
+            foreach (var project in new[] { file.OldProject, file.NewProject }.OfType<CSharpProject>())
+            {
+                projects.TryAdd((file.Path, project.Name), project);
+            }
+        }
+
+        var members = DiffDeclarations(results.SelectMany(r => r.OldFacts), results.SelectMany(r => r.NewFacts));
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (projects.TryGetValue((members[i].Path, members[i].Project), out var owner))
+            {
+                members[i] = members[i] with { Ships = owner.Ships, ShipsBecause = owner.Why };
+            }
+        }
+
         return new CSharpChangeReport
         {
-            Members = DiffDeclarations(results.SelectMany(r => r.OldFacts), results.SelectMany(r => r.NewFacts)),
+            Members = members,
             BannedApiUses = NewBannedUses(results.SelectMany(r => r.OldHits), results.SelectMany(r => r.NewHits)),
             ParseErrors = results.SelectMany(r => r.Errors).ToList(),
             FileCount = all.Count,
         };
     }
 
-    private static SyntaxTree? Parse(string? text, string path, CancellationToken cancellationToken) =>
-        text is null ? null : CSharpSyntaxTree.ParseText(text, s_parseOptions, path, encoding: null, cancellationToken);
+    private static bool SameCompilation(CSharpProject? a, CSharpProject? b) =>
+        a is null || b is null || (a.Name == b.Name && a.NullableAnnotations == b.NullableAnnotations
+            && a.Variants.Select(v => v.Label + ":" + string.Join(";", v.Symbols)).SequenceEqual(b.Variants.Select(v => v.Label + ":" + string.Join(";", v.Symbols))));
+
+    /// <summary>
+    /// The file parsed once per distinct set of the preprocessor symbols it tests (<c>#if NET8_0_OR_GREATER</c>) among the
+    /// project's variants: a file without <c>#if</c> is parsed once however many frameworks the project targets.
+    /// </summary>
+    private static List<VariantTree> ParseVariants(string? text, string path, CSharpProject? project, CancellationToken cancellationToken)
+    {
+        if (text is null)
+        {
+            return [];
+        }
+
+        var variants = project?.Variants is { Count: > 0 } v ? v : [PreprocessorVariant.None];
+        var tested = PreprocessorNames.Tested(text);
+        var groups = variants
+            .GroupBy(variant => string.Join(";", variant.Symbols.Where(tested.Contains).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)), StringComparer.Ordinal)
+            .ToList();
+        var trees = new List<VariantTree>(groups.Count);
+        foreach (var group in groups)
+        {
+            var symbols = group.Key.Length == 0 ? [] : group.Key.Split(';');
+            var options = symbols.Length == 0 ? s_parseOptions : s_parseOptions.WithPreprocessorSymbols(symbols);
+            var tree = CSharpSyntaxTree.ParseText(PreprocessorNames.BlankFileDirectives(text), options, path, encoding: null, cancellationToken);
+            trees.Add(new VariantTree(tree, group.Select(variant => variant.Label).Where(l => l.Length > 0).ToList()));
+        }
+
+        return trees;
+    }
+
+    private static List<DeclarationFact> Facts(List<VariantTree> trees, string path, CSharpProject? project, HashSet<string> globals, CancellationToken cancellationToken)
+    {
+        var source = new SourceContext(project?.Name ?? "", project?.NullableAnnotations ?? false, globals);
+        var facts = new List<DeclarationFact>();
+        foreach (var (tree, labels) in trees)
+        {
+            foreach (var fact in DeclarationCollector.Collect(tree, path, source, cancellationToken))
+            {
+                facts.Add(labels.Count == 0 ? fact : fact with { Variants = labels.ToDictionary(l => l, _ => fact.Surface, StringComparer.Ordinal) });
+            }
+        }
+
+        return facts;
+    }
+
+    private List<BannedApiHit> Hits(List<VariantTree> trees, string path, HashSet<string> globals, CancellationToken cancellationToken) =>
+        trees.SelectMany(t => _bannedApis.Scan(t.Tree, path, globals, cancellationToken))
+            .DistinctBy(h => (h.Entry.Id, h.Location.Offset))
+            .ToList();
 
     private static HashSet<string> GlobalUsings(IEnumerable<SyntaxTree?> trees)
     {
@@ -88,6 +162,9 @@ public sealed class CSharpChangeAnalyzer
 
         return globals;
     }
+
+    private static IEnumerable<CSharpParseError> ParseErrors(List<VariantTree> trees, string path, bool inOldText, CancellationToken cancellationToken) =>
+        trees.SelectMany(t => ParseErrors(t.Tree, path, inOldText, cancellationToken)).DistinctBy(e => (e.Id, e.Location.Offset));
 
     private static IEnumerable<CSharpParseError> ParseErrors(SyntaxTree? tree, string path, bool inOldText, CancellationToken cancellationToken)
     {
@@ -114,34 +191,34 @@ public sealed class CSharpChangeAnalyzer
 
     internal static List<MemberChange> DiffDeclarations(IEnumerable<DeclarationFact> oldFacts, IEnumerable<DeclarationFact> newFacts)
     {
-        var before = Merge(oldFacts);
-        var after = Merge(newFacts);
+        var before = Merge(WithoutHiddenImplicit(oldFacts));
+        var after = Merge(WithoutHiddenImplicit(newFacts));
         var beforeVisibility = new Visibility(before);
         var afterVisibility = new Visibility(after);
 
         // A whole type that appeared or went away stands for its members (partial types excepted: other parts may live on).
         var wholeTypes = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (key, fact) in before)
+        foreach (var (id, fact) in before)
         {
-            if (fact.Kind is DeclarationKind.Type or DeclarationKind.Delegate && !fact.IsPartial && !after.ContainsKey(key))
+            if (fact.Kind is DeclarationKind.Type or DeclarationKind.Delegate && !fact.IsPartial && !after.ContainsKey(id))
             {
-                wholeTypes.Add(key);
+                wholeTypes.Add(id);
             }
         }
 
-        foreach (var (key, fact) in after)
+        foreach (var (id, fact) in after)
         {
-            if (fact.Kind is DeclarationKind.Type or DeclarationKind.Delegate && !fact.IsPartial && !before.ContainsKey(key))
+            if (fact.Kind is DeclarationKind.Type or DeclarationKind.Delegate && !fact.IsPartial && !before.ContainsKey(id))
             {
-                wholeTypes.Add(key);
+                wholeTypes.Add(id);
             }
         }
 
         var changes = new List<MemberChange>();
-        foreach (var key in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
+        foreach (var id in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
         {
-            before.TryGetValue(key, out var old);
-            after.TryGetValue(key, out var @new);
+            before.TryGetValue(id, out var old);
+            after.TryGetValue(id, out var @new);
             var fact = (@new ?? old)!;
             if (InsideWholeType(fact, wholeTypes, before, after))
             {
@@ -150,25 +227,36 @@ public sealed class CSharpChangeAnalyzer
 
             var oldPublic = old is not null && beforeVisibility.IsPublicApi(old);
             var newPublic = @new is not null && afterVisibility.IsPublicApi(@new);
+            IReadOnlyList<string> frameworks = Frameworks((old ?? @new)!.Variants.Keys);
             MemberChange change;
             if (@new is null)
             {
-                change = new MemberChange(key, MemberChangeKind.Removed, oldPublic, IsBreaking: oldPublic, old!.Location) { SignatureChanged = true };
+                change = new MemberChange(fact.Key, MemberChangeKind.Removed, oldPublic, IsBreaking: oldPublic, old!.Location) { SignatureChanged = true, DeclarationChanged = true };
             }
             else if (old is null)
             {
                 // A new abstract or interface member breaks whoever implements the (already existing) type.
-                var container = @new.ContainerKey is { } c && after.TryGetValue(c, out var t) ? t : null;
-                var breaking = newPublic && @new.IsRequirement && container is { IsExtensible: true } && before.ContainsKey(container.Key);
-                change = new MemberChange(key, MemberChangeKind.Added, newPublic, breaking, @new.Location) { SignatureChanged = true };
+                var container = @new.ContainerId is { } c && after.TryGetValue(c, out var t) ? t : null;
+                var breaking = newPublic && @new.IsRequirement && container is { IsExtensible: true } && before.ContainsKey(container.Id);
+                change = new MemberChange(fact.Key, MemberChangeKind.Added, newPublic, breaking, @new.Location) { SignatureChanged = true, DeclarationChanged = true };
             }
             else
             {
-                if (old.Full == @new.Full && oldPublic == newPublic)
+                // Per variant (framework and configuration): where it went away, appeared, or looks different.
+                var lost = old.Variants.Keys.Except(@new.Variants.Keys, StringComparer.Ordinal).ToList();
+                var gained = @new.Variants.Keys.Except(old.Variants.Keys, StringComparer.Ordinal).ToList();
+                var differs = old.Variants.Keys.Intersect(@new.Variants.Keys, StringComparer.Ordinal)
+                    .Where(k => !string.Equals(old.Variants[k], @new.Variants[k], StringComparison.Ordinal)).ToList();
+                var variantsDiffer = lost.Count + gained.Count + differs.Count > 0;
+                if (old.Full == @new.Full && oldPublic == newPublic && !variantsDiffer && old.Surface == @new.Surface)
                 {
                     continue;
                 }
 
+                var contractChanged = old.Contract != @new.Contract;
+                var declarationChanged = old.Signature != @new.Signature || old.EffectiveDeclared != @new.EffectiveDeclared || lost.Count + gained.Count > 0
+                    || (fact.Kind is DeclarationKind.Type && !old.Bases.SequenceEqual(@new.Bases, StringComparer.Ordinal));
+                var nullableChanged = old.NullableAnnotations != @new.NullableAnnotations;
                 bool signatureChanged, breaking;
                 if (fact.Kind is DeclarationKind.Type)
                 {
@@ -178,21 +266,36 @@ public sealed class CSharpChangeAnalyzer
                 }
                 else
                 {
-                    signatureChanged = old.Signature != @new.Signature;
+                    signatureChanged = old.Signature != @new.Signature || old.EffectiveDeclared != @new.EffectiveDeclared;
                     breaking = oldPublic && (signatureChanged || !newPublic);
                     breaking |= newPublic && @new.IsRequirement && !old.IsRequirement;
                 }
 
-                change = new MemberChange(key, MemberChangeKind.Changed, oldPublic || newPublic, breaking, @new.Location) { SignatureChanged = signatureChanged };
+                breaking |= oldPublic && newPublic && (lost.Count > 0 || (differs.Count > 0 && old.Signature != @new.Signature) || ContractBreaks(old.Contract, @new.Contract));
+                signatureChanged |= contractChanged || nullableChanged || variantsDiffer;
+                if (variantsDiffer)
+                {
+                    frameworks = Frameworks(lost.Concat(gained).Concat(differs));
+                }
+
+                change = new MemberChange(fact.Key, MemberChangeKind.Changed, oldPublic || newPublic, breaking, @new.Location)
+                {
+                    SignatureChanged = signatureChanged,
+                    DeclarationChanged = declarationChanged,
+                    ContractChanged = contractChanged,
+                    NullableChanged = nullableChanged,
+                };
             }
 
-            var typeKey = fact.Kind is DeclarationKind.Type or DeclarationKind.Delegate ? key : fact.ContainerKey;
+            var typeId = fact.Kind is DeclarationKind.Type or DeclarationKind.Delegate ? id : fact.ContainerId;
             changes.Add(change with
             {
+                Project = fact.Project,
+                Frameworks = frameworks,
                 Declaration = fact.Kind,
                 ContainingType = fact.ContainerKey,
                 Namespace = fact.Namespace,
-                TypeAttributes = typeKey is null ? [] : AttributesOf(typeKey, before, after),
+                TypeAttributes = typeId is null ? [] : AttributesOf(typeId, before, after),
                 Attributes = (old?.Attributes ?? []).Union(@new?.Attributes ?? [], StringComparer.Ordinal).ToList(),
             });
         }
@@ -205,42 +308,93 @@ public sealed class CSharpChangeAnalyzer
         return changes;
     }
 
-    private static IReadOnlyList<string> AttributesOf(string typeKey, Dictionary<string, DeclarationFact> before, Dictionary<string, DeclarationFact> after)
+    /// <summary>The distinct frameworks of variant labels (<c>net8.0|Release</c>), when there are several to tell apart.</summary>
+    private static List<string> Frameworks(IEnumerable<string> labels)
     {
-        var a = before.TryGetValue(typeKey, out var old) ? old.Attributes : [];
-        var b = after.TryGetValue(typeKey, out var @new) ? @new.Attributes : [];
+        var frameworks = labels.Select(l => l.Split('|')[0]).Where(f => f.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return frameworks;
+    }
+
+    /// <summary>An attribute was added that makes callers' builds fail: <c>[Experimental]</c>, <c>[Requires...]</c>, <c>[Obsolete(..., true)]</c>.</summary>
+    private static bool ContractBreaks(string before, string after)
+    {
+        foreach (var name in DeclarationCollector.BreakingWhenAdded)
+        {
+            if (HasAttribute(after, name) && !HasAttribute(before, name))
+            {
+                return true;
+            }
+        }
+
+        return ObsoleteAsError(after) && !ObsoleteAsError(before);
+
+        static bool HasAttribute(string contract, string name) =>
+            contract.StartsWith(name, StringComparison.Ordinal) || contract.Contains(" " + name, StringComparison.Ordinal) || contract.Contains(": " + name, StringComparison.Ordinal);
+
+        static bool ObsoleteAsError(string contract) =>
+            System.Text.RegularExpressions.Regex.IsMatch(contract, @"(^|[ :])Obsolete\([^)]*(,|error:)\s*true\)");
+    }
+
+    /// <summary>The compiler's parameterless constructor exists only while the class declares no constructor in any part.</summary>
+    private static IEnumerable<DeclarationFact> WithoutHiddenImplicit(IEnumerable<DeclarationFact> facts)
+    {
+        var list = facts as IReadOnlyCollection<DeclarationFact> ?? facts.ToList();
+        var declaring = list.Where(f => f.Kind == DeclarationKind.Constructor && !f.IsImplicit && f.Key.Contains(".#ctor", StringComparison.Ordinal) && f.ContainerId is not null)
+            .Select(f => f.ContainerId!)
+            .ToHashSet(StringComparer.Ordinal);
+        return declaring.Count == 0 ? list : list.Where(f => !(f.IsImplicit && declaring.Contains(f.ContainerId!)));
+    }
+
+    private static IReadOnlyList<string> AttributesOf(string typeId, Dictionary<string, DeclarationFact> before, Dictionary<string, DeclarationFact> after)
+    {
+        var a = before.TryGetValue(typeId, out var old) ? old.Attributes : [];
+        var b = after.TryGetValue(typeId, out var @new) ? @new.Attributes : [];
         return a.Union(b, StringComparer.Ordinal).ToList();
     }
 
     private static bool InsideWholeType(DeclarationFact fact, HashSet<string> wholeTypes, Dictionary<string, DeclarationFact> before, Dictionary<string, DeclarationFact> after)
     {
-        for (var container = fact.ContainerKey; container is not null;)
+        for (var container = fact.ContainerId; container is not null;)
         {
             if (wholeTypes.Contains(container))
             {
                 return true;
             }
 
-            container = (after.TryGetValue(container, out var t) ? t : before.GetValueOrDefault(container))?.ContainerKey;
+            container = (after.TryGetValue(container, out var t) ? t : before.GetValueOrDefault(container))?.ContainerId;
         }
 
         return false;
     }
 
-    /// <summary>One fact per key: partial parts and partial method halves are folded together.</summary>
+    /// <summary>
+    /// One fact per project and key: partial parts and partial method halves are folded together, and so are the
+    /// readings of one declaration under several preprocessor variants (same place in the same file).
+    /// </summary>
     private static Dictionary<string, DeclarationFact> Merge(IEnumerable<DeclarationFact> facts)
     {
         var merged = new Dictionary<string, DeclarationFact>(StringComparer.Ordinal);
+        var seen = new HashSet<(string Id, string Path, int Offset)>();
         foreach (var fact in facts.OrderBy(f => f.Location.Path, StringComparer.Ordinal).ThenBy(f => f.Location.Offset))
         {
-            if (!merged.TryGetValue(fact.Key, out var existing))
+            var firstReading = seen.Add((fact.Id, fact.Location.Path, fact.Location.Offset));
+            if (!merged.TryGetValue(fact.Id, out var existing))
             {
-                merged[fact.Key] = fact;
+                merged[fact.Id] = fact;
                 continue;
             }
 
-            merged[fact.Key] = existing with
+            var variants = MergeVariants(existing.Variants, fact.Variants);
+            if (!firstReading)
             {
+                merged[fact.Id] = existing with { Variants = variants };
+                continue;
+            }
+
+            merged[fact.Id] = existing with
+            {
+                Variants = variants,
+                Contract = existing.Contract == fact.Contract ? existing.Contract : (existing.Contract + " " + fact.Contract).Trim(),
                 DeclaredAccess = existing.DeclaredAccess ?? fact.DeclaredAccess,
                 IsExtensible = existing.IsExtensible && fact.IsExtensible,
                 IsPartial = existing.IsPartial || fact.IsPartial,
@@ -250,6 +404,27 @@ public sealed class CSharpChangeAnalyzer
                 Bases = existing.Bases.Union(fact.Bases, StringComparer.Ordinal).ToList(),
                 Attributes = existing.Attributes.Union(fact.Attributes, StringComparer.Ordinal).ToList(),
             };
+        }
+
+        return merged;
+    }
+
+    private static IReadOnlyDictionary<string, string> MergeVariants(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
+    {
+        if (b.Count == 0)
+        {
+            return a;
+        }
+
+        if (a.Count == 0)
+        {
+            return b;
+        }
+
+        var merged = new Dictionary<string, string>(a, StringComparer.Ordinal);
+        foreach (var (label, surface) in b)
+        {
+            merged[label] = merged.TryGetValue(label, out var existing) ? existing + "\n" + surface : surface;
         }
 
         return merged;
@@ -307,7 +482,7 @@ public sealed class CSharpChangeAnalyzer
                 return false;
             }
 
-            return fact.Kind is DeclarationKind.Type or DeclarationKind.Delegate ? TypeVisible(fact.Key) : Visible(fact);
+            return fact.Kind is DeclarationKind.Type or DeclarationKind.Delegate ? TypeVisible(fact.Id) : Visible(fact);
         }
 
         private bool Visible(DeclarationFact fact)
@@ -317,7 +492,7 @@ public sealed class CSharpChangeAnalyzer
                 return fact.EffectiveDeclared == Access.Public;
             }
 
-            if (!facts.TryGetValue(fact.ContainerKey, out var container) || !TypeVisible(container.Key))
+            if (!facts.TryGetValue(fact.ContainerId!, out var container) || !TypeVisible(container.Id))
             {
                 return false;
             }
@@ -346,7 +521,9 @@ public sealed class CSharpChangeAnalyzer
         }
     }
 
-    private sealed record ParsedFile(string Path, SyntaxTree? Old, SyntaxTree? New);
+    private sealed record VariantTree(SyntaxTree Tree, List<string> Labels);
+
+    private sealed record ParsedFile(string Path, List<VariantTree> Old, List<VariantTree> New, CSharpProject? OldProject, CSharpProject? NewProject);
 
     private sealed record FileResult(
         List<DeclarationFact> OldFacts,

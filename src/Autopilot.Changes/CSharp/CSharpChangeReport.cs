@@ -4,7 +4,49 @@ namespace Autopilot.Changes.CSharp;
 
 /// <summary>One changed C# file: its text before and after. Null old text: added file; null new text: deleted file.</summary>
 /// <remarks>Value equality over all members.</remarks>
-public sealed record CSharpFileChange(string Path, string? OldText, string? NewText);
+public sealed record CSharpFileChange(string Path, string? OldText, string? NewText)
+{
+    /// <summary>The project that compiled the old text, when known: its preprocessor variants, nullable context and name.</summary>
+    public CSharpProject? OldProject { get; init; }
+
+    /// <summary>The project that compiles the new text, when known.</summary>
+    public CSharpProject? NewProject { get; init; }
+}
+
+/// <summary>
+/// What the analysis needs to know of the project that owns a C# file: its name (declarations of different projects are
+/// different declarations), the preprocessor symbol sets it is compiled under, the nullable context, whether it ships.
+/// </summary>
+/// <remarks>Value equality over the scalar members; the lists compare by reference.</remarks>
+/// <param name="Name">The project file's name without extension (<c>MyLib</c>).</param>
+/// <param name="File">The project file's repository-relative path.</param>
+public sealed record CSharpProject(string Name, string File)
+{
+    /// <summary>One entry per target framework and configuration; one variant without symbols when unknown.</summary>
+    public IReadOnlyList<PreprocessorVariant> Variants { get; init; } = [PreprocessorVariant.None];
+
+    /// <summary>Nullable annotations enabled project-wide (<c>&lt;Nullable&gt;</c> is <c>enable</c> or <c>annotations</c>).</summary>
+    public bool NullableAnnotations { get; init; }
+
+    /// <summary>The raw <c>&lt;Nullable&gt;</c> value ("" when not set).</summary>
+    public string Nullable { get; init; } = "";
+
+    /// <summary>Whether its public API reaches others: a packable library, not a test project (see <see cref="Why"/>).</summary>
+    public bool Ships { get; init; } = true;
+
+    /// <summary>Why <see cref="Ships"/> is what it is, for messages.</summary>
+    public string Why { get; init; } = "";
+}
+
+/// <summary>One way a project compiles: a target framework, a configuration and the symbols they define.</summary>
+/// <remarks>Value equality over the scalar members; <see cref="Symbols"/> compares by reference.</remarks>
+public sealed record PreprocessorVariant(string Framework, string Configuration, IReadOnlyList<string> Symbols)
+{
+    public static PreprocessorVariant None { get; } = new("", "", []);
+
+    /// <summary><c>net8.0|Release</c>, or "" for <see cref="None"/>.</summary>
+    public string Label => Framework.Length == 0 && Configuration.Length == 0 ? "" : Framework + "|" + Configuration;
+}
 
 public enum MemberChangeKind : byte
 {
@@ -58,6 +100,27 @@ public sealed record MemberChange(string Key, MemberChangeKind Kind, bool IsPubl
     public IReadOnlyList<string> Attributes { get; init; } = [];
 
     public string Path => Location?.Path ?? "";
+
+    /// <summary>The owning project's name ("" when unknown).</summary>
+    public string Project { get; init; } = "";
+
+    /// <summary>Whether the owning project ships (true when unknown); public API of a project that does not is not judged.</summary>
+    public bool Ships { get; init; } = true;
+
+    /// <summary>Why the owning project does or does not ship ("" when unknown).</summary>
+    public string ShipsBecause { get; init; } = "";
+
+    /// <summary>The target frameworks the change shows in, when the file was read under several; empty otherwise.</summary>
+    public IReadOnlyList<string> Frameworks { get; init; } = [];
+
+    /// <summary>The declaration as written (name, types, modifiers, accessors, per framework) differs, not only its attributes or nullable context.</summary>
+    public bool DeclarationChanged { get; init; }
+
+    /// <summary>A contract attribute (<c>[Obsolete]</c>, <c>[Experimental]</c>, nullable attributes, ...) was added, removed or changed.</summary>
+    public bool ContractChanged { get; init; }
+
+    /// <summary>The nullable annotation context of the declaration changed (a <c>#nullable</c> directive or the project's <c>&lt;Nullable&gt;</c>).</summary>
+    public bool NullableChanged { get; init; }
 }
 
 /// <summary>A newly introduced use of a banned API (the old text of the same member had fewer).</summary>

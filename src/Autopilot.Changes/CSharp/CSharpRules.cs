@@ -23,6 +23,9 @@ public static class CSharpRules
 {
     public const string ParseErrorRuleId = "AP-CSHARP-PARSE";
 
+    /// <summary>Info: public declarations changed in a project that does not ship, so the public-api rule did not judge them.</summary>
+    public const string NotShippedRuleId = "AP-CSHARP-NOT-SHIPPED";
+
     public const string PublicApi = "public-api";
     public const string BannedApi = "banned-api";
     public const string SymbolScope = "symbol-scope";
@@ -95,23 +98,58 @@ public static class CSharpRules
 
     private static void EvaluatePublicApi(CSharpChangeReport report, DiffRuleDef rule, List<Finding> findings)
     {
+        // A change of nullable context alone (a #nullable directive) changes every signature's annotations in the file:
+        // one finding per file says so, not one per member.
+        var nullableOnly = new Dictionary<string, List<MemberChange>>(StringComparer.Ordinal);
+        var notShipped = new Dictionary<string, List<MemberChange>>(StringComparer.Ordinal);
         foreach (var change in report.Members.Where(m => m.IsPublicApi && InScope(rule, m.Path)))
         {
+            // The project decides whether its API ships, unless the rule names the path itself.
+            if (!change.Ships && !(rule.Paths.Count > 0 && PathGlob.IsMatchAny(rule.Paths, change.Path)))
+            {
+                (notShipped.TryGetValue(change.Project, out var skipped) ? skipped : notShipped[change.Project] = []).Add(change);
+                continue;
+            }
+
+            var where = change.Frameworks.Count > 0 ? $" ({string.Join(", ", change.Frameworks)})" : "";
             if (change.IsBreaking)
             {
                 var what = change.Kind switch
                 {
                     MemberChangeKind.Removed => "removed",
                     MemberChangeKind.Added => "added as a member implementers must provide",
+                    _ when change.ContractChanged && !change.DeclarationChanged => "gained an attribute that stops existing callers from building",
                     _ => change.SignatureChanged ? "changed its signature" : "is no longer public",
                 };
-                findings.Add(new Finding(rule.Id, rule.Severity, Format(rule, $"Breaking public API change: {change.Key} {what}.", change.Key, what), change.Location));
+                findings.Add(new Finding(rule.Id, rule.Severity, Format(rule, $"Breaking public API change: {change.Key} {what}{where}.", change.Key, what), change.Location));
+            }
+            else if (change.Kind == MemberChangeKind.Changed && change.NullableChanged && !change.ContractChanged && !change.DeclarationChanged)
+            {
+                (nullableOnly.TryGetValue(change.Path, out var list) ? list : nullableOnly[change.Path] = []).Add(change);
             }
             else if (change.Kind == MemberChangeKind.Added || (change.Kind == MemberChangeKind.Changed && change.SignatureChanged))
             {
-                var what = change.Kind == MemberChangeKind.Added ? "added" : "changed compatibly";
-                findings.Add(new Finding(rule.Id, Severity.Info, $"Public API {what}: {change.Key}.", change.Location));
+                var what = change.Kind == MemberChangeKind.Added ? "added" : change.ContractChanged ? "changed its contract attributes" : "changed compatibly";
+                findings.Add(new Finding(rule.Id, Severity.Info, $"Public API {what}: {change.Key}{where}.", change.Location));
             }
+        }
+
+        foreach (var (project, changes) in notShipped)
+        {
+            findings.Add(new Finding(
+                NotShippedRuleId,
+                Severity.Info,
+                $"{changes.Count} public declaration(s) of {(project.Length == 0 ? "files outside any project" : project)} changed (e.g. {changes[0].Key}); not judged as public API: the project does not ship ({changes[0].ShipsBecause}).",
+                changes[0].Location));
+        }
+
+        foreach (var (path, changes) in nullableOnly)
+        {
+            findings.Add(new Finding(
+                rule.Id,
+                Severity.Info,
+                $"Public API nullable annotations changed: the nullable context of {changes.Count} public declaration(s) in {path} changed (a #nullable directive), e.g. {changes[0].Key}.",
+                changes[0].Location));
         }
     }
 

@@ -1,26 +1,60 @@
+using System.Collections.Frozen;
 using System.Text;
 using System.Text.RegularExpressions;
 using Autopilot.Policy.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Autopilot.Changes.CSharp;
 
+/// <summary>What the collector knows about the file beyond its text: the owning project and its settings.</summary>
+/// <remarks>Value equality over the scalar members; <see cref="GlobalUsings"/> compares by reference.</remarks>
+/// <param name="Project">The owning project's name (its file name without extension), "" when unknown.</param>
+/// <param name="NullableAnnotations">Whether the project enables nullable annotations (<c>&lt;Nullable&gt;enable</c> or <c>annotations</c>).</param>
+/// <param name="GlobalUsings">Namespaces imported for every file of the project (global usings of other files).</param>
+internal sealed record SourceContext(string Project, bool NullableAnnotations, IReadOnlyCollection<string> GlobalUsings)
+{
+    public static SourceContext Unknown { get; } = new("", false, []);
+}
+
 /// <summary>
 /// Reads the declarations of one syntax tree into <see cref="DeclarationFact"/>s with stable keys.
-/// Syntax only: names are compared as written (with the predefined-type aliases unified, so
-/// <c>System.Int32</c> and <c>int</c> give the same key).
+/// Syntax only, modelled on what the compiler sees: predefined-type aliases are unified (<c>System.Int32</c> and
+/// <c>int</c>); a namespace qualifier that the file imports or is inside is dropped (<c>MyLib.GeoEntry</c> and
+/// <c>GeoEntry</c> inside <c>namespace MyLib</c> are one type); accessors count only when visible outside the
+/// assembly; a class without constructors has its implicit one; attributes that are part of the contract
+/// (<see cref="ContractAttributes"/>) and the nullable annotation context are facts of the declaration.
 /// </summary>
 internal static partial class DeclarationCollector
 {
     public const string TopLevelKey = "<top-level statements>";
 
-    public static List<DeclarationFact> Collect(SyntaxTree tree, string path, CancellationToken cancellationToken)
+    /// <summary>Key prefix of an <c>[assembly: TypeForwardedTo(typeof(T))]</c>: the type is still found through this assembly.</summary>
+    public const string ForwardPrefix = "[forwarded] ";
+
+    /// <summary>Attributes that change what callers may do or are told (the ones PublicAPI baselines and compilers read).</summary>
+    public static readonly FrozenSet<string> ContractAttributes = FrozenSet.ToFrozenSet(
+    [
+        "Obsolete", "Experimental", "EditorBrowsable", "RequiresUnreferencedCode", "RequiresDynamicCode", "RequiresAssemblyFiles",
+        "RequiresPreviewFeatures", "CLSCompliant", "Flags", "DynamicallyAccessedMembers", "SetsRequiredMembers", "OverloadResolutionPriority",
+        "AllowNull", "DisallowNull", "MaybeNull", "NotNull", "MaybeNullWhen", "NotNullWhen", "NotNullIfNotNull", "DoesNotReturn", "DoesNotReturnIf",
+        "MemberNotNull", "MemberNotNullWhen", "UnscopedRef",
+    ], StringComparer.Ordinal);
+
+    /// <summary>Contract attributes whose addition turns working callers into failing builds.</summary>
+    public static readonly FrozenSet<string> BreakingWhenAdded = FrozenSet.ToFrozenSet(
+        ["Experimental", "RequiresUnreferencedCode", "RequiresDynamicCode", "RequiresAssemblyFiles", "RequiresPreviewFeatures"], StringComparer.Ordinal);
+
+    public static List<DeclarationFact> Collect(SyntaxTree tree, string path, CancellationToken cancellationToken) =>
+        Collect(tree, path, SourceContext.Unknown, cancellationToken);
+
+    public static List<DeclarationFact> Collect(SyntaxTree tree, string path, SourceContext source, CancellationToken cancellationToken)
     {
         var facts = new List<DeclarationFact>();
         var root = (CompilationUnitSyntax)tree.GetRoot(cancellationToken);
-        var context = new Context(tree, path, facts, cancellationToken);
+        var context = new Context(tree, root, path, source, facts, cancellationToken);
         var globals = new List<GlobalStatementSyntax>();
         foreach (var member in root.Members)
         {
@@ -34,11 +68,13 @@ internal static partial class DeclarationCollector
             }
         }
 
+        context.TypeForwards(root);
         if (globals.Count > 0)
         {
             facts.Add(new DeclarationFact
             {
                 Key = TopLevelKey,
+                Project = source.Project,
                 Kind = DeclarationKind.TopLevelStatements,
                 DefaultAccess = Access.Private,
                 Full = string.Join("\n", globals.Select(g => TokenText(g, static _ => true))),
@@ -71,7 +107,7 @@ internal static partial class DeclarationCollector
                     return member switch
                     {
                         BaseFieldDeclarationSyntax field => ownerKey + "." + string.Join(",", field.Declaration.Variables.Select(v => v.Identifier.ValueText)),
-                        _ => ownerKey + "." + MemberName(member, owner),
+                        _ => ownerKey + "." + MemberName(member, TypeText),
                     };
             }
         }
@@ -110,26 +146,26 @@ internal static partial class DeclarationCollector
     private static string NameText(NameSyntax name) => TokenText(name, static _ => true, separator: "");
 
     /// <summary>Name plus parameter list (and arity) of a member, as it appears in its key.</summary>
-    private static string MemberName(MemberDeclarationSyntax member, TypeDeclarationSyntax? owner) => member switch
+    private static string MemberName(MemberDeclarationSyntax member, Func<SyntaxNode, string> typeText) => member switch
     {
-        MethodDeclarationSyntax m => ExplicitPrefix(m.ExplicitInterfaceSpecifier) + TypeSegment(m.Identifier, m.TypeParameterList) + Parameters(m.ParameterList),
-        ConstructorDeclarationSyntax c => (c.Modifiers.Any(SyntaxKind.StaticKeyword) ? "#cctor" : "#ctor") + Parameters(c.ParameterList),
+        MethodDeclarationSyntax m => ExplicitPrefix(m.ExplicitInterfaceSpecifier, typeText) + TypeSegment(m.Identifier, m.TypeParameterList) + Parameters(m.ParameterList, typeText),
+        ConstructorDeclarationSyntax c => (c.Modifiers.Any(SyntaxKind.StaticKeyword) ? "#cctor" : "#ctor") + Parameters(c.ParameterList, typeText),
         DestructorDeclarationSyntax => "Finalize()",
-        OperatorDeclarationSyntax o => ExplicitPrefix(o.ExplicitInterfaceSpecifier) + "operator " + o.OperatorToken.Text + Parameters(o.ParameterList),
-        ConversionOperatorDeclarationSyntax c => ExplicitPrefix(c.ExplicitInterfaceSpecifier) + c.ImplicitOrExplicitKeyword.Text + " operator " + TypeText(c.Type) + Parameters(c.ParameterList),
-        PropertyDeclarationSyntax p => ExplicitPrefix(p.ExplicitInterfaceSpecifier) + p.Identifier.ValueText,
-        IndexerDeclarationSyntax i => ExplicitPrefix(i.ExplicitInterfaceSpecifier) + "this[" + string.Join(", ", i.ParameterList.Parameters.Select(ParameterType)) + "]",
-        EventDeclarationSyntax e => ExplicitPrefix(e.ExplicitInterfaceSpecifier) + e.Identifier.ValueText,
+        OperatorDeclarationSyntax o => ExplicitPrefix(o.ExplicitInterfaceSpecifier, typeText) + "operator " + o.OperatorToken.Text + Parameters(o.ParameterList, typeText),
+        ConversionOperatorDeclarationSyntax c => ExplicitPrefix(c.ExplicitInterfaceSpecifier, typeText) + c.ImplicitOrExplicitKeyword.Text + " operator " + typeText(c.Type) + Parameters(c.ParameterList, typeText),
+        PropertyDeclarationSyntax p => ExplicitPrefix(p.ExplicitInterfaceSpecifier, typeText) + p.Identifier.ValueText,
+        IndexerDeclarationSyntax i => ExplicitPrefix(i.ExplicitInterfaceSpecifier, typeText) + "this[" + string.Join(", ", i.ParameterList.Parameters.Select(p => ParameterType(p, typeText))) + "]",
+        EventDeclarationSyntax e => ExplicitPrefix(e.ExplicitInterfaceSpecifier, typeText) + e.Identifier.ValueText,
         _ => member.Kind().ToString(),
     };
 
-    private static string ExplicitPrefix(ExplicitInterfaceSpecifierSyntax? specifier) =>
-        specifier is null ? "" : TypeText(specifier.Name) + ".";
+    private static string ExplicitPrefix(ExplicitInterfaceSpecifierSyntax? specifier, Func<SyntaxNode, string> typeText) =>
+        specifier is null ? "" : typeText(specifier.Name) + ".";
 
-    private static string Parameters(BaseParameterListSyntax? list) =>
-        list is null ? "()" : "(" + string.Join(", ", list.Parameters.Select(ParameterType)) + ")";
+    private static string Parameters(BaseParameterListSyntax? list, Func<SyntaxNode, string> typeText) =>
+        list is null ? "()" : "(" + string.Join(", ", list.Parameters.Select(p => ParameterType(p, typeText))) + ")";
 
-    private static string ParameterType(BaseParameterSyntax parameter)
+    private static string ParameterType(BaseParameterSyntax parameter, Func<SyntaxNode, string> typeText)
     {
         var builder = new StringBuilder();
         foreach (var modifier in parameter.Modifiers)
@@ -141,17 +177,15 @@ internal static partial class DeclarationCollector
             }
         }
 
-        builder.Append(parameter.Type is null ? "__arglist" : TypeText(parameter.Type));
+        builder.Append(parameter.Type is null ? "__arglist" : typeText(parameter.Type));
         return builder.ToString();
     }
 
     /// <summary>A type as written, trivia dropped, <c>", "</c> between arguments, predefined aliases unified.</summary>
-    internal static string TypeText(SyntaxNode type)
-    {
-        var text = TokenText(type, static _ => true, separator: "");
-        text = text.Replace(",", ", ", StringComparison.Ordinal);
-        return PredefinedAlias().Replace(text, m => s_aliases[m.Groups[1].Value]);
-    }
+    internal static string TypeText(SyntaxNode type) => UnifyAliases(TokenText(type, static _ => true, separator: ""));
+
+    private static string UnifyAliases(string text) =>
+        PredefinedAlias().Replace(text.Replace(",", ", ", StringComparison.Ordinal), m => s_aliases[m.Groups[1].Value]);
 
     private static readonly Dictionary<string, string> s_aliases = new(StringComparer.Ordinal)
     {
@@ -181,19 +215,214 @@ internal static partial class DeclarationCollector
         return builder.ToString();
     }
 
-    private sealed class Context(SyntaxTree tree, string path, List<DeclarationFact> facts, CancellationToken cancellationToken)
+    /// <summary>The last segment of an attribute's name, without the <c>Attribute</c> suffix.</summary>
+    internal static string AttributeName(AttributeSyntax attribute)
     {
-        private readonly Microsoft.CodeAnalysis.Text.SourceText _text = tree.GetText(cancellationToken);
+        var name = attribute.Name switch
+        {
+            QualifiedNameSyntax q => q.Right.Identifier.ValueText,
+            AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
+            SimpleNameSyntax s => s.Identifier.ValueText,
+            _ => attribute.Name.ToString(),
+        };
+        return name.EndsWith("Attribute", StringComparison.Ordinal) && name.Length > 9 ? name[..^9] : name;
+    }
+
+    private sealed class Context
+    {
+        private readonly SourceText _text;
+        private readonly string _path;
+        private readonly SourceContext _source;
+        private readonly List<DeclarationFact> _facts;
+        private readonly CancellationToken _cancellationToken;
+        private readonly HashSet<string> _imported;
+        private readonly List<(int Position, bool Annotations)> _nullable = [];
+
+        public Context(SyntaxTree tree, CompilationUnitSyntax root, string path, SourceContext source, List<DeclarationFact> facts, CancellationToken cancellationToken)
+        {
+            _text = tree.GetText(cancellationToken);
+            _path = path;
+            _source = source;
+            _facts = facts;
+            _cancellationToken = cancellationToken;
+
+            // Namespaces whose types the file may name without qualification: where it is, what it imports.
+            _imported = new HashSet<string>(BannedApiScanner.ImplicitUsings, StringComparer.Ordinal);
+            _imported.UnionWith(source.GlobalUsings);
+            foreach (var node in root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax))
+            {
+                switch (node)
+                {
+                    case UsingDirectiveSyntax { Alias: null, StaticKeyword.RawKind: 0, Name: { } name }:
+                        _imported.Add(Unglobal(NameText(name)));
+                        break;
+                    case BaseNamespaceDeclarationSyntax ns:
+                        var prefix = (ns.Parent as BaseNamespaceDeclarationSyntax) is { } outer ? NameText(outer.Name) + "." : "";
+                        var full = prefix + NameText(ns.Name);
+                        for (var cut = full; cut.Length > 0; cut = cut.Contains('.') ? cut[..cut.LastIndexOf('.')] : "")
+                        {
+                            _imported.Add(cut);
+                        }
+
+                        break;
+                }
+            }
+
+            for (var directive = root.GetFirstDirective(static d => d is NullableDirectiveTriviaSyntax); directive is not null;
+                directive = directive.GetNextDirective(static d => d is NullableDirectiveTriviaSyntax))
+            {
+                var nullable = (NullableDirectiveTriviaSyntax)directive;
+                if (!nullable.IsActive || nullable.TargetToken.IsKind(SyntaxKind.WarningsKeyword))
+                {
+                    continue;
+                }
+
+                var on = nullable.SettingToken.Kind() switch
+                {
+                    SyntaxKind.EnableKeyword => true,
+                    SyntaxKind.DisableKeyword => false,
+                    _ => source.NullableAnnotations,
+                };
+                _nullable.Add((nullable.SpanStart, on));
+            }
+        }
 
         public SourceLocation At(SyntaxToken token)
         {
             var position = _text.Lines.GetLinePosition(token.SpanStart);
-            return new SourceLocation(path, position.Line + 1, position.Character + 1) { Offset = token.SpanStart, Length = token.Span.Length };
+            return new SourceLocation(_path, position.Line + 1, position.Character + 1) { Offset = token.SpanStart, Length = token.Span.Length };
+        }
+
+        private static string Unglobal(string name) => name.StartsWith("global::", StringComparison.Ordinal) ? name[8..] : name;
+
+        private bool AnnotationsAt(int position)
+        {
+            var on = _source.NullableAnnotations;
+            foreach (var (at, state) in _nullable)
+            {
+                if (at > position)
+                {
+                    break;
+                }
+
+                on = state;
+            }
+
+            return on;
+        }
+
+        /// <summary>
+        /// Tokens of <paramref name="node"/> as the compiler resolves them: a qualifier naming an imported or enclosing
+        /// namespace (and <c>global::</c>) is dropped, and <c>System.Int32</c> is <c>int</c>.
+        /// </summary>
+        private string Text(SyntaxNode node, Func<SyntaxNode, bool> descend, string separator = " ", Func<SyntaxToken, bool>? skip = null)
+        {
+            var dropped = DroppedQualifiers(node, descend);
+            var builder = new StringBuilder();
+            foreach (var token in node.DescendantTokens(descend))
+            {
+                if ((dropped is not null && dropped.Contains(token.SpanStart)) || skip?.Invoke(token) == true)
+                {
+                    continue;
+                }
+
+                if (builder.Length > 0)
+                {
+                    builder.Append(separator);
+                }
+
+                var text = token.Text;
+                if (token.Parent is IdentifierNameSyntax identifier && s_aliases.TryGetValue(text, out var alias) && IsUnqualifiedType(identifier, dropped))
+                {
+                    text = alias;
+                }
+
+                builder.Append(text);
+            }
+
+            return builder.ToString();
+        }
+
+        private string TypeText(SyntaxNode type) => Text(type, static _ => true, separator: "").Replace(",", ", ", StringComparison.Ordinal);
+
+        private static bool IsUnqualifiedType(IdentifierNameSyntax name, HashSet<int>? dropped) =>
+            name.Parent switch
+            {
+                QualifiedNameSyntax q when q.Right == name => dropped?.Contains(q.Left.SpanStart) == true,
+                QualifiedNameSyntax => false,
+                MemberAccessExpressionSyntax or AliasQualifiedNameSyntax => false,
+                _ => true,
+            };
+
+        /// <summary>Start positions of the tokens to drop: the longest imported namespace qualifier of each qualified name, and <c>global::</c>.</summary>
+        private HashSet<int>? DroppedQualifiers(SyntaxNode node, Func<SyntaxNode, bool> descend)
+        {
+            HashSet<int>? dropped = null;
+            foreach (var name in node.DescendantNodesAndSelf(descend))
+            {
+                if (name is AliasQualifiedNameSyntax { Alias.Identifier.ValueText: "global" } alias)
+                {
+                    dropped ??= [];
+                    dropped.Add(alias.Alias.SpanStart);
+                    dropped.Add(alias.ColonColonToken.SpanStart);
+                }
+
+                if (name is not QualifiedNameSyntax outermost || name.Parent is QualifiedNameSyntax)
+                {
+                    continue;
+                }
+
+                for (NameSyntax left = outermost.Left, owner = outermost; ; owner = left, left = ((QualifiedNameSyntax)left).Left)
+                {
+                    if (_imported.Contains(Unglobal(NameText(left))))
+                    {
+                        dropped ??= [];
+                        foreach (var token in left.DescendantTokens())
+                        {
+                            dropped.Add(token.SpanStart);
+                        }
+
+                        dropped.Add(((QualifiedNameSyntax)owner).DotToken.SpanStart);
+                        break;
+                    }
+
+                    if (left is not QualifiedNameSyntax)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            return dropped;
+        }
+
+        public void TypeForwards(CompilationUnitSyntax root)
+        {
+            foreach (var list in root.AttributeLists)
+            {
+                foreach (var attribute in list.Attributes)
+                {
+                    if (AttributeName(attribute) == "TypeForwardedTo"
+                        && attribute.ArgumentList?.Arguments.FirstOrDefault()?.Expression is TypeOfExpressionSyntax { Type: var type })
+                    {
+                        _facts.Add(new DeclarationFact
+                        {
+                            Key = ForwardPrefix + TypeText(type),
+                            Project = _source.Project,
+                            Kind = DeclarationKind.Type,
+                            DeclaredAccess = Access.Public,
+                            Signature = "forward " + TypeText(type),
+                            Full = Text(attribute, static _ => true),
+                            Location = At(attribute.Name.GetFirstToken()),
+                        });
+                    }
+                }
+            }
         }
 
         public void Member(MemberDeclarationSyntax member, string ns, TypeFacts? container, SyntaxKind? containerKind)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            _cancellationToken.ThrowIfCancellationRequested();
             switch (member)
             {
                 case BaseNamespaceDeclarationSyntax n:
@@ -211,15 +440,18 @@ internal static partial class DeclarationCollector
 
                 case DelegateDeclarationSyntax d:
                     var delegateKey = Qualify(ns, container, TypeSegment(d.Identifier, d.TypeParameterList));
-                    facts.Add(new DeclarationFact
+                    _facts.Add(new DeclarationFact
                     {
                         Key = delegateKey,
+                        Project = _source.Project,
                         Kind = DeclarationKind.Delegate,
                         ContainerKey = container?.Key,
                         Namespace = ns,
                         DeclaredAccess = AccessOf(d.Modifiers),
                         DefaultAccess = DefaultTypeAccess(container, containerKind),
-                        Signature = TokenText(d, static n => n is not AttributeListSyntax),
+                        Signature = SortedModifiers(d.Modifiers) + Text(d, static n => n is not AttributeListSyntax, skip: IsOwnModifier(d)),
+                        Contract = Contract(d),
+                        NullableAnnotations = AnnotationsAt(d.SpanStart),
                         Full = TokenText(d, static _ => true),
                         Attributes = AttributeNames(d.AttributeLists),
                         Location = At(d.Identifier),
@@ -253,17 +485,22 @@ internal static partial class DeclarationCollector
             var modifiers = type.Modifiers;
             var isRecord = kind is SyntaxKind.RecordDeclaration or SyntaxKind.RecordStructDeclaration;
             var isClassLike = kind is SyntaxKind.ClassDeclaration or SyntaxKind.RecordDeclaration;
+            var isStatic = modifiers.Any(SyntaxKind.StaticKeyword);
             var extensible = kind == SyntaxKind.InterfaceDeclaration
-                || (isClassLike && !modifiers.Any(SyntaxKind.SealedKeyword) && !modifiers.Any(SyntaxKind.StaticKeyword));
+                || (isClassLike && !modifiers.Any(SyntaxKind.SealedKeyword) && !isStatic);
 
-            // The header: members, attributes and the primary constructor's parameters are facts of their own.
+            // The header: members, attributes and the primary constructor's parameters are facts of their own;
+            // braces, the separators of enum members and modifier order are not what callers see.
             var parameterList = (type as TypeDeclarationSyntax)?.ParameterList;
             bool Header(SyntaxNode n) => n == type || (n is not MemberDeclarationSyntax && n is not AttributeListSyntax && n != parameterList && n is not BaseListSyntax);
             var bases = type.BaseList?.Types.Select(t => TypeText(t.Type)).ToArray() ?? [];
-            var signature = TokenText(type, Header);
-            facts.Add(new DeclarationFact
+            var noise = IsOwnModifier(type);
+            bool Punctuation(SyntaxToken t) => t.Parent == type && t.Kind() is SyntaxKind.CommaToken or SyntaxKind.OpenBraceToken or SyntaxKind.CloseBraceToken or SyntaxKind.SemicolonToken;
+            var signature = SortedModifiers(modifiers) + Text(type, Header, skip: t => noise(t) || Punctuation(t));
+            _facts.Add(new DeclarationFact
             {
                 Key = key,
+                Project = _source.Project,
                 Kind = DeclarationKind.Type,
                 ContainerKey = container?.Key,
                 Namespace = ns,
@@ -272,6 +509,7 @@ internal static partial class DeclarationCollector
                 IsExtensible = extensible,
                 IsPartial = modifiers.Any(SyntaxKind.PartialKeyword),
                 Signature = signature,
+                Contract = Contract(type),
                 Full = signature + " : " + string.Join(", ", bases) + " " + string.Join(" ", type.AttributeLists.Select(a => TokenText(a, static _ => true))),
                 Bases = bases,
                 Attributes = AttributeNames(type.AttributeLists),
@@ -281,14 +519,17 @@ internal static partial class DeclarationCollector
             var self = new TypeFacts(key);
             if (type is TypeDeclarationSyntax { ParameterList: { } primary })
             {
-                facts.Add(new DeclarationFact
+                _facts.Add(new DeclarationFact
                 {
-                    Key = key + ".#ctor" + Parameters(primary),
+                    Key = key + ".#ctor" + Parameters(primary, TypeText),
+                    Project = _source.Project,
                     Kind = DeclarationKind.Constructor,
                     ContainerKey = key,
                     Namespace = ns,
                     DeclaredAccess = Access.Public,
-                    Signature = "#ctor " + TokenText(primary, static n => n is not AttributeListSyntax),
+                    Signature = "#ctor " + Text(primary, static n => n is not AttributeListSyntax),
+                    Contract = Contract(primary),
+                    NullableAnnotations = AnnotationsAt(primary.SpanStart),
                     Full = TokenText(primary, static _ => true),
                     Location = At(primary.OpenParenToken),
                 });
@@ -298,14 +539,16 @@ internal static partial class DeclarationCollector
                 {
                     foreach (var parameter in primary.Parameters)
                     {
-                        facts.Add(new DeclarationFact
+                        _facts.Add(new DeclarationFact
                         {
                             Key = key + "." + parameter.Identifier.ValueText,
+                            Project = _source.Project,
                             Kind = DeclarationKind.Property,
                             ContainerKey = key,
                             Namespace = ns,
                             DeclaredAccess = Access.Public,
                             Signature = "public " + (parameter.Type is null ? "" : TypeText(parameter.Type)) + " " + parameter.Identifier.ValueText + " { get ; init ; }",
+                            NullableAnnotations = AnnotationsAt(parameter.SpanStart),
                             Full = TokenText(parameter, static _ => true),
                             Attributes = AttributeNames(parameter.AttributeLists),
                             Location = At(parameter.Identifier),
@@ -316,21 +559,7 @@ internal static partial class DeclarationCollector
 
             if (type is EnumDeclarationSyntax @enum)
             {
-                foreach (var enumMember in @enum.Members)
-                {
-                    facts.Add(new DeclarationFact
-                    {
-                        Key = key + "." + enumMember.Identifier.ValueText,
-                        Kind = DeclarationKind.EnumMember,
-                        ContainerKey = key,
-                        Namespace = ns,
-                        DefaultAccess = Access.Public,
-                        Signature = TokenText(enumMember, static n => n is not AttributeListSyntax),
-                        Full = TokenText(enumMember, static _ => true),
-                        Attributes = AttributeNames(enumMember.AttributeLists),
-                        Location = At(enumMember.Identifier),
-                    });
-                }
+                EnumMembers(@enum, key, ns);
             }
             else if (type is TypeDeclarationSyntax typeDeclaration)
             {
@@ -338,6 +567,75 @@ internal static partial class DeclarationCollector
                 {
                     Member(member, ns, self, kind);
                 }
+
+                // A class that declares no constructor has one: public, or protected when the class is abstract.
+                if (isClassLike && !isStatic && typeDeclaration.ParameterList is null
+                    && !typeDeclaration.Members.OfType<ConstructorDeclarationSyntax>().Any(c => !c.Modifiers.Any(SyntaxKind.StaticKeyword)))
+                {
+                    var access = modifiers.Any(SyntaxKind.AbstractKeyword) ? Access.Protected : Access.Public;
+                    _facts.Add(new DeclarationFact
+                    {
+                        Key = key + ".#ctor()",
+                        Project = _source.Project,
+                        Kind = DeclarationKind.Constructor,
+                        ContainerKey = key,
+                        Namespace = ns,
+                        DeclaredAccess = access,
+                        IsImplicit = true,
+                        Signature = ConstructorSignature(access, type.Identifier.ValueText),
+                        Full = "implicit " + ConstructorSignature(access, type.Identifier.ValueText),
+                        Location = At(type.Identifier),
+                    });
+                }
+            }
+        }
+
+        private static string ConstructorSignature(Access access, string name) => $"{AccessWords(access)} {name} ( )";
+
+        private static string AccessWords(Access access) => access switch
+        {
+            Access.Public => "public",
+            Access.Protected => "protected",
+            Access.ProtectedInternal => "protected internal",
+            Access.Internal => "internal",
+            Access.PrivateProtected => "private protected",
+            _ => "private",
+        };
+
+        private void EnumMembers(EnumDeclarationSyntax @enum, string key, string ns)
+        {
+            // A member's value is compiled into callers: an implicit one is the previous value plus one.
+            string? lastExplicit = null;
+            var offset = 0;
+            foreach (var enumMember in @enum.Members)
+            {
+                string value;
+                if (enumMember.EqualsValue is { } equals)
+                {
+                    lastExplicit = Text(equals.Value, static _ => true);
+                    offset = 0;
+                    value = lastExplicit;
+                }
+                else
+                {
+                    value = lastExplicit is null ? offset.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"({lastExplicit}) + {offset}";
+                }
+
+                offset++;
+                _facts.Add(new DeclarationFact
+                {
+                    Key = key + "." + enumMember.Identifier.ValueText,
+                    Project = _source.Project,
+                    Kind = DeclarationKind.EnumMember,
+                    ContainerKey = key,
+                    Namespace = ns,
+                    DefaultAccess = Access.Public,
+                    Signature = enumMember.Identifier.ValueText + " = " + value,
+                    Contract = Contract(enumMember),
+                    Full = TokenText(enumMember, static _ => true),
+                    Attributes = AttributeNames(enumMember.AttributeLists),
+                    Location = At(enumMember.Identifier),
+                });
             }
         }
 
@@ -352,22 +650,24 @@ internal static partial class DeclarationCollector
             if (member is BaseFieldDeclarationSyntax field)
             {
                 var isConst = modifiers.Any(SyntaxKind.ConstKeyword);
-                var prefix = string.Join(" ", modifiers.Where(m => !m.IsKind(SyntaxKind.UnsafeKeyword) && !m.IsKind(SyntaxKind.NewKeyword)).Select(m => m.Text))
-                    + (field is EventFieldDeclarationSyntax ? " event " : " ") + TypeText(field.Declaration.Type) + " ";
+                var prefix = SortedModifiers(modifiers) + (field is EventFieldDeclarationSyntax ? "event " : "") + TypeText(field.Declaration.Type) + " ";
                 foreach (var variable in field.Declaration.Variables)
                 {
                     // A constant's value is compiled into callers: it is part of the contract.
                     var initializer = variable.Initializer is null ? "" : " " + TokenText(variable.Initializer, static _ => true);
-                    facts.Add(new DeclarationFact
+                    _facts.Add(new DeclarationFact
                     {
                         Key = container.Key + "." + variable.Identifier.ValueText,
+                        Project = _source.Project,
                         Kind = field is EventFieldDeclarationSyntax ? DeclarationKind.Event : DeclarationKind.Field,
                         ContainerKey = container.Key,
                         Namespace = ns,
                         DeclaredAccess = AccessOf(modifiers),
                         DefaultAccess = defaultAccess,
                         IsRequirement = isAbstract || (inInterface && field is EventFieldDeclarationSyntax && !isStatic),
-                        Signature = prefix + variable.Identifier.ValueText + (isConst ? initializer : ""),
+                        Signature = prefix + variable.Identifier.ValueText + (isConst && variable.Initializer is { } value ? " = " + Text(value.Value, static _ => true) : ""),
+                        Contract = Contract(field),
+                        NullableAnnotations = AnnotationsAt(field.SpanStart),
                         Full = prefix + variable.Identifier.ValueText + initializer + " " + string.Join(" ", field.AttributeLists.Select(a => TokenText(a, static _ => true))),
                         Attributes = AttributeNames(field.AttributeLists),
                         Location = At(variable.Identifier),
@@ -394,17 +694,22 @@ internal static partial class DeclarationCollector
                 return;
             }
 
-            facts.Add(new DeclarationFact
+            var declared = AccessOf(modifiers);
+            var memberDefault = explicitSpecifier is not null ? Access.Private : defaultAccess;
+            _facts.Add(new DeclarationFact
             {
-                Key = container.Key + "." + MemberName(member, null),
+                Key = container.Key + "." + MemberName(member, TypeText),
+                Project = _source.Project,
                 Kind = kind.Value,
                 ContainerKey = container.Key,
                 Namespace = ns,
-                DeclaredAccess = AccessOf(modifiers),
-                DefaultAccess = explicitSpecifier is not null ? Access.Private : defaultAccess,
+                DeclaredAccess = declared,
+                DefaultAccess = memberDefault,
                 IsExplicitImplementation = explicitSpecifier is not null,
                 IsRequirement = explicitSpecifier is null && (isAbstract || (inInterface && !isStatic && !hasBody && kind != DeclarationKind.Operator)),
-                Signature = Signature(member),
+                Signature = member is BasePropertyDeclarationSyntax property ? PropertySignature(property, declared ?? memberDefault) : Signature(member),
+                Contract = Contract(member),
+                NullableAnnotations = AnnotationsAt(member.SpanStart),
                 Full = TokenText(member, static _ => true),
                 Attributes = AttributeNames(member.AttributeLists),
                 Location = At(anchor),
@@ -415,33 +720,66 @@ internal static partial class DeclarationCollector
             property is PropertyDeclarationSyntax { ExpressionBody: not null } or IndexerDeclarationSyntax { ExpressionBody: not null }
             || property.AccessorList?.Accessors.Any(a => a.Body is not null || a.ExpressionBody is not null) == true;
 
-        // Bodies, initializers and attributes are not part of what callers see; neither are these modifiers.
-        private static string Signature(MemberDeclarationSyntax member)
+        /// <summary>The modifiers of <paramref name="owner"/> (written separately, sorted: their order means nothing).</summary>
+        private static Func<SyntaxToken, bool> IsOwnModifier(SyntaxNode owner) =>
+            t => t.Parent == owner && SyntaxFacts.IsKeywordKind(t.Kind()) && IsModifier(t) && owner is MemberDeclarationSyntax member && member.Modifiers.Contains(t);
+
+        private static bool IsModifier(SyntaxToken token) => SyntaxFacts.IsAccessibilityModifier(token.Kind()) || token.Kind() is SyntaxKind.StaticKeyword
+            or SyntaxKind.AbstractKeyword or SyntaxKind.VirtualKeyword or SyntaxKind.OverrideKeyword or SyntaxKind.SealedKeyword or SyntaxKind.ReadOnlyKeyword
+            or SyntaxKind.ConstKeyword or SyntaxKind.RequiredKeyword or SyntaxKind.RefKeyword or SyntaxKind.PartialKeyword or SyntaxKind.AsyncKeyword
+            or SyntaxKind.UnsafeKeyword or SyntaxKind.ExternKeyword or SyntaxKind.NewKeyword or SyntaxKind.VolatileKeyword or SyntaxKind.FileKeyword;
+
+        private static string SortedModifiers(SyntaxTokenList modifiers)
         {
-            var builder = new StringBuilder();
-            foreach (var token in member.DescendantTokens(n => n == member || !IsBodyLike(n, member)))
+            var kept = modifiers.Where(m => m.Kind() is not (SyntaxKind.AsyncKeyword or SyntaxKind.PartialKeyword or SyntaxKind.UnsafeKeyword
+                or SyntaxKind.ExternKeyword or SyntaxKind.NewKeyword or SyntaxKind.VolatileKeyword)).Select(m => m.Text).Order(StringComparer.Ordinal).ToList();
+            return kept.Count == 0 ? "" : string.Join(" ", kept) + " ";
+        }
+
+        // Bodies, initializers and attributes are not part of what callers see; neither are some modifiers, nor their order.
+        private string Signature(MemberDeclarationSyntax member)
+        {
+            var noise = IsOwnModifier(member);
+            return SortedModifiers(member.Modifiers) + Text(
+                member,
+                n => n == member || !IsBodyLike(n, member),
+                skip: t => noise(t) || (t.Parent == member && t.IsKind(SyntaxKind.SemicolonToken))).TrimEnd();
+        }
+
+        /// <summary>
+        /// A property, indexer or event as callers see it: its header, and the accessors visible outside the assembly
+        /// (an <c>internal set</c> is not), however their bodies are written (<c>=&gt; x</c> is <c>get</c>).
+        /// </summary>
+        private string PropertySignature(BasePropertyDeclarationSyntax property, Access access)
+        {
+            var noise = IsOwnModifier(property);
+            var header = SortedModifiers(property.Modifiers) + Text(
+                property,
+                n => n == property || (n is not AccessorListSyntax && n is not AttributeListSyntax && n is not ArrowExpressionClauseSyntax && n is not EqualsValueClauseSyntax),
+                skip: t => noise(t) || (t.Parent == property && t.IsKind(SyntaxKind.SemicolonToken)));
+            if (property is EventDeclarationSyntax)
             {
-                if (token.Parent is { } parent && parent != member && IsBodyLike(parent, member))
-                {
-                    continue;
-                }
-
-                if (token.Parent == member && token.Kind() is SyntaxKind.AsyncKeyword or SyntaxKind.PartialKeyword
-                        or SyntaxKind.UnsafeKeyword or SyntaxKind.ExternKeyword or SyntaxKind.SemicolonToken)
-                {
-                    continue;
-                }
-
-                builder.Append(token.Text).Append(' ');
+                return "event " + header; // add and remove are always there
             }
 
-            // "int X => 1" and "int X { get { ... } }" promise the same thing.
-            if (member is PropertyDeclarationSyntax { ExpressionBody: not null } or IndexerDeclarationSyntax { ExpressionBody: not null })
+            var accessors = new List<string>();
+            if (property.AccessorList is null)
             {
-                builder.Append("{ get ; }");
+                accessors.Add("get");
+            }
+            else
+            {
+                foreach (var accessor in property.AccessorList.Accessors)
+                {
+                    var own = AccessOf(accessor.Modifiers) ?? access;
+                    if (own is Access.Public or Access.Protected or Access.ProtectedInternal)
+                    {
+                        accessors.Add((own == access ? "" : AccessWords(own) + " ") + accessor.Keyword.Text);
+                    }
+                }
             }
 
-            return builder.ToString().TrimEnd();
+            return header + " { " + string.Join(" ; ", accessors.Order(StringComparer.Ordinal)) + " }";
         }
 
         private static bool IsBodyLike(SyntaxNode node, MemberDeclarationSyntax member) =>
@@ -450,31 +788,37 @@ internal static partial class DeclarationCollector
             || (node is EqualsValueClauseSyntax && node.Parent == member)
             || (node is ConstructorInitializerSyntax && node.Parent == member);
 
-        private static IReadOnlyList<string> AttributeNames(SyntaxList<AttributeListSyntax> lists)
+        /// <summary>The contract attributes on the declaration, its parameters, type parameters and return, as written (sorted).</summary>
+        private string Contract(SyntaxNode declaration)
         {
-            if (lists.Count == 0)
+            List<string>? found = null;
+            foreach (var node in declaration.DescendantNodes(n => n == declaration || n is not (BlockSyntax or ArrowExpressionClauseSyntax or EqualsValueClauseSyntax
+                or MemberDeclarationSyntax or AccessorListSyntax)))
             {
-                return [];
-            }
-
-            var names = new List<string>();
-            foreach (var list in lists)
-            {
-                foreach (var attribute in list.Attributes)
+                if (node is AttributeSyntax attribute && ContractAttributes.Contains(AttributeName(attribute)))
                 {
-                    var name = attribute.Name switch
-                    {
-                        QualifiedNameSyntax q => q.Right.Identifier.ValueText,
-                        AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
-                        SimpleNameSyntax s => s.Identifier.ValueText,
-                        _ => attribute.Name.ToString(),
-                    };
-                    names.Add(name.EndsWith("Attribute", StringComparison.Ordinal) && name.Length > 9 ? name[..^9] : name);
+                    var target = (attribute.Parent as AttributeListSyntax)?.Target is { } t ? t.Identifier.ValueText + ": " : "";
+                    (found ??= []).Add(target + AttributeName(attribute) + (attribute.ArgumentList is null ? "" : Text(attribute.ArgumentList, static _ => true, "")));
                 }
             }
 
-            return names;
+            if (declaration is BasePropertyDeclarationSyntax { AccessorList: { } accessors })
+            {
+                foreach (var attribute in accessors.Accessors.SelectMany(a => a.AttributeLists).SelectMany(l => l.Attributes))
+                {
+                    if (ContractAttributes.Contains(AttributeName(attribute)))
+                    {
+                        (found ??= []).Add(((AccessorDeclarationSyntax)attribute.Parent!.Parent!).Keyword.Text + ": " + AttributeName(attribute)
+                            + (attribute.ArgumentList is null ? "" : Text(attribute.ArgumentList, static _ => true, "")));
+                    }
+                }
+            }
+
+            return found is null ? "" : string.Join(" ", found.Order(StringComparer.Ordinal));
         }
+
+        private static IReadOnlyList<string> AttributeNames(SyntaxList<AttributeListSyntax> lists) =>
+            lists.Count == 0 ? [] : lists.SelectMany(l => l.Attributes).Select(AttributeName).ToList();
 
         private static Access? AccessOf(SyntaxTokenList modifiers)
         {

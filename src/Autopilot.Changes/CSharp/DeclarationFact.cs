@@ -21,6 +21,15 @@ internal sealed record DeclarationFact
 {
     public required string Key { get; init; }
 
+    /// <summary>The owning project ("" when unknown): the same key in another project is another declaration.</summary>
+    public string Project { get; init; } = "";
+
+    /// <summary><see cref="Key"/> qualified by <see cref="Project"/>: what the diff matches on.</summary>
+    public string Id => Project.Length == 0 ? Key : Project + "|" + Key;
+
+    /// <summary><see cref="ContainerKey"/> qualified by <see cref="Project"/>.</summary>
+    public string? ContainerId => ContainerKey is null ? null : Project.Length == 0 ? ContainerKey : Project + "|" + ContainerKey;
+
     public required DeclarationKind Kind { get; init; }
 
     public string? ContainerKey { get; init; }
@@ -42,6 +51,26 @@ internal sealed record DeclarationFact
     public bool IsExtensible { get; init; }
 
     public bool IsPartial { get; init; }
+
+    /// <summary>A declaration the compiler supplies (the parameterless constructor of a class that declares none).</summary>
+    public bool IsImplicit { get; init; }
+
+    /// <summary>The contract attributes (<see cref="DeclarationCollector.ContractAttributes"/>) on it, its parameters and return, as written.</summary>
+    public string Contract { get; init; } = "";
+
+    /// <summary>Whether nullable annotations are enabled where it is declared (<c>#nullable</c> or the project's <c>&lt;Nullable&gt;</c>).</summary>
+    public bool NullableAnnotations { get; init; }
+
+    /// <summary>
+    /// What callers see of it per preprocessor variant (<c>net8.0|Release</c>) it exists in: one entry per variant; empty when the
+    /// file was read once, without variants.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Variants { get; init; } = EmptyVariants;
+
+    /// <summary>What callers see, in one string: signature, contract attributes, nullable context and accessibility.</summary>
+    public string Surface => $"{Signature}|{Contract}|{(NullableAnnotations ? "nullable" : "oblivious")}|{EffectiveDeclared}";
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyVariants = new Dictionary<string, string>();
 
     /// <summary>The declaration without bodies, initializers, attributes or trivia.</summary>
     public string Signature { get; init; } = "";

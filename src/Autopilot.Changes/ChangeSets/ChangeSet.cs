@@ -48,5 +48,8 @@ public sealed class ChangeSet
         return _newTree;
     }
 
+    /// <summary>The same change without the files <paramref name="drop"/> picks (same contents and trees).</summary>
+    public ChangeSet Without(Func<FileChange, bool> drop) => new(Files.Where(f => !drop(f)).ToList(), Description, _content);
+
     public override string ToString() => $"{Description}: {Files.Count} files, +{AddedCount} -{RemovedCount}";
 }

@@ -11,7 +11,9 @@ namespace Autopilot.Changes.Gate;
 /// The Roslyn side of the gate: public API, banned APIs, symbol scope and contract types over the changed
 /// C# files only, old text against new. Skipped entirely (Roslyn never loads) when the policy has no such rule.
 /// With <paramref name="semantic"/>, banned APIs are matched by symbol in the projects that own the files
-/// (<see cref="SemanticCSharpRules"/>); without it, by syntax.
+/// (<see cref="SemanticCSharpRules"/>); without it, by syntax. When the change knows its trees (git), each file is read
+/// as its project compiles it (<see cref="ProjectReader"/>: target frameworks, configurations, nullable context), and
+/// public API is judged only in projects that ship.
 /// </summary>
 public sealed class CSharpAnalysis(IReadOnlyList<DiffRuleDef> rules, SemanticOptions? semantic = null) : IChangeAnalysis
 {
@@ -29,7 +31,10 @@ public sealed class CSharpAnalysis(IReadOnlyList<DiffRuleDef> rules, SemanticOpt
 
         var findings = new List<Finding>();
         var files = new List<CSharpFileChange>();
-        foreach (var file in changes.Files.Where(f => f.Path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) && !f.IsBinary && !f.IsSubmodule))
+        var csharp = changes.Files.Where(f => f.Path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) && !f.IsBinary && !f.IsSubmodule).ToList();
+        var projectFiles = changes.Files.Where(f => ProjectReader.IsProjectFile(f.Path) && !f.IsBinary).ToList();
+        var (oldProjects, newProjects) = csharp.Count + projectFiles.Count > 0 ? ProjectTrees.Read(changes) : (null, null);
+        foreach (var file in csharp)
         {
             var old = file.OldPath is null || file.Kind == ChangeKind.Added ? null : file.ReadOld(MaxFileBytes);
             var @new = file.NewPath is null || file.Kind == ChangeKind.Deleted ? null : file.ReadNew(MaxFileBytes);
@@ -49,7 +54,16 @@ public sealed class CSharpAnalysis(IReadOnlyList<DiffRuleDef> rules, SemanticOpt
                 continue;
             }
 
-            files.Add(new CSharpFileChange(file.Path, old?.Text, @new?.Text));
+            files.Add(new CSharpFileChange(file.Path, old?.Text, @new?.Text)
+            {
+                OldProject = file.OldPath is null || old is null ? null : ProjectTrees.Owner(oldProjects, file.OldPath),
+                NewProject = file.NewPath is null || @new is null ? null : ProjectTrees.Owner(newProjects, file.NewPath),
+            });
+        }
+
+        if (oldProjects is not null && newProjects is not null)
+        {
+            findings.AddRange(ProjectTrees.NullableChanges(projectFiles, oldProjects, newProjects, rules));
         }
 
         var workOrderSymbols = scope?.Symbols is { Count: > 0 } symbols ? symbols : null;

@@ -44,10 +44,15 @@ public sealed class ChangeGate
     {
         using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.gate");
         var started = Stopwatch.GetTimestamp();
-        var changes = Read(request);
+        var (changes, ownState) = OwnState.Exclude(Read(request));
         activity?.SetTag("autopilot.change", changes.Description);
         activity?.SetTag("autopilot.files", changes.Files.Count);
         var findings = new List<Finding>(_rules.Evaluate(changes, request.Scope));
+        if (ownState is not null)
+        {
+            findings.Add(ownState);
+        }
+
         var analyses = _analyses ?? DefaultAnalyses(_engine.Plan.Document.Diff, request.RepositoryRoot);
         foreach (var analysis in analyses)
         {

@@ -109,7 +109,9 @@ internal static class Caps
 
 /// <summary>
 /// tests-required: when a file matching SourcePaths (and not TestPaths) is added, changed or moved, some file
-/// matching TestPaths must be added or changed too. Deletions alone need no test.
+/// matching TestPaths must be added or changed too. Deletions alone need no test, and neither do changes of comments
+/// and whitespace only (C# files compared token by token, <c>#region</c> lines included; other files line by line
+/// without whitespace): an info finding says which files were set aside so.
 /// </summary>
 internal sealed class TestsRequiredRule(DiffRuleDef def) : DiffRule(def)
 {
@@ -137,11 +139,40 @@ internal sealed class TestsRequiredRule(DiffRuleDef def) : DiffRule(def)
             }
         }
 
-        if (sources.Count > 0)
+        var triviaOnly = sources.Where(TriviaOnly).ToList();
+        var code = sources.Except(triviaOnly).ToList();
+        if (code.Count > 0)
         {
             findings.Add(Report(
-                $"source changed ({List(sources.Select(f => f.Path))}) but no test did: add or update a test under {_tests}",
-                At(sources[0])));
+                $"source changed ({List(code.Select(f => f.Path))}) but no test did: add or update a test under {_tests}",
+                At(code[0])));
+        }
+        else if (triviaOnly.Count > 0)
+        {
+            findings.Add(new Finding(Def.Id, Severity.Info, $"source changed only in comments or whitespace ({List(triviaOnly.Select(f => f.Path))}): no test is needed.", At(triviaOnly[0])));
         }
     }
+
+    /// <summary>Whether the file's change is comments and whitespace only (a new, moved or unreadable file never is).</summary>
+    internal static bool TriviaOnly(FileChange file)
+    {
+        if (file.Kind != ChangeKind.Modified || file.IsBinary || file.IsSubmodule || file.LinesTruncated || file.OldPath != file.NewPath)
+        {
+            return false;
+        }
+
+        if (file.Path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
+        {
+            var old = file.ReadOld();
+            var @new = file.ReadNew();
+            return old is { IsTruncated: false } && @new is { IsTruncated: false } && CSharp.CodeTokens.SameCode(old.Text, @new.Text);
+        }
+
+        // Other languages: each hunk the same text once whitespace is gone (comment syntax differs too much to strip safely).
+        return file.Hunks.Count > 0 && file.Hunks.All(h => !h.LinesTruncated
+            && string.Equals(Squeeze(h.Lines, DiffLineKind.Removed), Squeeze(h.Lines, DiffLineKind.Added), StringComparison.Ordinal));
+    }
+
+    private static string Squeeze(IEnumerable<DiffLine> lines, DiffLineKind kind) =>
+        string.Concat(lines.Where(l => l.Kind == kind).SelectMany(l => l.Text).Where(c => !char.IsWhiteSpace(c)));
 }

@@ -108,7 +108,8 @@ public sealed class CSharpChangeAnalyzerTests
         var members = Analyze(before, "namespace N { internal class Hidden { } public class Outer { private class Nested { public class Deeper { } } protected class ProtectedNested { } public sealed class Sealed { } } public sealed class Closed { } public class Open : System.IDisposable { } public struct S { } public interface IFace { } public enum Color { } class DefaultInternal { } }");
         var visible = members.Members.Where(m => m.IsPublicApi).Select(m => m.Key).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["N.Color.Red", "N.IFace.L()", "N.Open.G()", "N.Outer.ProtectedNested.D()"], visible);
-        Assert.Contains(members.Members, m => m.Key == "N.Open.System.IDisposable.Dispose()" && !m.IsPublicApi);
+        // The qualifier of an imported namespace (System, an SDK implicit using) is not part of the key.
+        Assert.Contains(members.Members, m => m.Key == "N.Open.IDisposable.Dispose()" && !m.IsPublicApi);
         Assert.Contains(members.Members, m => m.Key == "N.Outer.Nested.Deeper.C()" && !m.IsPublicApi);
         Assert.Contains(members.Members, m => m.Key == "N.Closed.E()" && !m.IsPublicApi);
         Assert.Contains(members.Members, m => m.Key == "N.Closed.F()" && !m.IsPublicApi);
@@ -184,7 +185,7 @@ public sealed class CSharpChangeAnalyzerTests
         var keys = members.Members.Select(m => m.Key).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
             [
-                "Ns.Outer`1.#cctor()", "Ns.Outer`1.#ctor(T)", "Ns.Outer`1.Changed", "Ns.Outer`1.Inner.Method(int, string)",
+                "Ns.Outer`1.#cctor()", "Ns.Outer`1.#ctor()", "Ns.Outer`1.#ctor(T)", "Ns.Outer`1.Changed", "Ns.Outer`1.Inner.Method(int, string)",
                 "Ns.Outer`1.Max", "Ns.Outer`1.Min", "Ns.Outer`1.Refs(ref int, out string, in double, object[])",
                 "Ns.Outer`1.operator +(Ns.Outer<T>, Ns.Outer<T>)".Replace("Ns.Outer<T>", "Outer<T>"), "Ns.Outer`1.this[string]",
                 "Ns.Point.#ctor()", "Ns.Point.#ctor(int, int)", "Ns.Point.X", "Ns.Point.Y",
@@ -192,6 +193,10 @@ public sealed class CSharpChangeAnalyzerTests
             keys);
         Assert.True(Member(members, "Ns.Point.#ctor()").IsBreaking);
         Assert.False(Member(members, "Ns.Outer`1.#cctor()").IsPublicApi);
+
+        // Declaring Outer(T) took away the parameterless constructor the compiler supplied before.
+        var implicitCtor = Member(members, "Ns.Outer`1.#ctor()");
+        Assert.Equal((MemberChangeKind.Removed, true), (implicitCtor.Kind, implicitCtor.IsBreaking));
     }
 
     [Fact]
