@@ -25,7 +25,7 @@ public sealed class ChangeGate
     public ChangeGate(PolicyEngine engine, IReadOnlyList<IChangeAnalysis>? analyses = null)
     {
         _engine = engine;
-        _rules = new DiffRuleEngine(engine.Plan.Document.Diff);
+        _rules = new DiffRuleEngine(engine.Plan.Document.Diff, engine);
         _analyses = analyses ?? [];
     }
 
@@ -36,7 +36,7 @@ public sealed class ChangeGate
         var changes = Read(request);
         activity?.SetTag("autopilot.change", changes.Description);
         activity?.SetTag("autopilot.files", changes.Files.Count);
-        var findings = new List<Finding>(_rules.Evaluate(changes, request.Scope));
+        var findings = new List<Finding>(_rules.Evaluate(changes, request.Scope, request.DiffText is null ? request.RepositoryRoot : null));
         foreach (var analysis in _analyses)
         {
             findings.AddRange(analysis.Evaluate(changes, request.Scope));
