@@ -142,8 +142,8 @@ internal sealed class AddedCommandsRule : DiffRule
             };
             var text = Shorten(script.Text[unit.Span.Start..unit.Span.End]);
             var worst = matches.FirstOrDefault(m => m.RiskIndex == risk && m.Invocation is not null)?.Invocation;
-            var (line, column) = worst is null ? (0, 0) : script.At(worst.Span.Start);
-            var location = added.Contains(line) ? new SourceLocation(script.Path, line, column) : FirstAdded(script, added, unit);
+            var line = worst is null ? 0 : script.At(worst.Span.Start).Line;
+            var location = FirstAdded(script, unit, added.Contains(line) ? l => l == line : added.Contains);
             Add(script, part, context, $"{script.Site} runs '{text}'", location, findings);
         }
     }
@@ -168,17 +168,19 @@ internal sealed class AddedCommandsRule : DiffRule
 
     private Severity Min(Severity severity) => severity < Def.Severity ? severity : Def.Severity;
 
-    private static SourceLocation FirstAdded(ShellScript script, AddedLines added, CommandUnit unit)
+    /// <summary>Where the unit's text starts on the first line <paramref name="wanted"/> takes (the line of its riskiest command, or its first added line).</summary>
+    private static SourceLocation FirstAdded(ShellScript script, CommandUnit unit, Predicate<int> wanted)
     {
         foreach (var offset in unit.Offsets())
         {
-            if (added.Contains(script.Lines[offset]) && !char.IsWhiteSpace(script.Text[offset]))
+            if (wanted(script.Lines[offset]) && !char.IsWhiteSpace(script.Text[offset]))
             {
                 return new SourceLocation(script.Path, script.Lines[offset], script.Columns[offset]);
             }
         }
 
-        return FirstAdded(script, added, unit.Span.Start, unit.Span.End);
+        var (line, column) = script.At(unit.Span.Start);
+        return new SourceLocation(script.Path, line, column);
     }
 
     private static SourceLocation FirstAdded(ShellScript script, AddedLines added, int start, int end)
@@ -225,7 +227,7 @@ internal sealed class AddedCommandsRule : DiffRule
 
     private static string Shorten(string text)
     {
-        var oneLine = string.Join(' ', text.Split(['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
+        var oneLine = string.Join(' ', text.Replace("\\\n", " ", StringComparison.Ordinal).Split(['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
         return oneLine.Length <= 100 ? oneLine : oneLine[..97] + "...";
     }
 }
