@@ -43,7 +43,7 @@ internal static class PackageJsonScripts
         {
             var line = (int)(ex.LineNumber ?? 0) + 1;
             var column = (int)(ex.BytePositionInLine ?? 0) + 1;
-            return new ExtractedScripts(scripts, [new ScriptNote(path, line, column, $"it is not valid JSON ({ex.Message}), so the scripts it adds cannot be judged", Unreadable: true)]);
+            return new ExtractedScripts([], [new ScriptNote(path, line, column, $"it is not valid JSON ({ex.Message}), so the scripts it adds cannot be judged", Unreadable: true)]);
         }
 
         return new ExtractedScripts(scripts, []);

@@ -76,18 +76,21 @@ internal sealed class AddedCommandsRule : DiffRule
             }
 
             var extracted = CommandFiles.Extract(kind, path, content.Bytes);
+            var own = new List<Finding>();
             foreach (var note in extracted.Notes)
             {
-                findings.Add(Report(note.Message, new SourceLocation(path, note.Line, note.Column), note.Unreadable ? Min(Severity.Escalate) : Severity.Info));
+                own.Add(Report(note.Message, new SourceLocation(path, note.Line, note.Column), note.Unreadable ? Min(Severity.Escalate) : Severity.Info));
             }
 
             foreach (var script in extracted.Scripts)
             {
                 if (script.Lines.Any(added.Contains))
                 {
-                    Judge(script, added, context.RepositoryRoot, findings);
+                    Judge(script, added, context.RepositoryRoot, own);
                 }
             }
+
+            findings.AddRange(own.OrderBy(f => f.Location!.Line).ThenBy(f => f.Location!.Column));
         }
     }
 
