@@ -14,6 +14,20 @@ internal static class CiScripts
     private static readonly string[] s_posixShells = ["bash", "sh", "dash", "ash", "ksh"];
     private static readonly string[] s_gitlabScriptKeys = ["before_script", "script", "after_script"];
 
+    /// <summary>
+    /// The files a GitHub runner hands every step (<c>echo "x=1" &gt;&gt; "$GITHUB_OUTPUT"</c>): they live in the
+    /// runner's temporary folder, so writing them is writing a temporary file.
+    /// </summary>
+    private static readonly Dictionary<string, string> s_runnerFiles = new(StringComparer.Ordinal)
+    {
+        ["GITHUB_OUTPUT"] = "/tmp/_runner_file_commands/output",
+        ["GITHUB_ENV"] = "/tmp/_runner_file_commands/env",
+        ["GITHUB_PATH"] = "/tmp/_runner_file_commands/path",
+        ["GITHUB_STATE"] = "/tmp/_runner_file_commands/state",
+        ["GITHUB_STEP_SUMMARY"] = "/tmp/_runner_file_commands/step_summary",
+        ["RUNNER_TEMP"] = "/tmp/_runner_temp",
+    };
+
     /// <summary>Most YAML nodes one file may hold, aliases counted each time they are walked.</summary>
     private const int MaxNodes = 200_000;
 
@@ -110,7 +124,7 @@ internal static class CiScripts
 
             var builder = new ShellScriptBuilder();
             YamlScalarText.Append(builder, run, lines, githubExpressions: true);
-            scripts.Add(builder.Build(path, site, ScriptHost.Checkout, StaticFolder(workingDirectory)));
+            scripts.Add(builder.Build(path, site, ScriptHost.Checkout, StaticFolder(workingDirectory)) with { HostVariables = s_runnerFiles });
         }
     }
 

@@ -25,6 +25,9 @@ internal enum ScriptHost
 /// <param name="WorkingDirectory">Folder the shell starts in, relative to the repository root (<see cref="ScriptHost.Checkout"/>) or absolute in the image (<see cref="ScriptHost.Container"/>); null for the root.</param>
 internal sealed record ShellScript(string Path, string Site, string Text, int[] Lines, int[] Columns, ScriptHost Host = ScriptHost.Checkout, string? WorkingDirectory = null)
 {
+    /// <summary>Variables the host sets before the script runs, by name (a value is used as written); none by default.</summary>
+    public IReadOnlyDictionary<string, string> HostVariables { get; init; } = new Dictionary<string, string>();
+
     /// <summary>File line and column of the character at <paramref name="offset"/> of <see cref="Text"/>.</summary>
     public (int Line, int Column) At(int offset)
     {

@@ -104,7 +104,7 @@ internal sealed class AddedCommandsRule : DiffRule
                 ResolveSymlinks = false,
             };
         var actions = _engine.Actions;
-        var judged = actions.ApplyPredicates(actions.Classifier.ClassifyCommand(script.Text, context), _level, context, script.Text);
+        var judged = actions.ApplyPredicates(actions.Classifier.ClassifyCommand(script.Text, context, script.HostVariables), _level, context, script.Text);
         var parse = judged.Parse!;
         if (parse.Tree is null)
         {

@@ -61,6 +61,8 @@ public sealed class AddedCommandsRuleTests
                       dotnet build -c Release
                       rm -rf ./artifacts
                       echo "sha ${{ github.sha }}"
+                      echo "version=1.2" >> "$GITHUB_OUTPUT"
+                      echo "## Done" >> $GITHUB_STEP_SUMMARY
 
             """);
         Assert.DoesNotContain(findings, f => f.RuleId == AddedCommandsRepo.RuleId);
