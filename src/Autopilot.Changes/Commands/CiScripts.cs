@@ -11,7 +11,6 @@ namespace Autopilot.Changes.Commands;
 /// </summary>
 internal static class CiScripts
 {
-    private static readonly string[] s_posixShells = ["bash", "sh", "dash", "ash", "ksh"];
     private static readonly string[] s_gitlabScriptKeys = ["before_script", "script", "after_script"];
 
     /// <summary>
@@ -115,7 +114,7 @@ internal static class CiScripts
             var shell = Scalar(Get(step, "shell")) ?? jobDefaults?[0] ?? workflowDefaults?[0];
             var workingDirectory = Scalar(Get(step, "working-directory")) ?? jobDefaults?[1] ?? workflowDefaults?[1];
             var program = shell is null ? (windows ? "pwsh" : "bash") : ShellProgram(shell);
-            if (!s_posixShells.Contains(program))
+            if (!CommandFiles.IsPosixShell(program))
             {
                 notes.Add(new ScriptNote(path, (int)run.Start.Line, (int)run.Start.Column,
                     $"{site} runs under '{shell ?? "pwsh (the default on Windows runners)"}', not a POSIX shell, so its commands were not judged", Unreadable: false));

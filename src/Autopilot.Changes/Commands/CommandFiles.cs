@@ -21,6 +21,9 @@ internal static class CommandFiles
     private static readonly string[] s_shellExtensions = [".sh", ".bash", ".ksh", ".dash", ".ash"];
     private static readonly string[] s_posixShells = ["sh", "bash", "dash", "ash", "ksh"];
 
+    /// <summary>True when <paramref name="program"/> (a name or a path) is a shell the parser reads: sh, bash, dash, ash, ksh.</summary>
+    public static bool IsPosixShell(string program) => s_posixShells.Contains(Path.GetFileName(program));
+
     /// <summary>The kind a path names; <see cref="CommandFileKind.None"/> when only its first line can tell (see <see cref="IsShellShebang"/>).</summary>
     public static CommandFileKind KindOf(string path)
     {
@@ -75,7 +78,7 @@ internal static class CommandFiles
             program = Path.GetFileName(words[1]);
         }
 
-        return s_posixShells.Contains(program);
+        return IsPosixShell(program);
     }
 
     /// <summary>The shell in a file of <paramref name="kind"/> with contents <paramref name="utf8"/>.</summary>

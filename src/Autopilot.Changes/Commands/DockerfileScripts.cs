@@ -11,8 +11,6 @@ namespace Autopilot.Changes.Commands;
 /// </summary>
 internal static class DockerfileScripts
 {
-    private static readonly string[] s_posixShells = ["sh", "bash", "dash", "ash", "ksh"];
-
     public static ExtractedScripts Extract(string path, string text)
     {
         var lines = CiScripts.SplitLines(text);
@@ -100,7 +98,7 @@ internal static class DockerfileScripts
             return;
         }
 
-        if (shell is not null && !s_posixShells.Contains(Path.GetFileName(shell)))
+        if (shell is not null && !CommandFiles.IsPosixShell(shell))
         {
             notes.Add(new ScriptNote(path, parts[0].Line, column, $"RUN runs under SHELL '{shell}', not a POSIX shell, so its commands were not judged", Unreadable: false));
             return;
