@@ -72,6 +72,12 @@ internal static partial class MakefileScripts
                 continue;
             }
 
+            if (IsConditional(trimmed))
+            {
+                // ifeq/ifdef/else/endif may sit between a rule's recipe lines: they do not end the recipe.
+                continue;
+            }
+
             if (trimmed.StartsWith("define ", StringComparison.Ordinal) || trimmed == "define")
             {
                 (inDefine, rule) = (true, null);
@@ -89,6 +95,12 @@ internal static partial class MakefileScripts
         }
 
         return new ExtractedScripts(scripts, []);
+    }
+
+    private static bool IsConditional(string line)
+    {
+        var word = line.Split([' ', '\t', '('], 2)[0];
+        return word is "ifeq" or "ifneq" or "ifdef" or "ifndef" or "else" or "endif";
     }
 
     /// <summary>Variables the file defines with a value make need not expand (no <c>$</c>); a second definition makes one unknown.</summary>

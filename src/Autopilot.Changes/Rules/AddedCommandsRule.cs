@@ -75,22 +75,36 @@ internal sealed class AddedCommandsRule : DiffRule
                 kind = CommandFileKind.ShellScript;
             }
 
-            var extracted = CommandFiles.Extract(kind, path, content.Bytes);
             var own = new List<Finding>();
-            foreach (var note in extracted.Notes)
+            try
             {
-                own.Add(Report(note.Message, new SourceLocation(path, note.Line, note.Column), note.Unreadable ? Min(Severity.Escalate) : Severity.Info));
+                JudgeFile(path, kind, content.Bytes, added, context.RepositoryRoot, own);
             }
-
-            foreach (var script in extracted.Scripts)
+            catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException or InvalidOperationException or NullReferenceException or OverflowException)
             {
-                if (script.Lines.Any(added.Contains))
-                {
-                    Judge(script, added, context.RepositoryRoot, own);
-                }
+                // A reader's bug must not let the commands through unseen.
+                own.Add(Report($"the commands {path} adds could not be read ({ex.GetType().Name}: {ex.Message}), so they were not judged and the change is not allowed as is", At(file), Min(Severity.Deny)));
             }
 
             findings.AddRange(own.OrderBy(f => f.Location!.Line).ThenBy(f => f.Location!.Column));
+        }
+    }
+
+    /// <summary>The notes and the judged commands of one file.</summary>
+    private void JudgeFile(string path, CommandFileKind kind, byte[] content, AddedLines added, string root, List<Finding> own)
+    {
+        var extracted = CommandFiles.Extract(kind, path, content);
+        foreach (var note in extracted.Notes)
+        {
+            own.Add(Report(note.Message, new SourceLocation(path, note.Line, note.Column), note.Unreadable ? Min(Severity.Escalate) : Severity.Info));
+        }
+
+        foreach (var script in extracted.Scripts)
+        {
+            if (script.Lines.Any(added.Contains))
+            {
+                Judge(script, added, root, own);
+            }
         }
     }
 
