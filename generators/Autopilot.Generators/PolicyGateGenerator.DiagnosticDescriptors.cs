@@ -18,10 +18,9 @@ public sealed partial class PolicyGateGenerator
 
         /// <summary>The generator's own ids, next to the policy language's AP1xxx.</summary>
         public const string CompilerFailureId = "AP1900";
-        public const string EvidenceBeyond64Id = "AP1901";
-        public const string EscalationBeyond64Id = "AP1902";
         public const string InvalidOptionId = "AP1903";
         public const string TypeClashId = "AP1904";
+        public const string MissingCoreId = "AP1905";
 
         // Policy diagnostics carry their own message ("{0}"). Their default severity is Error; a policy
         // warning is reported at warning severity (Diagnostic.Create's effectiveSeverity).
@@ -58,24 +57,6 @@ public sealed partial class PolicyGateGenerator
             isEnabledByDefault: true,
             helpLinkUri: HelpLink);
 
-        public static readonly DiagnosticDescriptor EvidenceBeyond64 = new(
-            EvidenceBeyond64Id,
-            "Evidence past the 64th has no flag of its own",
-            "The policy defines {0} evidence items; evidence flags are 64 bits, so items past the 64th share a bit with an earlier one",
-            GeneratorCategory,
-            DiagnosticSeverity.Warning,
-            isEnabledByDefault: true,
-            helpLinkUri: HelpLink);
-
-        public static readonly DiagnosticDescriptor EscalationBeyond64 = new(
-            EscalationBeyond64Id,
-            "Escalation rule past the 64th never fires from its condition",
-            "The policy defines {0} escalation rules; the escalation gate returns 64 bits, so the conditions of rules past the 64th are not evaluated",
-            GeneratorCategory,
-            DiagnosticSeverity.Warning,
-            isEnabledByDefault: true,
-            helpLinkUri: HelpLink);
-
         public static readonly DiagnosticDescriptor InvalidOption = new(
             InvalidOptionId,
             "Generator option is not a valid C# name",
@@ -89,6 +70,19 @@ public sealed partial class PolicyGateGenerator
             TypeClashId,
             "Two policies generate the same type",
             "This policy would generate '{0}', which '{1}' already generates; give one of them another AutopilotClassName or AutopilotNamespace",
+            GeneratorCategory,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpLink);
+
+        /// <summary>
+        /// The generated gates implement Autopilot.Core's interfaces: without that reference every generated file would
+        /// fail with a score of CS0234/CS0246 errors, so the generator says what is missing once and emits nothing.
+        /// </summary>
+        public static readonly DiagnosticDescriptor MissingCore = new(
+            MissingCoreId,
+            "The project does not reference Autopilot.Core",
+            "The gates generated from this policy need Autopilot.Core: add <PackageReference Include=\"Autopilot.Core\" /> (or a ProjectReference) to the project; no gates were generated",
             GeneratorCategory,
             DiagnosticSeverity.Error,
             isEnabledByDefault: true,
@@ -115,10 +109,9 @@ public sealed partial class PolicyGateGenerator
             PolicyDiagnosticIds.UnknownPack => UnknownPack,
             PolicyDiagnosticIds.PackConflict => PackConflict,
             CompilerFailureId => CompilerFailure,
-            EvidenceBeyond64Id => EvidenceBeyond64,
-            EscalationBeyond64Id => EscalationBeyond64,
             InvalidOptionId => InvalidOption,
             TypeClashId => TypeClash,
+            MissingCoreId => MissingCore,
             _ => OtherPolicyDiagnostic,
         };
     }

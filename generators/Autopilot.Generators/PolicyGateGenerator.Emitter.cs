@@ -38,8 +38,14 @@ public sealed partial class PolicyGateGenerator
         }
     }
 
-    private static void Emit(SourceProductionContext output, PolicySpec spec, NameClashes clashes)
+    private static void Emit(SourceProductionContext output, PolicySpec spec, NameClashes clashes, bool referencesCore)
     {
+        if (!referencesCore)
+        {
+            output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MissingCore, Location.Create(spec.SourcePath, default, default)));
+            return;
+        }
+
         if (clashes.Paths.Contains(spec.SourcePath))
         {
             // AP1904 says why; a second type of the same name would only add compiler errors.
@@ -427,12 +433,6 @@ public sealed partial class PolicyGateGenerator
         foreach (var rule in spec.Escalation.Where(e => e.Bit >= 0 && e.Condition is null))
         {
             w.WriteLine($"// {Literals.OneLine(rule.Id)} has only a 'when:' predicate: the engine evaluates it, so it never fires here.");
-            skipped = true;
-        }
-
-        foreach (var rule in spec.Escalation.Where(e => e.Bit < 0))
-        {
-            w.WriteLine($"// {Literals.OneLine(rule.Id)} is past the 64th rule: its condition is not evaluated (AP1902), as in the interpreter.");
             skipped = true;
         }
 

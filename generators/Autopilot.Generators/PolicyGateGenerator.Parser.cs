@@ -81,16 +81,6 @@ public sealed partial class PolicyGateGenerator
             return new PolicyParseResult(null, diagnostics.ToEquatableArray());
         }
 
-        if (plan.Evidence.Count > 64)
-        {
-            diagnostics.Add(At(input.Path, text, 1, 1, 0, DiagnosticDescriptors.EvidenceBeyond64Id, true, plan.Evidence.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
-        if (plan.Escalation.Count > 64)
-        {
-            diagnostics.Add(At(input.Path, text, 1, 1, 0, DiagnosticDescriptors.EscalationBeyond64Id, true, plan.Escalation.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
         cancellationToken.ThrowIfCancellationRequested();
         return new PolicyParseResult(BuildSpec(plan, input, className), diagnostics.ToEquatableArray());
     }

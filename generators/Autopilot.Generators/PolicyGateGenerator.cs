@@ -16,6 +16,9 @@ public sealed partial class PolicyGateGenerator : IIncrementalGenerator
     /// <summary>AdditionalFiles whose name ends with this are policies.</summary>
     public const string PolicyFileSuffix = ".policy.yaml";
 
+    /// <summary>A type of Autopilot.Core that every generated gate implements.</summary>
+    private const string CoreMarkerType = "Autopilot.Core.Gates.ITransitionGate";
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // 1. The policy files among the AdditionalFiles.
@@ -52,7 +55,13 @@ public sealed partial class PolicyGateGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.GeneratedNames);
         context.RegisterSourceOutput(clashes, static (output, found) => Report(output, found.Diagnostics));
 
-        // 6. One source file per policy.
-        context.RegisterSourceOutput(specs.Combine(clashes), static (output, pair) => Emit(output, pair.Left, pair.Right));
+        // 6. The generated code implements Autopilot.Core's interfaces: without the reference, one AP1905 instead of
+        //    a page of CS0234 errors. A bool, so editing C# leaves everything downstream cached.
+        var referencesCore = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(CoreMarkerType) is not null)
+            .WithTrackingName(TrackingNames.ReferencesCore);
+
+        // 7. One source file per policy.
+        context.RegisterSourceOutput(specs.Combine(clashes).Combine(referencesCore), static (output, pair) => Emit(output, pair.Left.Left, pair.Left.Right, pair.Right));
     }
 }

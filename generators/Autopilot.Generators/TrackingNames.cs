@@ -20,4 +20,7 @@ internal static class TrackingNames
 
     /// <summary>Every generated type name, collected to find two policies that would generate the same one.</summary>
     public const string GeneratedNames = nameof(GeneratedNames);
+
+    /// <summary>Whether the compilation references Autopilot.Core (a bool, so a C# edit leaves it unchanged).</summary>
+    public const string ReferencesCore = nameof(ReferencesCore);
 }

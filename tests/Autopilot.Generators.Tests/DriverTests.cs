@@ -176,6 +176,23 @@ public sealed class DriverTests
     }
 
     [Fact]
+    public void A_consumer_without_the_Core_reference_gets_one_AP1905_instead_of_compiler_errors()
+    {
+        var withoutCore = GeneratorHarness.CompilationWithoutCore("Consumer", "namespace Consumer { internal static class Empty { } }");
+        Assert.Null(withoutCore.GetTypeByMetadataName("Autopilot.Core.Gates.ITransitionGate"));
+
+        var run = GeneratorHarness.Run([new InMemoryText("/repo/a.policy.yaml", "phases: [x]")], compilation: withoutCore);
+
+        var d = Assert.Single(run.Diagnostics);
+        Assert.Equal("AP1905", d.Id);
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("/repo/a.policy.yaml", d.Location.GetLineSpan().Path);
+        Assert.Contains("Autopilot.Core", d.GetMessage(), StringComparison.Ordinal);
+        Assert.Empty(run.Result.GeneratedTrees);
+        Assert.Empty(run.CompileProblems());
+    }
+
+    [Fact]
     public void Names_that_are_not_identifiers_become_distinct_identifiers()
     {
         const string yaml = """

@@ -221,5 +221,5 @@ public static class CSharpRules
     private static string Format(DiffRuleDef rule, string fallback, string symbol, string what) =>
         string.IsNullOrWhiteSpace(rule.Message)
             ? fallback
-            : rule.Message.Replace("{symbol}", symbol, StringComparison.Ordinal).Replace("{what}", what, StringComparison.Ordinal) + " (" + fallback.TrimEnd('.') + ")";
+            : MessageTemplate.Fill(rule.Message, ("symbol", symbol), ("what", what)) + " (" + fallback.TrimEnd('.') + ")";
 }

@@ -18,6 +18,8 @@ public sealed class CSharpAnalysis(IReadOnlyList<DiffRuleDef> rules, SemanticOpt
     /// <summary>A C# file over this size is not analysed (a generated blob, not code a person reviews): a warning says so.</summary>
     public const long MaxFileBytes = 4 * 1024 * 1024;
 
+    public IReadOnlyCollection<string> Kinds { get; } = [CSharpRules.PublicApi, CSharpRules.BannedApi, CSharpRules.SymbolScope, CSharpRules.ContractTypes];
+
     public IReadOnlyList<Finding> Evaluate(ChangeSet changes, ScopeFacts? scope)
     {
         if (!CSharpRules.AppliesTo(rules))

@@ -5,6 +5,7 @@ using Autopilot.Changes.Rules;
 using Autopilot.Core.Decisions;
 using Autopilot.Core.Policies;
 using Autopilot.Core.Telemetry;
+using Autopilot.Policy.Model;
 
 namespace Autopilot.Changes.Gate;
 
@@ -13,21 +14,31 @@ public sealed record GateResult(Decision Decision, ChangeSet? Changes, string De
 
 /// <summary>
 /// May this change land? Reads the change (git or a unified diff), runs the policy's diff rules and
-/// the C# analysis over it, and decides. The gate never modifies the repository. A change it cannot read
-/// is a <see cref="ChangeSetException"/>: the caller reports it and fails closed.
+/// the C# and schema analyses over it, and decides. The gate never modifies the repository. A change it cannot read
+/// is a <see cref="ChangeSetException"/>: the caller reports it and fails closed. A rule that no analysis
+/// given to the gate evaluates denies (<see cref="UnevaluatedRuleId"/>): the gate never ignores a rule.
 /// </summary>
 public sealed class ChangeGate
 {
+    /// <summary>A diff rule whose kind none of the gate's analyses evaluates: the change is denied, naming the rule.</summary>
+    public const string UnevaluatedRuleId = "AP-GATE-UNEVALUATED";
+
     private readonly PolicyEngine _engine;
     private readonly DiffRuleEngine _rules;
-    private readonly IReadOnlyList<IChangeAnalysis> _analyses;
+    private readonly IReadOnlyList<IChangeAnalysis>? _analyses;
 
+    /// <param name="engine">The policy.</param>
+    /// <param name="analyses">The analyses beside the diff rules; null runs every one (<see cref="DefaultAnalyses"/>, syntax-level C#).</param>
     public ChangeGate(PolicyEngine engine, IReadOnlyList<IChangeAnalysis>? analyses = null)
     {
         _engine = engine;
         _rules = new DiffRuleEngine(engine.Plan.Document.Diff, engine);
-        _analyses = analyses ?? [];
+        _analyses = analyses;
     }
+
+    /// <summary>Every analysis the gate has, for a policy's rules and a repository: C# (by syntax, or by symbol with <paramref name="semantic"/>) and schemas.</summary>
+    public static IReadOnlyList<IChangeAnalysis> DefaultAnalyses(IReadOnlyList<DiffRuleDef> rules, string repositoryRoot, CSharp.Semantic.SemanticOptions? semantic = null) =>
+        [new CSharpAnalysis(rules, semantic), new SchemaAnalysis(rules, repositoryRoot)];
 
     public GateResult Judge(GateRequest request)
     {
@@ -37,9 +48,20 @@ public sealed class ChangeGate
         activity?.SetTag("autopilot.change", changes.Description);
         activity?.SetTag("autopilot.files", changes.Files.Count);
         var findings = new List<Finding>(_rules.Evaluate(changes, request.Scope, request.DiffText is null ? request.RepositoryRoot : null));
-        foreach (var analysis in _analyses)
+        var analyses = _analyses ?? DefaultAnalyses(_engine.Plan.Document.Diff, request.RepositoryRoot);
+        foreach (var analysis in analyses)
         {
             findings.AddRange(analysis.Evaluate(changes, request.Scope));
+        }
+
+        foreach (var rule in _engine.Plan.Document.Diff)
+        {
+            if (DiffRuleEngine.ForeignKinds.Contains(rule.Kind) && !analyses.Any(a => a.Kinds.Contains(rule.Kind)))
+            {
+                findings.Add(new Finding(UnevaluatedRuleId, Severity.Deny,
+                    $"diff rule '{rule.Id}' ({rule.Kind}) is not evaluated by this gate (none of its analyses handles '{rule.Kind}'), so the change is not allowed.",
+                    rule.Location));
+            }
         }
 
         var decision = new Decision(findings, _engine.PolicyHash, Stopwatch.GetElapsedTime(started));
@@ -72,5 +94,8 @@ public sealed class ChangeGate
 /// <summary>A further analysis the gate runs over every change (the Roslyn analysis of C# files, schema checks).</summary>
 public interface IChangeAnalysis
 {
+    /// <summary>The diff-rule kinds this analysis evaluates (from <see cref="DiffRuleEngine.ForeignKinds"/>).</summary>
+    IReadOnlyCollection<string> Kinds { get; }
+
     IReadOnlyList<Finding> Evaluate(ChangeSet changes, ScopeFacts? scope);
 }

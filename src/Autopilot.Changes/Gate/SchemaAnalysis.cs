@@ -11,6 +11,8 @@ public sealed class SchemaAnalysis(IReadOnlyList<DiffRuleDef> rules, string repo
 {
     public const long MaxFileBytes = 8 * 1024 * 1024;
 
+    public IReadOnlyCollection<string> Kinds { get; } = [SchemaRules.Kind];
+
     private static readonly string[] s_dataExtensions = [".json", ".yaml", ".yml"];
 
     public IReadOnlyList<Finding> Evaluate(ChangeSet changes, ScopeFacts? scope)

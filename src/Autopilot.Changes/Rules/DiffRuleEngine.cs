@@ -21,7 +21,7 @@ public sealed class DiffRuleEngine
 
     /// <summary>Kinds evaluated by the C# and schema analysis, skipped here.</summary>
     public static readonly FrozenSet<string> ForeignKinds = FrozenSet.ToFrozenSet(
-        ["banned-api", "public-api", "schema", "symbol-scope", "contract-types"],
+        [CSharp.CSharpRules.BannedApi, CSharp.CSharpRules.PublicApi, Schemas.SchemaRules.Kind, CSharp.CSharpRules.SymbolScope, CSharp.CSharpRules.ContractTypes],
         StringComparer.Ordinal);
 
     private readonly DiffRule[] _rules;

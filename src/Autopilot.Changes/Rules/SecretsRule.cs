@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Autopilot.Changes.ChangeSets;
 using Autopilot.Core.Decisions;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Changes.Rules;
 
@@ -20,7 +21,6 @@ internal sealed class SecretsRule : DiffRule
     public const string DefaultMarker = "autopilot:allow-secret";
     public const long MaxScanBytesPerFile = 1024 * 1024;
 
-    private static readonly TimeSpan s_patternTimeout = TimeSpan.FromMilliseconds(250);
 
     private readonly PathGlobSet _paths;
     private readonly PathGlobSet _allowedPaths;
@@ -181,7 +181,7 @@ internal sealed class SecretsRule : DiffRule
     {
         try
         {
-            return new Regex(pattern, RegexOptions.CultureInvariant, s_patternTimeout);
+            return PolicyRegex.ForText(pattern);
         }
         catch (ArgumentException ex)
         {

@@ -13,7 +13,7 @@ internal static class ActionOptions
 
     public static Option<string?> Cwd() => new("--cwd") { Description = "Working directory of the action (default: the current folder)." };
 
-    public static string Level(PolicyEngine engine, string? given) => given ?? engine.Plan.AutonomyLevels[engine.Plan.DefaultAutonomyLevel];
+    public static string Level(PolicyEngine engine, string? given) => given ?? engine.Plan.DefaultAutonomy;
 
     public static ActionContext Context(string repoRoot, string? cwd, string? phase) =>
         ActionContext.ForCurrentUser(Path.GetFullPath(repoRoot)) with

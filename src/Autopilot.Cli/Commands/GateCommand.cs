@@ -72,7 +72,7 @@ internal static class GateCommand
 
                 var rules = engine.Plan.Document.Diff;
                 var semanticOptions = result.GetValue(semantic) ? new SemanticOptions(repoRoot) : null;
-                outcome = new ChangeGate(engine, [new CSharpAnalysis(rules, semanticOptions), new SchemaAnalysis(rules, repoRoot)]).Judge(request);
+                outcome = new ChangeGate(engine, ChangeGate.DefaultAnalyses(rules, repoRoot, semanticOptions)).Judge(request);
             }
             catch (WorkOrderException ex)
             {

@@ -70,7 +70,7 @@ internal static class PolicyExplainCommand
         text.AppendLine();
 
         text.AppendLine($"Risk levels: {string.Join(" < ", plan.RiskLevels)}");
-        text.AppendLine($"Autonomy levels (default {plan.AutonomyLevels[plan.DefaultAutonomyLevel]}):");
+        text.AppendLine($"Autonomy levels (default {plan.DefaultAutonomy}):");
         foreach (var level in doc.Autonomy.Levels)
         {
             text.AppendLine($"  {level.Id}: alone up to '{level.AllowUpTo.Value}', with a human up to '{level.EscalateUpTo.Value}', denied above.{(level.Description.Length > 0 ? " " + level.Description : "")}");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Autopilot.Core.Decisions;
 using Autopilot.Core.Effects;
 using Autopilot.Core.Shell;
 using Autopilot.Policy.Model;
@@ -771,7 +772,7 @@ public sealed class ActionClassifier
             var known = _phaseTools.TryGetValue(phase, out var allowed);
             if (!known || (allowed is not null && !allowed.Contains(tool) && !_alwaysTools.Contains(tool)))
             {
-                var message = _toolNotAllowed.Message.Replace("{tool}", tool, StringComparison.Ordinal).Replace("{phase}", phase, StringComparison.Ordinal);
+                var message = MessageTemplate.Fill(_toolNotAllowed.Message, ("tool", tool), ("phase", phase));
                 acc.Add(
                     _toolNotAllowed.Id,
                     _unlistedRisk,

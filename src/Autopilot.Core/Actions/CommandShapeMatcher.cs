@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Autopilot.Core.Decisions;
 using Autopilot.Core.Shell;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Core.Actions;
 
@@ -304,7 +305,7 @@ internal sealed class CommandShapeMatcher
             {
                 try
                 {
-                    _regex = new Regex(pattern.Value, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+                    _regex = PolicyRegex.ForCommands(pattern.Value);
                 }
                 catch (Exception e) when (e is ArgumentException or NotSupportedException)
                 {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.RegularExpressions;
 using Autopilot.Core.Shell;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Core.Actions;
 
@@ -428,7 +429,7 @@ internal sealed class CompiledCommandRule
         {
             try
             {
-                _argsRegex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+                _argsRegex = PolicyRegex.ForCommands(pattern);
             }
             catch (Exception e) when (e is ArgumentException or NotSupportedException)
             {

@@ -64,7 +64,7 @@ public sealed class AutonomyEvaluator
         var index = plan.IndexOfAutonomyLevel(level);
         if (index < 0)
         {
-            return plan.AutonomyLevels[plan.DefaultAutonomyLevel];
+            return plan.DefaultAutonomy;
         }
 
         if (settings.DemoteAfterFailures > 0 && consecutiveFailures >= settings.DemoteAfterFailures && index > 0)

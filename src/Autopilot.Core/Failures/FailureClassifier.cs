@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Autopilot.Core.Policies;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Core.Failures;
 
@@ -21,7 +22,7 @@ public sealed class FailureClassifier
     {
         _settings = engine.Plan.Document.Failures;
         _classes = _settings.Classes
-            .Select(c => (c, c.Patterns.Select(p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100))).ToArray()))
+            .Select(c => (c, c.Patterns.Select(p => PolicyRegex.ForText(p)).ToArray()))
             .ToArray();
     }
 

@@ -100,7 +100,7 @@ public sealed class PolicyTestRunner
     }
 
     private string Level(IReadOnlyDictionary<string, string> facts) =>
-        facts.GetValueOrDefault("level") ?? _engine.Plan.AutonomyLevels[_engine.Plan.DefaultAutonomyLevel];
+        facts.GetValueOrDefault("level") ?? _engine.Plan.DefaultAutonomy;
 
     /// <summary>Cases run in a fixed, imaginary workspace (no symlinks resolved) so that they mean the same on every machine.</summary>
     private static ActionContext Context(IReadOnlyDictionary<string, string> facts) =>

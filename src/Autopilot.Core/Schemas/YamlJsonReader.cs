@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using Autopilot.Policy.Loading;
 using Newtonsoft.Json;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -239,39 +239,19 @@ internal sealed partial class YamlJsonReader : JsonReader, IJsonLineInfo
             return new YamlToken(JsonToken.String, value, line, column);
         }
 
-        if (value is "" or "~" or "null" or "Null" or "NULL")
+        switch (YamlScalars.Kind(value))
         {
-            return new YamlToken(JsonToken.Null, null, line, column);
-        }
-
-        if (value is "true" or "True" or "TRUE" or "false" or "False" or "FALSE")
-        {
-            return new YamlToken(JsonToken.Boolean, value[0] is 't' or 'T', line, column);
-        }
-
-        if (IntegerPattern().IsMatch(value))
-        {
-            if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
-            {
+            case YamlScalarKind.Null:
+                return new YamlToken(JsonToken.Null, null, line, column);
+            case YamlScalarKind.Bool:
+                YamlScalars.TryBool(value, out var flag);
+                return new YamlToken(JsonToken.Boolean, flag, line, column);
+            case YamlScalarKind.Integer when YamlScalars.TryInteger(value, out var integer):
                 return new YamlToken(JsonToken.Integer, integer, line, column);
-            }
-
-            if (System.Numerics.BigInteger.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big))
-            {
+            case YamlScalarKind.Integer when System.Numerics.BigInteger.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big):
                 return new YamlToken(JsonToken.Integer, big, line, column);
-            }
-        }
-
-        if (value.StartsWith("0x", StringComparison.Ordinal)
-            && long.TryParse(value.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
-        {
-            return new YamlToken(JsonToken.Integer, hex, line, column);
-        }
-
-        if (FloatPattern().IsMatch(value)
-            && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-        {
-            return new YamlToken(JsonToken.Float, number, line, column);
+            case YamlScalarKind.Float when YamlScalars.TryFloat(value, out var number) && !double.IsInfinity(number) && !double.IsNaN(number):
+                return new YamlToken(JsonToken.Float, number, line, column);
         }
 
         return new YamlToken(JsonToken.String, value, line, column);
@@ -283,12 +263,6 @@ internal sealed partial class YamlJsonReader : JsonReader, IJsonLineInfo
         var close = message.IndexOf("): ", StringComparison.Ordinal);
         return message.StartsWith('(') && close > 0 ? message[(close + 3)..] : message;
     }
-
-    [GeneratedRegex(@"^[-+]?[0-9]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex IntegerPattern();
-
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex FloatPattern();
 
     private sealed class Frame(bool isMapping)
     {

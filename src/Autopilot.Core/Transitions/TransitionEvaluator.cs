@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Autopilot.Core.Decisions;
 using Autopilot.Core.Evidence;
+using Autopilot.Core.Gates;
 using Autopilot.Core.Policies;
 using Autopilot.Core.Telemetry;
 using Autopilot.Policy.Model;
@@ -107,7 +108,51 @@ public sealed class TransitionEvaluator
                 break;
         }
 
+        HonourGate(findings, outcome, names);
         return new TransitionResult(new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)), outcome.Kind, reports);
+    }
+
+    /// <summary>
+    /// The gate's verdict is the answer and the findings say why. A gate stricter than its reasons (a compiled gate
+    /// out of step with the plan, a custom gate) still decides: the decision takes its verdict under the rule of the
+    /// kind of move. A gate looser than the findings does not loosen them (fail closed).
+    /// </summary>
+    private void HonourGate(List<Finding> findings, TransitionOutcome outcome, (string, string)[] names)
+    {
+        var fromFindings = Verdict.Allow;
+        foreach (var finding in findings)
+        {
+            fromFindings = VerdictExtensions.Max(fromFindings, finding.Severity.ToVerdict());
+        }
+
+        if (VerdictExtensions.Max(fromFindings, outcome.Verdict) == fromFindings)
+        {
+            return;
+        }
+
+        var rules = _engine.Plan.Document.Transitions;
+        var rule = outcome.Kind switch
+        {
+            TransitionKind.Skip => rules.Skip,
+            TransitionKind.Backtrack => rules.Backtrack,
+            TransitionKind.Same => rules.SamePhase,
+            _ => rules.MissingEvidence,
+        };
+        findings.Add(new Finding(rule.Id, Severe(outcome.Verdict),
+            $"The transition gate answered {outcome.Verdict.ToWire()} for this {outcome.Kind.ToString().ToLowerInvariant()} move from '{names[0].Item2}' to '{names[1].Item2}'" +
+            (outcome.MissingEvidence != 0 ? $" (evidence missing: {string.Join(", ", MissingEvidenceNames(outcome.MissingEvidence))})." : ".")));
+    }
+
+    private IEnumerable<string> MissingEvidenceNames(ulong missing)
+    {
+        var evidence = _engine.Plan.Evidence;
+        for (var i = 0; i < evidence.Count && i < 64; i++)
+        {
+            if ((missing & (1UL << i)) != 0)
+            {
+                yield return evidence[i].Id;
+            }
+        }
     }
 
     private (List<EvidenceReport> Reports, ulong Valid) InspectEvidence(TransitionRequest request, int from)

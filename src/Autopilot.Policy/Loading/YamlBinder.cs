@@ -111,11 +111,13 @@ internal sealed class YamlBinder
             return null;
         }
 
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        if (!YamlScalars.TryInteger(text, out var whole) || whole is < int.MinValue or > int.MaxValue)
         {
             Error(PolicyDiagnosticIds.WrongType, $"{what} must be a whole number, found '{text}'.", node!);
             return null;
         }
+
+        var value = (int)whole;
 
         if (value < min)
         {
@@ -134,7 +136,7 @@ internal sealed class YamlBinder
             return null;
         }
 
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsNaN(value) || double.IsInfinity(value))
+        if (!YamlScalars.TryFloat(text, out var value) || double.IsNaN(value) || double.IsInfinity(value))
         {
             Error(PolicyDiagnosticIds.WrongType, $"{what} must be a number, found '{text}'.", node!);
             return null;
@@ -151,15 +153,17 @@ internal sealed class YamlBinder
             return null;
         }
 
+        if (YamlScalars.TryBool(text, out var value))
+        {
+            return value;
+        }
+
+        // YAML 1.2 reads yes/no/on/off as text (YamlScalars); a flag accepts those words too, as the policy schema says.
         switch (text)
         {
-            case "true":
-            case "yes":
-            case "on":
+            case "yes" or "on":
                 return true;
-            case "false":
-            case "no":
-            case "off":
+            case "no" or "off":
                 return false;
             default:
                 Error(PolicyDiagnosticIds.WrongType, $"{what} must be true or false, found '{text}'.", node!);
@@ -256,7 +260,7 @@ internal sealed class YamlBinder
         return result;
     }
 
-    public static bool IsNull(string? value) => value is null or "" or "~" or "null" or "Null" or "NULL";
+    public static bool IsNull(string? value) => YamlScalars.IsNull(value);
 
     public static string Describe(YamlNode node) => node switch
     {

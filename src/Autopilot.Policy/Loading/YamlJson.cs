@@ -66,37 +66,33 @@ public static class YamlJson
     private static void WriteScalar(YamlScalarNode scalar, StringBuilder builder)
     {
         var value = scalar.Value ?? "";
-        if (scalar.Style is ScalarStyle.Plain or ScalarStyle.Any)
+        if (scalar.Style is ScalarStyle.Plain or ScalarStyle.Any && (scalar.Tag.IsEmpty || scalar.Tag.IsNonSpecific))
         {
-            switch (value)
+            switch (YamlScalars.Kind(value))
             {
-                case "":
-                case "~":
-                case "null":
+                case YamlScalarKind.Null:
                     builder.Append("null");
                     return;
-                case "true":
-                case "false":
-                    builder.Append(value);
+                case YamlScalarKind.Bool:
+                    YamlScalars.TryBool(value, out var flag);
+                    builder.Append(flag ? "true" : "false");
                     return;
-            }
+                case YamlScalarKind.Integer when YamlScalars.TryInteger(value, out var whole):
+                    builder.Append(whole.ToString(CultureInfo.InvariantCulture));
+                    return;
+                case YamlScalarKind.Integer:
+                    builder.Append(value.TrimStart('+')); // a decimal past 64 bits: JSON numbers have no size limit
+                    return;
+                case YamlScalarKind.Float when YamlScalars.TryFloat(value, out var real) && !double.IsInfinity(real) && !double.IsNaN(real):
+                    // Keep a written fraction a fraction: 3.0 stays a number with a point, as the author typed it.
+                    var text = real.ToString("R", CultureInfo.InvariantCulture);
+                    builder.Append(text);
+                    if (text.IndexOfAny(['.', 'E', 'e']) < 0)
+                    {
+                        builder.Append(".0");
+                    }
 
-            if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
-            {
-                builder.Append(whole.ToString(CultureInfo.InvariantCulture));
-                return;
-            }
-
-            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && !double.IsInfinity(real) && !double.IsNaN(real))
-            {
-                // Keep a written fraction a fraction: 3.0 stays a number with a point, as the author typed it.
-                var text = real.ToString("R", CultureInfo.InvariantCulture);
-                builder.Append(text);
-                if (text.IndexOfAny(['.', 'E', 'e']) < 0)
-                {
-                    builder.Append(".0");
-                }
-                return;
+                    return;
             }
         }
 

@@ -61,6 +61,9 @@ public sealed class PolicyPlan
 
     public int DefaultAutonomyLevel { get; internal set; }
 
+    /// <summary>The name of the level an actor has when none is given.</summary>
+    public string DefaultAutonomy => AutonomyLevels[DefaultAutonomyLevel];
+
     /// <summary>Risk index of each risk rule, in <see cref="PolicyDocument.Risks"/> order.</summary>
     public int[] RiskRuleLevels { get; internal set; } = [];
 

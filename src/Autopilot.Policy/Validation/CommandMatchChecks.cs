@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using Autopilot.Policy.Diagnostics;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Policy.Validation;
 
@@ -23,7 +24,7 @@ internal static class CommandMatchChecks
         PolicyValidator.CheckGlobs(command.RedirectTo, at, error);
         if (command.ArgsRegex is { } regex)
         {
-            PolicyValidator.CheckRegex(regex, at, error);
+            PolicyValidator.CheckRegex(regex, PolicyRegexKind.Commands, at, error);
         }
 
         CheckLocatedGlobs(command.RawPrograms, at, error);
@@ -44,7 +45,7 @@ internal static class CommandMatchChecks
             CheckLocatedGlobs(argAt.Globs, argAt.Location ?? at, error);
             if (argAt.Regex is { } argRegex)
             {
-                PolicyValidator.CheckRegex(argRegex.Value, argRegex.Location ?? argAt.Location ?? at, error);
+                PolicyValidator.CheckRegex(argRegex.Value, PolicyRegexKind.Commands, argRegex.Location ?? argAt.Location ?? at, error);
             }
         }
 

@@ -256,7 +256,7 @@ public static class PolicyValidator
             CheckRuleId(failure.Id, failure.Location, "failure class");
             foreach (var pattern in failure.Patterns)
             {
-                CheckRegex(pattern, failure.Location, Error);
+                CheckRegex(pattern, PolicyRegexKind.Text, failure.Location, Error);
             }
         }
 
@@ -271,7 +271,7 @@ public static class PolicyValidator
             {
                 foreach (var pattern in rule.Patterns)
                 {
-                    CheckRegex(pattern, rule.Location, Error);
+                    CheckRegex(pattern, PolicyRegexKind.Text, rule.Location, Error);
                 }
             }
 
@@ -345,15 +345,12 @@ public static class PolicyValidator
         }
     }
 
-    internal static void CheckRegex(string pattern, SourceLocation? at, Action<string, string, SourceLocation?> error)
+    /// <summary>Compiles the pattern exactly as the runtime will (<see cref="PolicyRegex"/>), so lint and run time agree.</summary>
+    internal static void CheckRegex(string pattern, PolicyRegexKind kind, SourceLocation? at, Action<string, string, SourceLocation?> error)
     {
-        try
+        if (PolicyRegex.Problem(pattern, kind) is { } problem)
         {
-            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
-        }
-        catch (ArgumentException ex)
-        {
-            error(PolicyDiagnosticIds.InvalidPattern, $"Regular expression '{pattern}' does not compile: {ex.Message}", at);
+            error(PolicyDiagnosticIds.InvalidPattern, $"Regular expression '{pattern}' does not compile: {problem}", at);
         }
     }
 

@@ -152,3 +152,45 @@ public sealed class TransitionEvaluatorTests : IDisposable
         Assert.Equal(Verdict.Deny, evaluator.Evaluate(new("T-1", "a", "b", _root.Path)).Decision.Verdict);
     }
 }
+
+/// <summary>The evaluator honours the gate's verdict: a gate stricter than its reasons still decides; a looser one loosens nothing.</summary>
+public sealed class TransitionGateVerdictTests : IDisposable
+{
+    private readonly TempDir _root = new();
+
+    public void Dispose() => _root.Dispose();
+
+    private sealed class FixedGate(Gates.ITransitionGate inner, Verdict verdict) : Gates.ITransitionGate
+    {
+        public Gates.TransitionOutcome Check(int from, int to, ulong validEvidence) => inner.Check(from, to, validEvidence) with { Verdict = verdict };
+    }
+
+    private TransitionResult Move(Verdict gateVerdict, string from, string to)
+    {
+        var plan = EngineFixture.Default.Plan;
+        var engine = new Policies.PolicyEngine(plan, new FixedGate(new Gates.InterpretedTransitionGate(plan), gateVerdict));
+        return new TransitionEvaluator(engine).Evaluate(new TransitionRequest("T-1", from, to, _root.Path));
+    }
+
+    [Fact]
+    public void A_gate_that_denies_a_move_whose_evidence_is_valid_decides()
+    {
+        _root.Write("T-1/strategize/strategy.md", "# Strategy\nShip it.");
+
+        var result = Move(Verdict.Deny, "strategize", "spec");
+
+        Assert.Equal(Verdict.Deny, result.Decision.Verdict);
+        var finding = Assert.Single(result.Decision.Findings);
+        Assert.Equal("AP-EVIDENCE-MISSING", finding.RuleId);
+        Assert.Contains("answered deny", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gate_that_allows_missing_evidence_does_not_loosen_the_findings()
+    {
+        var result = Move(Verdict.Allow, "strategize", "spec");
+
+        Assert.Equal(Verdict.Deny, result.Decision.Verdict);
+        Assert.Equal("AP-EVIDENCE-MISSING", Assert.Single(result.Decision.Findings).RuleId);
+    }
+}

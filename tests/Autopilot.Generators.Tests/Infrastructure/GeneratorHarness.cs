@@ -21,10 +21,17 @@ internal static class GeneratorHarness
 
     /// <summary>A compilation over the test process's assemblies (Autopilot.Core and Policy among them).</summary>
     public static CSharpCompilation Compilation(string assemblyName, params string[] sources) =>
+        Compilation(assemblyName, s_references.Value, sources);
+
+    /// <summary>A consumer that forgot the Autopilot.Core reference: the same assemblies without Autopilot.Core.</summary>
+    public static CSharpCompilation CompilationWithoutCore(string assemblyName, params string[] sources) =>
+        Compilation(assemblyName, [.. s_references.Value.Where(r => !string.Equals(Path.GetFileName(r.Display), "Autopilot.Core.dll", StringComparison.Ordinal))], sources);
+
+    private static CSharpCompilation Compilation(string assemblyName, IEnumerable<MetadataReference> references, string[] sources) =>
         CSharpCompilation.Create(
             assemblyName,
             sources.Select(s => CSharpSyntaxTree.ParseText(s, ParseOptions)),
-            s_references.Value,
+            references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> policies, AnalyzerConfigOptionsProvider? options = null) =>
@@ -36,10 +43,10 @@ internal static class GeneratorHarness
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator once over <paramref name="policies"/>; returns the run and the compilation with the generated code.</summary>
-    public static GeneratorRun Run(IEnumerable<AdditionalText> policies, AnalyzerConfigOptionsProvider? options = null, string csharp = "namespace Consumer { internal static class Empty { } }")
+    public static GeneratorRun Run(IEnumerable<AdditionalText> policies, AnalyzerConfigOptionsProvider? options = null, string csharp = "namespace Consumer { internal static class Empty { } }", CSharpCompilation? compilation = null)
     {
         var driver = CreateDriver(policies, options);
-        driver = driver.RunGeneratorsAndUpdateCompilation(Compilation("Consumer", csharp), out var output, out var driverDiagnostics);
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation ?? Compilation("Consumer", csharp), out var output, out var driverDiagnostics);
         return new GeneratorRun(driver.GetRunResult(), output, driverDiagnostics);
     }
 

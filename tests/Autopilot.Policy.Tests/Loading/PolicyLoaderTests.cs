@@ -178,6 +178,32 @@ public sealed class PolicyLoaderTests
     }
 
     [Fact]
+    public void A_command_regex_the_runtime_engine_cannot_run_is_a_lint_error_and_a_text_regex_with_the_same_construct_is_not()
+    {
+        // The old validator compiled every regex on the backtracking engine, so a backreference in argsRegex passed lint
+        // and then failed when the classifier built the rule (argsRegex runs on the non-backtracking engine).
+        const string yaml = """
+            phases: [a]
+            risks:
+              - id: R1
+                risk: high
+                message: m
+                command: { programs: [rm], argsRegex: "(-r)\\1" }
+            failures:
+              classes:
+                - { id: F1, patterns: ["(timeout)\\1"] }
+            """;
+        var result = Compile(yaml);
+
+        var problem = Assert.Single(result.Diagnostics, d => d.Id == PolicyDiagnosticIds.InvalidPattern);
+        Assert.Contains("(-r)\\1", problem.Message);
+        Assert.Contains("non-backtracking", problem.Message);
+        Assert.Equal(6, problem.Location.Line); // the command matcher
+        Assert.Throws<ArgumentException>(() => Autopilot.Policy.Patterns.PolicyRegex.ForCommands("(-r)\\1"));
+        Assert.NotNull(Autopilot.Policy.Patterns.PolicyRegex.ForText("(timeout)\\1"));
+    }
+
+    [Fact]
     public void AutonomyContradictionAndUnknownDefaultAreReported()
     {
         const string yaml = """

@@ -1,7 +1,10 @@
-namespace Autopilot.Cli;
+namespace Autopilot.Core.Policies;
 
-/// <summary>The repository a command works on: the nearest folder upwards that holds .git, else the start folder.</summary>
-internal static class RepositoryRoot
+/// <summary>
+/// The repository a command works on: the nearest folder upwards that holds .git (a folder, or a file in a worktree or
+/// submodule), else the start folder. The one place that finds it: the CLI, the hooks and the library entry point use it.
+/// </summary>
+public static class RepositoryRoot
 {
     public static string Find(string start)
     {
