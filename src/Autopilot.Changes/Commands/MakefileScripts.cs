@@ -25,7 +25,7 @@ internal static partial class MakefileScripts
         ["SHELL"] = "/bin/sh",
     };
 
-    [GeneratedRegex(@"^(?:override\s+|export\s+)?(?<name>[A-Za-z_][A-Za-z0-9_.-]*)\s*(?<op>:::?=|\?=|\+=|!=|=)\s*(?<value>.*)$")]
+    [GeneratedRegex(@"^(?:override\s+|export\s+)?(?<name>[A-Za-z_][A-Za-z0-9_.-]*)\s*(?<op>:{1,3}=|\?=|\+=|!=|=)\s*(?<value>.*)$")]
     private static partial Regex Assignment();
 
     [GeneratedRegex(@"^(?<targets>[^:=#\t][^:=#]*?)\s*::?(?!=)\s*(?<prereqs>[^;#]*)")]

@@ -60,14 +60,14 @@ public sealed class CommandFilesTests
         Assert.Equal("web", folded.WorkingDirectory);
         var make = CommandFiles.Extract(s_samples[4].Kind, s_samples[4].Path, Encoding.UTF8.GetBytes(s_samples[4].Text)).Scripts[0];
         Assert.Equal((3, 3), make.At(0));
-        Assert.Equal((4, 5), make.At(make.Text.IndexOf("--more", StringComparison.Ordinal)));
+        Assert.Equal((4, 4), make.At(make.Text.IndexOf("--more", StringComparison.Ordinal)));
         Assert.Equal("sub", make.WorkingDirectory);
         var docker = CommandFiles.Extract(s_samples[3].Kind, s_samples[3].Path, Encoding.UTF8.GetBytes(s_samples[3].Text)).Scripts;
         Assert.Equal((5, 3), docker[0].At(docker[0].Text.IndexOf('b')));
         Assert.Equal("/app", docker[0].WorkingDirectory);
         var json = Assert.Single(CommandFiles.Extract(s_samples[5].Kind, s_samples[5].Path, Encoding.UTF8.GetBytes(s_samples[5].Text)).Scripts);
         Assert.Equal((1, 18), json.At(0));
-        Assert.Equal((1, 24), json.At(json.Text.IndexOf('A')));
+        Assert.Equal((1, 25), json.At(json.Text.IndexOf('A')));
     }
 
     [Theory]
