@@ -25,7 +25,7 @@ public class GateBenchmarks
     public void Setup()
     {
         var engine = PolicySource.Load(null).Engine!;
-        _rules = new DiffRuleEngine(engine.Plan.Document.Diff);
+        _rules = new DiffRuleEngine(engine.Plan.Document.Diff, engine);
         _scope = new ScopeFacts { AllowedPaths = ["src/**", "tests/**"] };
         var diff = new StringBuilder();
         for (var i = 0; i < 1000; i++)

@@ -32,7 +32,7 @@ public sealed class ChangeGate
     public ChangeGate(PolicyEngine engine, IReadOnlyList<IChangeAnalysis>? analyses = null)
     {
         _engine = engine;
-        _rules = new DiffRuleEngine(engine.Plan.Document.Diff);
+        _rules = new DiffRuleEngine(engine.Plan.Document.Diff, engine);
         _analyses = analyses;
     }
 
@@ -47,7 +47,7 @@ public sealed class ChangeGate
         var (changes, ownState) = OwnState.Exclude(Read(request));
         activity?.SetTag("autopilot.change", changes.Description);
         activity?.SetTag("autopilot.files", changes.Files.Count);
-        var findings = new List<Finding>(_rules.Evaluate(changes, request.Scope));
+        var findings = new List<Finding>(_rules.Evaluate(changes, request.Scope, request.DiffText is null ? request.RepositoryRoot : null));
         if (ownState is not null)
         {
             findings.Add(ownState);

@@ -63,11 +63,14 @@ internal abstract class DiffRule
 }
 
 /// <summary>What the rules look at: the change set and the work order's facts, plus what is worth computing once.</summary>
-internal sealed class DiffContext(ChangeSet changes, ScopeFacts? scope)
+internal sealed class DiffContext(ChangeSet changes, ScopeFacts? scope, string? repositoryRoot = null)
 {
     public ChangeSet Changes { get; } = changes;
 
     public ScopeFacts? Scope { get; } = scope;
+
+    /// <summary>The repository's folder (absolute), where the change's commands would run; the current folder when not given.</summary>
+    public string RepositoryRoot { get; } = Path.GetFullPath(repositoryRoot ?? ".");
 }
 
 /// <summary>A rule the gate cannot run (unknown kind, bad parameters): it always fails closed.</summary>

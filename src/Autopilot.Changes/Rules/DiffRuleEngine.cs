@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Autopilot.Changes.ChangeSets;
 using Autopilot.Core.Decisions;
+using Autopilot.Core.Policies;
 using Autopilot.Policy.Model;
 
 namespace Autopilot.Changes.Rules;
@@ -15,7 +16,7 @@ public sealed class DiffRuleEngine
 {
     /// <summary>Kinds this engine evaluates.</summary>
     public static readonly FrozenSet<string> OwnedKinds = FrozenSet.ToFrozenSet(
-        ["scope", "protected-paths", "max-files", "max-lines", "tests-required", "secrets", "trojan-source", "path-safety", "rollback-note", "base-hashes"],
+        ["scope", "protected-paths", "max-files", "max-lines", "tests-required", "secrets", "trojan-source", "path-safety", "rollback-note", "base-hashes", "added-commands"],
         StringComparer.Ordinal);
 
     /// <summary>Kinds evaluated by the C# and schema analysis, skipped here.</summary>
@@ -26,6 +27,15 @@ public sealed class DiffRuleEngine
     private readonly DiffRule[] _rules;
 
     public DiffRuleEngine(IReadOnlyList<DiffRuleDef> rules)
+        : this(rules, engine: null)
+    {
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="rules"/>; <paramref name="engine"/> is the policy whose action classifier judges the
+    /// commands a change adds (added-commands rules fail closed without it).
+    /// </summary>
+    public DiffRuleEngine(IReadOnlyList<DiffRuleDef> rules, PolicyEngine? engine)
     {
         ArgumentNullException.ThrowIfNull(rules);
         var compiled = new List<DiffRule>(rules.Count);
@@ -37,7 +47,7 @@ public sealed class DiffRuleEngine
                 continue;
             }
 
-            var rule = Compile(def);
+            var rule = Compile(def, engine);
             if (rule is FailClosedRule failed)
             {
                 problems.Add(failed.Problem);
@@ -62,10 +72,13 @@ public sealed class DiffRuleEngine
     /// evaluating (e.g. git cannot read a base file) yields a deny finding naming it; this method does not throw
     /// for bad input.
     /// </summary>
-    public IReadOnlyList<Finding> Evaluate(ChangeSet changes, ScopeFacts? scope)
+    public IReadOnlyList<Finding> Evaluate(ChangeSet changes, ScopeFacts? scope) => Evaluate(changes, scope, repositoryRoot: null);
+
+    /// <summary>As <see cref="Evaluate(ChangeSet, ScopeFacts?)"/>, with the repository's folder (where added commands would run).</summary>
+    public IReadOnlyList<Finding> Evaluate(ChangeSet changes, ScopeFacts? scope, string? repositoryRoot)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var context = new DiffContext(changes, scope);
+        var context = new DiffContext(changes, scope, repositoryRoot);
         var findings = new List<Finding>();
         foreach (var rule in _rules)
         {
@@ -82,7 +95,7 @@ public sealed class DiffRuleEngine
         return findings;
     }
 
-    private static DiffRule Compile(DiffRuleDef def)
+    private static DiffRule Compile(DiffRuleDef def, PolicyEngine? engine)
     {
         try
         {
@@ -98,6 +111,7 @@ public sealed class DiffRuleEngine
                 "path-safety" => new PathSafetyRule(def),
                 "rollback-note" => new RollbackNoteRule(def),
                 "base-hashes" => new BaseHashesRule(def),
+                "added-commands" => new AddedCommandsRule(def, engine),
                 _ => new FailClosedRule(def, $"diff rule '{def.Id}' has the unknown kind '{def.Kind}', so the gate cannot evaluate it: use one of {string.Join(", ", OwnedKinds.Order().Concat(ForeignKinds.Order()))}"),
             };
         }

@@ -233,6 +233,23 @@ public sealed class ActionClassifier
     public ActionClassification ClassifyCommand(string command, ActionContext context) =>
         ClassifyCommand(CommandParser.Parse(command, _programVariables), context);
 
+    /// <summary>
+    /// Parses and classifies a command that runs where its host sets <paramref name="hostVariables"/> (a CI runner's
+    /// <c>GITHUB_OUTPUT</c>, …); the policy's <c>actions.programVariables</c> win over them, and the command's own
+    /// assignments over both.
+    /// </summary>
+    public ActionClassification ClassifyCommand(string command, ActionContext context, IReadOnlyDictionary<string, string> hostVariables)
+    {
+        ArgumentNullException.ThrowIfNull(hostVariables);
+        var known = new Dictionary<string, string>(hostVariables, StringComparer.Ordinal);
+        foreach (var (name, value) in _programVariables ?? [])
+        {
+            known[name] = value;
+        }
+
+        return ClassifyCommand(CommandParser.Parse(command, known), context);
+    }
+
     /// <summary>Classifies an already parsed command line.</summary>
     public ActionClassification ClassifyCommand(ParseResult parsed, ActionContext context)
     {

@@ -42,12 +42,30 @@ public sealed record CommandExplanation(
         var matches = classification.Matches
             .Select(m => new ExplainedMatch(m, m.Rule?.When is null ? null : Kept(m), Kept(m) && decidedIds.Contains(m.RuleId)))
             .ToList();
-        var alternatives = judged.Matches
+        return new CommandExplanation(command, level, classification.Parse!, classification.Effects, matches, decision, judged.Risk, AlternativesOf(judged, decidedIds), judged);
+    }
+
+    /// <summary>The safer ways the matches that decided (<paramref name="decidedIds"/>) know, each once.</summary>
+    public static IReadOnlyList<string> AlternativesOf(ActionClassification judged, IReadOnlySet<string> decidedIds)
+    {
+        ArgumentNullException.ThrowIfNull(judged);
+        ArgumentNullException.ThrowIfNull(decidedIds);
+        return judged.Matches
             .Where(m => m.Alternative is not null && decidedIds.Contains(m.RuleId))
             .Select(m => m.Alternative!)
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        return new CommandExplanation(command, level, classification.Parse!, classification.Effects, matches, decision, judged.Risk, alternatives, judged);
+    }
+
+    /// <summary>
+    /// The way forward after a decision that is not an allow, as agents read it: the alternatives, or a plea not to
+    /// retry in another form; an escalation adds that a human may approve the exact command. Starts with "Instead: ".
+    /// </summary>
+    public static string Instead(IReadOnlyList<string> alternatives, Verdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(alternatives);
+        return "Instead: " + (alternatives.Count > 0 ? string.Join("; or ", alternatives) : "do not retry this in another form")
+            + (verdict == Verdict.Escalate ? "; or ask a human to approve this exact command." : ".");
     }
 
     /// <summary>The explanation in plain text, one section per stage.</summary>

@@ -282,8 +282,7 @@ public sealed class ClaudeCodeHook
                 .Select(m => m.Alternative!)
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
-            sb.Append(". Instead: ").Append(alternatives.Count > 0 ? string.Join("; or ", alternatives) : "do not retry this in another form")
-                .Append(verdict == Verdict.Escalate ? "; or ask a human to approve this exact command." : ".");
+            sb.Append(". ").Append(CommandExplanation.Instead(alternatives, verdict));
         }
 
         return sb.Length <= MaxReasonLength ? sb.ToString() : sb.ToString(0, MaxReasonLength - 3) + "...";

@@ -202,7 +202,11 @@ internal sealed partial class InvocationBuilder
         return ctx with { InheritedRedirections = all };
     }
 
-    private static Redirection ToRedirection(RedirectNode r) => new(r.Op, r.Fd, r.Target.Text, r.Target.IsStatic);
+    /// <summary>The redirection with its target's known variables substituted (<c>&gt;&gt; "$OUT"</c> after <c>OUT=log.txt</c>), as arguments get them.</summary>
+    private Redirection ToRedirection(RedirectNode r) =>
+        !r.Target.IsStatic && r.HereDoc is null && Resolve(r.Target) is { } resolved
+            ? new(r.Op, r.Fd, resolved, TargetIsStatic: true)
+            : new(r.Op, r.Fd, r.Target.Text, r.Target.IsStatic);
 
     private void WalkRedirectSubstitutions(RedirectNode r, WalkContext ctx)
     {

@@ -661,13 +661,13 @@ internal sealed class DocumentBinder
     public static readonly string[] DiffKinds =
     [
         "scope", "protected-paths", "max-files", "max-lines", "tests-required", "secrets", "trojan-source", "path-safety",
-        "rollback-note", "base-hashes", "banned-api", "public-api", "schema", "symbol-scope", "contract-types",
+        "rollback-note", "base-hashes", "added-commands", "banned-api", "public-api", "schema", "symbol-scope", "contract-types",
     ];
 
     private DiffRuleDef? BindDiffRule(YamlNode item)
     {
         var map = _b.Mapping(item, "a diff rule", "id", "kind", "severity", "message", "paths", "excludePaths", "sourcePaths", "testPaths",
-            "max", "maxPerFile", "patterns", "allow", "marker", "schema", "symbols", "threshold");
+            "max", "maxPerFile", "patterns", "allow", "marker", "schema", "symbols", "threshold", "level");
         if (map is null)
         {
             return null;
@@ -693,6 +693,7 @@ internal sealed class DocumentBinder
             Schema = schema,
             Symbols = _b.Strings(YamlBinder.Get(map, "symbols"), "symbols"),
             Threshold = _b.Number(YamlBinder.Get(map, "threshold"), "threshold"),
+            Level = _b.String(YamlBinder.Get(map, "level"), "level"),
             Location = _b.At(item),
         };
     }

@@ -5,7 +5,7 @@ namespace Autopilot.Policy.Model;
 /// <summary>
 /// A rule of the diff gate. <see cref="Kind"/> says which check runs; the other fields are its parameters
 /// (each kind reads the ones it documents). Kinds: scope, protected-paths, max-files, max-lines,
-/// tests-required, secrets, trojan-source, path-safety, rollback-note, base-hashes, banned-api,
+/// tests-required, secrets, trojan-source, path-safety, rollback-note, base-hashes, added-commands, banned-api,
 /// public-api, schema, symbol-scope, contract-types.
 /// </summary>
 public sealed record DiffRuleDef
@@ -28,5 +28,8 @@ public sealed record DiffRuleDef
     public double? Threshold { get; init; }
     public string? Schema { get; init; }
     public IReadOnlyList<string> Symbols { get; init; } = [];
+
+    /// <summary>added-commands: the autonomy level whose decision judges the commands a change adds; default: the policy's default level.</summary>
+    public string? Level { get; init; }
     public SourceLocation? Location { get; init; }
 }

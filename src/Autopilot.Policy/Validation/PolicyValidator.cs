@@ -284,6 +284,11 @@ public static class PolicyValidator
             {
                 Error(PolicyDiagnosticIds.MissingKey, $"Diff rule '{rule.Id}' ({rule.Kind}) needs 'paths'.", rule.Location);
             }
+
+            if (rule.Level is { } ruleLevel && doc.Autonomy.Levels.Count > 0 && !levelIds.Contains(ruleLevel))
+            {
+                Error(PolicyDiagnosticIds.UnknownReference, $"Diff rule '{rule.Id}' ({rule.Kind}) names the level '{ruleLevel}', which is not an autonomy level.{Hint(ruleLevel, levelIds)}", rule.Location);
+            }
         }
 
         return diagnostics;

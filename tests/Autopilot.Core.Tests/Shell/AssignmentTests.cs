@@ -161,6 +161,24 @@ public sealed class AssignmentTests
     }
 
     [Fact]
+    public void ARedirectionTargetSeesKnownVariablesAsArgumentsDo()
+    {
+        var assigned = CommandParser.Parse("OUT=logs/run.txt; echo hi >> \"$OUT\"");
+        var redirection = Assert.Single(Assert.Single(assigned.Invocations).Redirections);
+        Assert.Equal(("logs/run.txt", true), (redirection.Target, redirection.TargetIsStatic));
+
+        var unknown = Assert.Single(Assert.Single(CommandParser.Parse("echo hi >> \"$OUT\"").Invocations).Redirections);
+        Assert.Equal(("$OUT", false), (unknown.Target, unknown.TargetIsStatic));
+
+        // What the host sets before the command runs (a CI runner's files) classifies like any known value.
+        var classifier = EngineFixture.Default.Actions.Classifier;
+        Assert.Equal("high", classifier.ClassifyCommand("echo x=1 >> \"$GITHUB_OUTPUT\"", s_context).Risk);
+        var host = new Dictionary<string, string> { ["GITHUB_OUTPUT"] = "/tmp/runner/output" };
+        Assert.Equal("low", classifier.ClassifyCommand("echo x=1 >> \"$GITHUB_OUTPUT\"", s_context, host).Risk);
+        Assert.Equal("high", classifier.ClassifyCommand("GITHUB_OUTPUT=/etc/passwd; echo x >> \"$GITHUB_OUTPUT\"", s_context, host).Risk);
+    }
+
+    [Fact]
     public void TheClassifierRefusesABadProgramVariable()
     {
         var actions = new ActionSettings { ProgramVariables = [new ProgramVariableDef { Name = "1BAD", Value = "x" }] };

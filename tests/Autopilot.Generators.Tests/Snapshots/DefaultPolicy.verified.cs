@@ -18,7 +18,7 @@ namespace Autopilot.Generated
         public const string Version = "1.0.0";
 
         /// <summary>SHA-256 of the policy text these gates were generated from: compare with a loaded plan's PolicyHash to detect a stale build.</summary>
-        public const string Hash = "699bc153cb73e8ddd8a1783e9f4ac86cbfadb3ecd63bd7618fcdba045a993162";
+        public const string Hash = "6e29b1b4f6298db8d1468ec2f5fd009bb81fd1f2d86e5c3cb52ea4092b309fb4";
 
         /// <summary>The transition gate (stateless; one instance is enough).</summary>
         public static readonly TransitionGate Transitions = new TransitionGate();
@@ -639,14 +639,17 @@ namespace Autopilot.Generated
             /// <summary><c>AP-DIFF-BASE-HASHES</c>: diff rule (base-hashes): A file changed since the work order recorded its base hash.</summary>
             ApDiffBaseHashes = 93,
 
+            /// <summary><c>AP-DIFF-ADDED-COMMANDS</c>: diff rule (added-commands): The change adds a command an unattended agent would not be allowed to run.</summary>
+            ApDiffAddedCommands = 94,
+
             /// <summary><c>AP-DIFF-PUBLIC-API</c>: diff rule (public-api): The change removes or changes public API.</summary>
-            ApDiffPublicApi = 94,
+            ApDiffPublicApi = 95,
 
             /// <summary><c>AP-DIFF-BANNED-API</c>: diff rule (banned-api): The change introduces a banned API.</summary>
-            ApDiffBannedApi = 95,
+            ApDiffBannedApi = 96,
 
             /// <summary><c>AP-DIFF-SYMBOL-SCOPE</c>: diff rule (symbol-scope): The change touches a member outside the work order's allowed symbols.</summary>
-            ApDiffSymbolScope = 96,
+            ApDiffSymbolScope = 97,
         }
 
         /// <summary>The policy's name for <paramref name="rule"/>.</summary>
@@ -747,6 +750,7 @@ namespace Autopilot.Generated
             RuleId.ApDiffPathSafety => "AP-DIFF-PATH-SAFETY",
             RuleId.ApDiffRollbackNote => "AP-DIFF-ROLLBACK-NOTE",
             RuleId.ApDiffBaseHashes => "AP-DIFF-BASE-HASHES",
+            RuleId.ApDiffAddedCommands => "AP-DIFF-ADDED-COMMANDS",
             RuleId.ApDiffPublicApi => "AP-DIFF-PUBLIC-API",
             RuleId.ApDiffBannedApi => "AP-DIFF-BANNED-API",
             RuleId.ApDiffSymbolScope => "AP-DIFF-SYMBOL-SCOPE",
@@ -1039,6 +1043,9 @@ namespace Autopilot.Generated
                     return true;
                 case "AP-DIFF-BASE-HASHES":
                     rule = RuleId.ApDiffBaseHashes;
+                    return true;
+                case "AP-DIFF-ADDED-COMMANDS":
+                    rule = RuleId.ApDiffAddedCommands;
                     return true;
                 case "AP-DIFF-PUBLIC-API":
                     rule = RuleId.ApDiffPublicApi;

@@ -117,6 +117,28 @@ public sealed class PolicyLoaderTests
     }
 
     [Fact]
+    public void AnAddedCommandsRuleMustNameAnAutonomyLevel()
+    {
+        const string yaml = """
+            phases: [a]
+            autonomy:
+              default: safe
+              levels:
+                - { id: safe, allowUpTo: low }
+            diff:
+              - { id: D1, kind: added-commands, level: saef }
+              - { id: D2, kind: added-commands, level: safe }
+              - { id: D3, kind: added-commands }
+            """;
+        var result = Compile(yaml);
+        var unknown = Assert.Single(result.Diagnostics);
+        Assert.Equal(PolicyDiagnosticIds.UnknownReference, unknown.Id);
+        Assert.Equal(7, unknown.Location.Line);
+        Assert.Contains("'saef', which is not an autonomy level", unknown.Message);
+        Assert.Contains("Did you mean 'safe'?", unknown.Message);
+    }
+
+    [Fact]
     public void DuplicateRuleIdsAcrossListsAreReported()
     {
         const string yaml = """
