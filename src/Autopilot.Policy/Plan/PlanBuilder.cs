@@ -143,6 +143,7 @@ public static class PlanBuilder
             Escalation = doc.Escalation.Select(e => new EscalationPlan(e, e.Condition is null ? null : Lower(e.Condition))).ToArray(),
             AttestationDrift = drift,
             PhaseTools = phaseTools,
+            Exceptions = doc.Exceptions,
         };
     }
 

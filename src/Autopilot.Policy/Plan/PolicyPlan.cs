@@ -78,6 +78,9 @@ public sealed class PolicyPlan
     /// <summary>Per phase: tool globs it may call (its own list plus tools.always); null when unrestricted.</summary>
     public IReadOnlyList<string>?[] PhaseTools { get; internal set; } = [];
 
+    /// <summary>The policy's exceptions (docs/policy-lifecycle.md), checked; whether one applies depends on the time of the action.</summary>
+    public IReadOnlyList<PolicyExceptionDef> Exceptions { get; internal set; } = [];
+
     public int PhaseCount => Phases.Count;
 
     public int IndexOfPhase(string name) => IndexOf(Phases, name);
