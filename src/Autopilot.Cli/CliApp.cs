@@ -22,6 +22,7 @@ public static class CliApp
         root.Subcommands.Add(LeaseCommand.Create());
         root.Subcommands.Add(AttestCommand.Create());
         root.Subcommands.Add(HookCommand.Create());
+        root.Subcommands.Add(ApproveCommand.Create());
         try
         {
             using var telemetry = TelemetrySetup.StartFromEnvironment();

@@ -23,7 +23,11 @@ public sealed class ActionEvaluator
         // Paths the diff gate protects are protected for file operations too: one list, two checks.
         var protectedGlobs = doc.Diff.Where(r => r.Kind == "protected-paths").SelectMany(r => r.Paths).Distinct().ToArray();
         Classifier = new ActionClassifier(doc.Risks, doc.Actions, doc.RiskLevels, protectedGlobs, doc.Tools, doc.Phases, engine.Effects);
+        Exceptions = new PolicyExceptions.ExceptionMatcher(engine.Plan.Exceptions);
     }
+
+    /// <summary>The policy's exceptions (docs/policy-lifecycle.md), applied by every decision after the predicates.</summary>
+    public PolicyExceptions.ExceptionMatcher Exceptions { get; }
 
     public ActionClassifier Classifier { get; }
 
@@ -34,7 +38,7 @@ public sealed class ActionEvaluator
         Decide("path", Classifier.ClassifyPath(path, op, context), level, context, path);
 
     public Decision Tool(string tool, ActionContext context, string level) =>
-        Decide("tool", Classifier.ClassifyTool(tool, context), level, context, tool);
+        Decide("tool", Classifier.ClassifyTool(tool, context with { Tool = context.Tool ?? tool }), level, context with { Tool = context.Tool ?? tool }, tool);
 
     /// <summary>The verdict for an already classified action.</summary>
     public Verdict VerdictFor(ActionClassification classification, string level, ActionContext context) =>
@@ -70,8 +74,12 @@ public sealed class ActionEvaluator
         }
 
         var judged = ApplyPredicates(classification, level, context, subject);
+        var uses = new List<PolicyExceptions.ExceptionUse>();
+        judged = ApplyExceptions(judged, context, subject, uses);
         var matches = judged.Matches;
         var findings = PredicateFailures(matches);
+        findings.AddRange(uses.Select(u => new Finding(u.ExceptionId, Severity.Info,
+            $"waives {u.RuleId} for this action (owner {u.Owner}, until {u.Expires:yyyy-MM-dd}): {u.Reason}", plan.Exceptions.FirstOrDefault(e => e.Id == u.ExceptionId)?.Location)));
         if (judged.IsUnknown)
         {
             // Unknown fails closed: no autonomy level makes an unreadable command safe.
@@ -81,7 +89,7 @@ public sealed class ActionEvaluator
                 findings.Add(new Finding("AP-SHELL-PARSE", Severity.Deny, "The action could not be understood."));
             }
 
-            return new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started));
+            return new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)) { ExceptionsUsed = uses };
         }
 
         var risk = judged.RiskIndex;
@@ -96,7 +104,59 @@ public sealed class ActionEvaluator
         }
 
         findings.AddRange(autonomy.Findings);
-        return new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started));
+        return new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)) { ExceptionsUsed = uses };
+    }
+
+    /// <summary>
+    /// The classification without the matches an exception waives now (each waiver added to <paramref name="uses"/>),
+    /// the risk recomputed from the matches left. Matches of built-in checks (unreadable commands) are never waived:
+    /// an exception names a risk rule of the policy.
+    /// </summary>
+    private ActionClassification ApplyExceptions(ActionClassification classification, ActionContext context, string subject, List<PolicyExceptions.ExceptionUse> uses)
+    {
+        if (Exceptions.IsEmpty)
+        {
+            return classification;
+        }
+
+        var now = _engine.Clock.GetUtcNow();
+        var path = subject.Length > 0 && classification.Parse is null && context.Tool is null ? subject : null;
+        var kept = new List<ActionMatch>(classification.Matches.Count);
+        foreach (var match in classification.Matches)
+        {
+            if (match.Rule is not null && Exceptions.Find(match, subject, path, context, now) is { } waiver)
+            {
+                var use = new PolicyExceptions.ExceptionUse(waiver.Id, match.RuleId, waiver.Owner, waiver.Reason, new DateTimeOffset(waiver.Expires, TimeSpan.Zero), subject.Length > 0 ? subject : match.Invocation?.Text ?? match.Quote);
+                if (!uses.Contains(use))
+                {
+                    uses.Add(use);
+                }
+
+                continue;
+            }
+
+            kept.Add(match);
+        }
+
+        return kept.Count == classification.Matches.Count ? classification : WithMatches(classification, kept);
+    }
+
+    /// <summary>The classification with only <paramref name="kept"/>, its risk recomputed from them.</summary>
+    private ActionClassification WithMatches(ActionClassification classification, List<ActionMatch> kept)
+    {
+        var plan = _engine.Plan;
+        var risk = Math.Max(0, plan.DefaultRisk);
+        if (classification.IsUnknown)
+        {
+            risk = Math.Max(risk, plan.UnknownRisk);
+        }
+
+        foreach (var match in kept)
+        {
+            risk = Math.Max(risk, match.RiskIndex);
+        }
+
+        return classification with { RiskIndex = risk, Risk = plan.RiskLevels[risk], Matches = kept };
     }
 
     /// <summary>
@@ -143,19 +203,7 @@ public sealed class ActionEvaluator
             return classification with { PredicatesApplied = true };
         }
 
-        var plan = _engine.Plan;
-        var risk = Math.Max(0, plan.DefaultRisk);
-        if (classification.IsUnknown)
-        {
-            risk = Math.Max(risk, plan.UnknownRisk);
-        }
-
-        foreach (var match in kept)
-        {
-            risk = Math.Max(risk, match.RiskIndex);
-        }
-
-        return classification with { RiskIndex = risk, Risk = plan.RiskLevels[risk], Matches = kept, PredicatesApplied = true };
+        return WithMatches(classification, kept) with { PredicatesApplied = true };
     }
 
     private static PredicateFacts Facts(ActionMatch match, string level, ActionContext context, string subject)

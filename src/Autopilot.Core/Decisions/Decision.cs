@@ -30,6 +30,9 @@ public sealed record Decision
 
     public TimeSpan Elapsed { get; }
 
+    /// <summary>The policy exceptions and one-time approvals that waived a rule for this action (docs/policy-lifecycle.md); a front end records each in the ledger.</summary>
+    public IReadOnlyList<PolicyExceptions.ExceptionUse> ExceptionsUsed { get; init; } = [];
+
     /// <summary>The findings that decided the verdict (same verdict as the decision); empty for a plain allow.</summary>
     public IEnumerable<Finding> Deciding => Findings.Where(f => f.Severity.ToVerdict() == Verdict && Verdict != Verdict.Allow);
 
