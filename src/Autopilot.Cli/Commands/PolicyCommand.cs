@@ -12,6 +12,7 @@ internal static class PolicyCommand
         command.Subcommands.Add(PolicyExplainCommand.Create());
         command.Subcommands.Add(PolicyTestCommand.Create());
         command.Subcommands.Add(PolicySchemaCommand.Create());
+        command.Subcommands.Add(PolicyEffectiveCommand.Create());
         return command;
     }
 }

@@ -63,25 +63,22 @@ public sealed class ExceptionMatcher
         return null;
     }
 
-    /// <summary>The action's path, the matched effect's target or the quoted text, as written and relative to the workspace.</summary>
+    /// <summary>
+    /// The paths the match is about must all match a glob (as written, or relative to the workspace): the action's path
+    /// for a file operation; else the matched effect's target; else every positional argument of the matched
+    /// invocation (so <c>rm -rf build/x src</c> is not waived by <c>build/**</c>).
+    /// </summary>
     private static bool PathMatches(Glob[] globs, ActionMatch match, string? path, ActionContext context)
     {
-        foreach (var candidate in new[] { path, match.Effect?.Target, match.Quote })
+        IReadOnlyList<string> candidates = path is not null ? [path]
+            : match.Effect?.Target is { } target ? [target]
+            : match.Invocation?.Positionals ?? [];
+        return candidates.Count > 0 && candidates.All(candidate =>
         {
-            if (string.IsNullOrEmpty(candidate))
-            {
-                continue;
-            }
-
             var absolute = PathForms.Normalize(PathForms.ToAbsolute(candidate, context.WorkingDirectory ?? context.WorkspaceRoot, context.HomeDirectory));
             var relative = PathForms.Relative(absolute, PathForms.Normalize(context.WorkspaceRoot));
-            if (globs.Any(g => g.IsMatch(candidate) || (relative is not null && g.IsMatch(relative))))
-            {
-                return true;
-            }
-        }
-
-        return false;
+            return globs.Any(g => g.IsMatch(candidate) || (relative is not null && g.IsMatch(relative)));
+        });
     }
 
     private sealed record Entry(PolicyExceptionDef Def, Glob[] Paths, Glob[] Tools);
