@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Autopilot.Core.Actions;
+using Autopilot.Core.Ledger;
 using Autopilot.Core.Output;
 
 namespace Autopilot.Cli.Commands;
@@ -31,6 +32,14 @@ internal static class CheckCommandCommand
             // Predicates first: the risk shown and every explanation come from the matches whose predicate held.
             var classification = engine.Actions.ApplyPredicates(engine.Actions.Classifier.ClassifyCommand(result.GetValue(text)!, context), level, context, result.GetValue(text)!);
             var decision = engine.Actions.Decide("command", classification, level, context, result.GetValue(text)!);
+            DecisionRecording.Record(engine, StateOptions.Resolve(null, result.GetValue(repo)!), DecisionRecording.DefaultActor(), DecisionQuestions.Command, decision, new DecisionFacts
+            {
+                Command = result.GetValue(text),
+                WorkingDirectory = context.WorkingDirectory,
+                Repository = context.WorkspaceRoot,
+                Level = level,
+                Phase = context.Phase,
+            });
             if (result.GetValue(format) == "json")
             {
                 Console.Out.WriteLine(DecisionWriter.ToJson(decision, w => WriteClassification(w, classification, level)));

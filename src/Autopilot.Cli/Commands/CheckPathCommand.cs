@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Autopilot.Core.Actions;
+using Autopilot.Core.Ledger;
 
 namespace Autopilot.Cli.Commands;
 
@@ -30,6 +31,15 @@ internal static class CheckPathCommand
             var context = ActionOptions.Context(result.GetValue(repo)!, result.GetValue(cwd), result.GetValue(phase));
             var level = ActionOptions.Level(engine, result.GetValue(autonomy));
             var decision = engine.Actions.Path(result.GetValue(path)!, fileOp, context, level);
+            DecisionRecording.Record(engine, StateOptions.Resolve(null, result.GetValue(repo)!), DecisionRecording.DefaultActor(), DecisionQuestions.Path, decision, new DecisionFacts
+            {
+                Path = result.GetValue(path),
+                Operation = result.GetValue(op),
+                WorkingDirectory = context.WorkingDirectory,
+                Repository = context.WorkspaceRoot,
+                Level = level,
+                Phase = context.Phase,
+            });
             return CommonOptions.Emit(decision, result.GetValue(format)!, $"{result.GetValue(op)} {result.GetValue(path)}");
         });
         return command;

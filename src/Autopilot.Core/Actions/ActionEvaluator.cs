@@ -47,7 +47,13 @@ public sealed class ActionEvaluator
     public ActionJudgement Judge(ActionClassification classification, string level, ActionContext context)
     {
         var judged = ApplyPredicates(classification, level, context);
-        return new ActionJudgement(judged, Decide("hook", judged, level, context, ""));
+        var decision = Decide("hook", judged, level, context, "");
+        // Shadow rules are invisible to the agent: the classification its reason is built from leaves them out.
+        var plan = _engine.Plan;
+        var visible = judged.Matches.Any(m => RuleEnforcement.LevelOf(m.RuleId, plan) == Enforcement.Shadow)
+            ? WithMatches(judged, judged.Matches.Where(m => RuleEnforcement.LevelOf(m.RuleId, plan) != Enforcement.Shadow).ToArray())
+            : judged;
+        return new ActionJudgement(visible, decision);
     }
 
     public Decision Decide(string question, ActionClassification classification, string level, ActionContext context, string subject)
@@ -70,6 +76,31 @@ public sealed class ActionEvaluator
         }
 
         var judged = ApplyPredicates(classification, level, context, subject);
+        if (judged.IsUnknown)
+        {
+            // Unknown fails closed whatever the levels of the rules that matched: a shadow rule never lets it through.
+            var unknown = RuleEnforcement.Apply(DecideMatches(judged, levelIndex, started), plan);
+            return unknown.Verdict == Verdict.Deny ? unknown
+                : new Decision([.. unknown.Findings, new Finding("AP-SHELL-PARSE", Severity.Deny, "The action could not be understood.")], plan.PolicyHash, unknown.Elapsed) { Shadow = unknown.Shadow };
+        }
+
+        if (judged.Matches.All(m => RuleEnforcement.LevelOf(m.RuleId, plan) == Enforcement.Enforce))
+        {
+            return RuleEnforcement.Apply(DecideMatches(judged, levelIndex, started), plan);
+        }
+
+        // Warn and shadow rules (issue 14): the visible decision is made without them, as if they were not written;
+        // their findings come from the decision with every rule enforced (what they would have done).
+        var visible = DecideMatches(WithMatches(judged, judged.Matches.Where(m => RuleEnforcement.LevelOf(m.RuleId, plan) == Enforcement.Enforce).ToArray()), levelIndex, started);
+        var strict = DecideMatches(judged, levelIndex, started);
+        var findings = visible.Findings.Concat(strict.Findings.Where(f => RuleEnforcement.LevelOf(f.RuleId, plan) != Enforcement.Enforce)).ToArray();
+        return RuleEnforcement.Apply(new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)), plan);
+    }
+
+    /// <summary>The decision over the matches of a judged classification (predicates applied).</summary>
+    private Decision DecideMatches(ActionClassification judged, int levelIndex, long started)
+    {
+        var plan = _engine.Plan;
         var matches = judged.Matches;
         var findings = PredicateFailures(matches);
         if (judged.IsUnknown)
@@ -143,6 +174,12 @@ public sealed class ActionEvaluator
             return classification with { PredicatesApplied = true };
         }
 
+        return WithMatches(classification, kept);
+    }
+
+    /// <summary>The classification with only <paramref name="kept"/> of its matches, its risk recomputed from them.</summary>
+    private ActionClassification WithMatches(ActionClassification classification, IReadOnlyList<ActionMatch> kept)
+    {
         var plan = _engine.Plan;
         var risk = Math.Max(0, plan.DefaultRisk);
         if (classification.IsUnknown)

@@ -160,6 +160,7 @@ public static class DecisionLog
         Optional(w, "cwd", f.WorkingDirectory);
         Optional(w, "repo", f.Repository);
         Optional(w, "level", f.Level);
+        Optional(w, "risk", f.Risk);
         Optional(w, "phase", f.Phase);
         Optional(w, "tool", f.Tool);
         if (f.ToolInput is { } input)
@@ -265,6 +266,7 @@ public static class DecisionLog
         WorkingDirectory = Optional(f, "cwd"),
         Repository = Optional(f, "repo"),
         Level = Optional(f, "level"),
+        Risk = Optional(f, "risk"),
         Phase = Optional(f, "phase"),
         Tool = Optional(f, "tool"),
         ToolInput = f.TryGetProperty("toolInput", out var input) ? input.Clone() : null,

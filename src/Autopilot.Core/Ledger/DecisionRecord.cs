@@ -34,6 +34,9 @@ public sealed record DecisionFacts
 
     public string? Level { get; init; }
 
+    /// <summary>The risk level judged (autonomy checks).</summary>
+    public string? Risk { get; init; }
+
     public string? Phase { get; init; }
 
     public string? Tool { get; init; }

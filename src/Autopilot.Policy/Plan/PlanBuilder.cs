@@ -175,7 +175,7 @@ public static class PlanBuilder
         }
 
         var t = doc.Transitions;
-        foreach (var o in new[] { t.Skip, t.Backtrack, t.MissingEvidence, t.InvalidEvidence, t.UnknownPhase, t.SamePhase, doc.Tools.NotAllowed })
+        foreach (var o in new[] { t.Skip, t.Backtrack, t.MissingEvidence, t.InvalidEvidence, t.UnknownPhase, t.SamePhase, doc.Autonomy.AboveLevel, doc.Autonomy.FarAboveLevel, doc.Tools.NotAllowed })
         {
             Add(o.Id, o == doc.Tools.NotAllowed ? RuleSection.Tool : RuleSection.Transition, Enforcement.Enforce, o.Location);
         }
