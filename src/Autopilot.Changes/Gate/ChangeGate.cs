@@ -42,7 +42,7 @@ public sealed class ChangeGate
             findings.AddRange(analysis.Evaluate(changes, request.Scope));
         }
 
-        var decision = new Decision(findings, _engine.PolicyHash, Stopwatch.GetElapsedTime(started));
+        var decision = RuleEnforcement.Apply(new Decision(findings, _engine.PolicyHash, Stopwatch.GetElapsedTime(started)), _engine.Plan);
         AutopilotTelemetry.RecordDecision("gate", decision, activity);
         return new GateResult(decision, changes, changes.Description);
     }

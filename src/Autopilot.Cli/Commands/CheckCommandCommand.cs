@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Autopilot.Core.Actions;
+using Autopilot.Core.Ledger;
 using Autopilot.Core.Output;
 
 namespace Autopilot.Cli.Commands;
@@ -39,6 +40,14 @@ internal static class CheckCommandCommand
                 return (int)ExitCode.BadInput;
             }
 
+            DecisionRecording.Record(engine, StateOptions.Resolve(result.GetValue(stateDir), result.GetValue(repo)!), result.GetValue(actor)!, DecisionQuestions.Command, decision, new DecisionFacts
+            {
+                Command = result.GetValue(text),
+                WorkingDirectory = context.WorkingDirectory,
+                Repository = context.WorkspaceRoot,
+                Level = level,
+                Phase = context.Phase,
+            });
             if (result.GetValue(format) == "json")
             {
                 Console.Out.WriteLine(DecisionWriter.ToJson(decision, w => WriteClassification(w, classification, level)));

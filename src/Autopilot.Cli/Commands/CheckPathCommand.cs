@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Autopilot.Core.Actions;
+using Autopilot.Core.Ledger;
 
 namespace Autopilot.Cli.Commands;
 
@@ -39,6 +40,15 @@ internal static class CheckPathCommand
                 return (int)ExitCode.BadInput;
             }
 
+            DecisionRecording.Record(engine, StateOptions.Resolve(result.GetValue(stateDir), result.GetValue(repo)!), result.GetValue(actor)!, DecisionQuestions.Path, decision, new DecisionFacts
+            {
+                Path = result.GetValue(path),
+                Operation = result.GetValue(op),
+                WorkingDirectory = context.WorkingDirectory,
+                Repository = context.WorkspaceRoot,
+                Level = level,
+                Phase = context.Phase,
+            });
             return CommonOptions.Emit(decision, result.GetValue(format)!, $"{result.GetValue(op)} {result.GetValue(path)}");
         });
         return command;

@@ -48,8 +48,9 @@ internal static class HookCommand
 
     private static int Handle(string stdin, string? autonomy, string? phase, string modeMap, string? policyPath, string repoRoot)
     {
-        string? eventName = null, permissionMode = null, session = null, cwd = null;
+        string? eventName = null, permissionMode = null, session = null, cwd = null, toolName = null;
         JsonElement toolResponse = default;
+        JsonElement? toolInput = null;
         try
         {
             using var doc = JsonDocument.Parse(stdin, new JsonDocumentOptions { MaxDepth = 64 });
@@ -59,6 +60,8 @@ internal static class HookCommand
                 permissionMode = Text(doc.RootElement, "permission_mode");
                 session = Text(doc.RootElement, "session_id");
                 cwd = Text(doc.RootElement, "cwd");
+                toolName = Text(doc.RootElement, "tool_name");
+                toolInput = doc.RootElement.TryGetProperty("tool_input", out var input) ? input.Clone() : null;
                 if (doc.RootElement.TryGetProperty("tool_response", out var response))
                 {
                     toolResponse = response.Clone();
@@ -92,8 +95,10 @@ internal static class HookCommand
         }
 
         var context = ActionContext.ForCurrentUser(repo) with { Phase = phase };
-        var hook = new ClaudeCodeHook(engine.Actions.Classifier, c => engine.Actions.Judge(c, level, context), null, null, phase);
+        ActionJudgement? judgement = null;
+        var hook = new ClaudeCodeHook(engine.Actions.Classifier, c => judgement = engine.Actions.Judge(c, level, context), null, null, phase);
         var reply = hook.Handle(stdin);
+        DecisionRecording.RecordHook(engine, repo, judgement, reply, new DecisionFacts { Tool = toolName, ToolInput = toolInput, WorkingDirectory = cwd, Repository = repo, Level = level, Phase = phase });
         Console.Out.Write(reply.Stdout);
         if (reply.Stderr.Length > 0)
         {

@@ -51,7 +51,13 @@ public sealed class ActionEvaluator
     public ActionJudgement Judge(ActionClassification classification, string level, ActionContext context)
     {
         var judged = ApplyPredicates(classification, level, context);
-        return new ActionJudgement(judged, Decide("hook", judged, level, context, ""));
+        var decision = Decide("hook", judged, level, context, "");
+        // Shadow rules are invisible to the agent: the classification its reason is built from leaves them out.
+        var plan = _engine.Plan;
+        var visible = judged.Matches.Any(m => RuleEnforcement.LevelOf(m.RuleId, plan) == Enforcement.Shadow)
+            ? WithMatches(judged, judged.Matches.Where(m => RuleEnforcement.LevelOf(m.RuleId, plan) != Enforcement.Shadow).ToArray())
+            : judged;
+        return new ActionJudgement(visible, decision);
     }
 
     public Decision Decide(string question, ActionClassification classification, string level, ActionContext context, string subject)
@@ -73,44 +79,49 @@ public sealed class ActionEvaluator
             return Decision.FailClosed("AP-AUTONOMY-UNKNOWN", $"'{level}' is not an autonomy level of this policy ({string.Join(", ", plan.AutonomyLevels)}).", plan.PolicyHash);
         }
 
-        var judged = ApplyPredicates(classification, level, context, subject);
         var uses = new List<PolicyExceptions.ExceptionUse>();
-        judged = ApplyExceptions(judged, context, subject, uses);
-        var matches = judged.Matches;
-        var findings = PredicateFailures(matches);
-        findings.AddRange(uses.Select(u => new Finding(u.ExceptionId, Severity.Info,
-            $"waives {u.RuleId} for this action (owner {u.Owner}, until {u.Expires:yyyy-MM-dd}): {u.Reason}", plan.Exceptions.FirstOrDefault(e => e.Id == u.ExceptionId)?.Location)));
+        var judged = ApplyExceptions(ApplyPredicates(classification, level, context, subject), context, subject, uses);
+        var decision = DecideEnforced(judged, levelIndex, started);
+        if (uses.Count == 0)
+        {
+            return decision;
+        }
+
+        // Each waiver is told (information, never part of the verdict) and carried for the ledger.
+        var waivers = uses.Select(u => new Finding(u.ExceptionId, Severity.Info,
+            $"waives {u.RuleId} for this action (owner {u.Owner}, until {u.Expires:yyyy-MM-dd}): {u.Reason}", plan.Exceptions.FirstOrDefault(e => e.Id == u.ExceptionId)?.Location));
+        return new Decision([.. decision.Findings, .. waivers], decision.PolicyHash, decision.Elapsed) { Shadow = decision.Shadow, ExceptionsUsed = uses };
+    }
+
+    /// <summary>The decision over the judged matches, with warn and shadow rules kept out of the verdict.</summary>
+    private Decision DecideEnforced(ActionClassification judged, int levelIndex, long started)
+    {
+        var plan = _engine.Plan;
         if (judged.IsUnknown)
         {
-            // Unknown fails closed: no autonomy level makes an unreadable command safe.
-            findings.AddRange(matches.Select(m => new Finding(m.RuleId, Severity.Deny, $"[{m.Risk}] {m.Reason}")));
-            if (findings.Count == 0)
-            {
-                findings.Add(new Finding("AP-SHELL-PARSE", Severity.Deny, "The action could not be understood."));
-            }
-
-            return new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)) { ExceptionsUsed = uses };
+            // Unknown fails closed whatever the levels of the rules that matched: a shadow rule never lets it through.
+            var unknown = RuleEnforcement.Apply(DecideMatches(judged, levelIndex, started), plan);
+            return unknown.Verdict == Verdict.Deny ? unknown
+                : new Decision([.. unknown.Findings, new Finding("AP-SHELL-PARSE", Severity.Deny, "The action could not be understood.")], plan.PolicyHash, unknown.Elapsed) { Shadow = unknown.Shadow };
         }
 
-        var risk = judged.RiskIndex;
-        var autonomy = new AutonomyEvaluator(_engine).Check(levelIndex, risk, matches.Where(m => m.RiskIndex == risk).Select(m => m.RuleId).FirstOrDefault());
-        var autonomySeverity = autonomy.Verdict.ToSeverity();
-        foreach (var match in matches)
+        if (judged.Matches.All(m => RuleEnforcement.LevelOf(m.RuleId, plan) == Enforcement.Enforce))
         {
-            var severity = match.FixedVerdict is { } fixedVerdict ? fixedVerdict.ToSeverity()
-                : match.RiskIndex == risk ? autonomySeverity
-                : Severity.Info;
-            findings.Add(new Finding(match.RuleId, severity, $"[{match.Risk}] {match.Reason}", match.Rule?.Location));
+            return RuleEnforcement.Apply(DecideMatches(judged, levelIndex, started), plan);
         }
 
-        findings.AddRange(autonomy.Findings);
-        return new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)) { ExceptionsUsed = uses };
+        // Warn and shadow rules (issue 14): the visible decision is made without them, as if they were not written;
+        // their findings come from the decision with every rule enforced (what they would have done).
+        var visible = DecideMatches(WithMatches(judged, judged.Matches.Where(m => RuleEnforcement.LevelOf(m.RuleId, plan) == Enforcement.Enforce).ToArray()), levelIndex, started);
+        var strict = DecideMatches(judged, levelIndex, started);
+        var findings = visible.Findings.Concat(strict.Findings.Where(f => RuleEnforcement.LevelOf(f.RuleId, plan) != Enforcement.Enforce)).ToArray();
+        return RuleEnforcement.Apply(new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)), plan);
     }
 
     /// <summary>
     /// The classification without the matches an exception waives now (each waiver added to <paramref name="uses"/>),
-    /// the risk recomputed from the matches left. Matches of built-in checks (unreadable commands) are never waived:
-    /// an exception names a risk rule of the policy.
+    /// the risk recomputed from the matches left. Matches of built-in checks (unreadable commands, paths outside the
+    /// workspace) are never waived: an exception names a risk rule of the policy.
     /// </summary>
     private ActionClassification ApplyExceptions(ActionClassification classification, ActionContext context, string subject, List<PolicyExceptions.ExceptionUse> uses)
     {
@@ -141,22 +152,37 @@ public sealed class ActionEvaluator
         return kept.Count == classification.Matches.Count ? classification : WithMatches(classification, kept);
     }
 
-    /// <summary>The classification with only <paramref name="kept"/>, its risk recomputed from them.</summary>
-    private ActionClassification WithMatches(ActionClassification classification, List<ActionMatch> kept)
+    /// <summary>The decision over the matches of a judged classification (predicates applied).</summary>
+    private Decision DecideMatches(ActionClassification judged, int levelIndex, long started)
     {
         var plan = _engine.Plan;
-        var risk = Math.Max(0, plan.DefaultRisk);
-        if (classification.IsUnknown)
+        var matches = judged.Matches;
+        var findings = PredicateFailures(matches);
+        if (judged.IsUnknown)
         {
-            risk = Math.Max(risk, plan.UnknownRisk);
+            // Unknown fails closed: no autonomy level makes an unreadable command safe.
+            findings.AddRange(matches.Select(m => new Finding(m.RuleId, Severity.Deny, $"[{m.Risk}] {m.Reason}")));
+            if (findings.Count == 0)
+            {
+                findings.Add(new Finding("AP-SHELL-PARSE", Severity.Deny, "The action could not be understood."));
+            }
+
+            return new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started));
         }
 
-        foreach (var match in kept)
+        var risk = judged.RiskIndex;
+        var autonomy = new AutonomyEvaluator(_engine).Check(levelIndex, risk, matches.Where(m => m.RiskIndex == risk).Select(m => m.RuleId).FirstOrDefault());
+        var autonomySeverity = autonomy.Verdict.ToSeverity();
+        foreach (var match in matches)
         {
-            risk = Math.Max(risk, match.RiskIndex);
+            var severity = match.FixedVerdict is { } fixedVerdict ? fixedVerdict.ToSeverity()
+                : match.RiskIndex == risk ? autonomySeverity
+                : Severity.Info;
+            findings.Add(new Finding(match.RuleId, severity, $"[{match.Risk}] {match.Reason}", match.Rule?.Location));
         }
 
-        return classification with { RiskIndex = risk, Risk = plan.RiskLevels[risk], Matches = kept };
+        findings.AddRange(autonomy.Findings);
+        return new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>
@@ -203,7 +229,25 @@ public sealed class ActionEvaluator
             return classification with { PredicatesApplied = true };
         }
 
-        return WithMatches(classification, kept) with { PredicatesApplied = true };
+        return WithMatches(classification, kept);
+    }
+
+    /// <summary>The classification with only <paramref name="kept"/> of its matches, its risk recomputed from them.</summary>
+    private ActionClassification WithMatches(ActionClassification classification, IReadOnlyList<ActionMatch> kept)
+    {
+        var plan = _engine.Plan;
+        var risk = Math.Max(0, plan.DefaultRisk);
+        if (classification.IsUnknown)
+        {
+            risk = Math.Max(risk, plan.UnknownRisk);
+        }
+
+        foreach (var match in kept)
+        {
+            risk = Math.Max(risk, match.RiskIndex);
+        }
+
+        return classification with { RiskIndex = risk, Risk = plan.RiskLevels[risk], Matches = kept, PredicatesApplied = true };
     }
 
     private static PredicateFacts Facts(ActionMatch match, string level, ActionContext context, string subject)

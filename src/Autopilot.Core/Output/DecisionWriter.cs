@@ -41,7 +41,45 @@ public static class DecisionWriter
         writer.WriteEndArray();
         writer.WriteString("policyHash", decision.PolicyHash);
         writer.WriteNumber("elapsedMs", Math.Round(decision.Elapsed.TotalMilliseconds, 3));
+        WriteProvenance(writer, decision);
     }
+
+    /// <summary>
+    /// <c>provenance</c>: the policy digest and the rules that decided, each with the file and line it is written at
+    /// (issue 14). Shadow findings are never written here: they are for the decision log only.
+    /// </summary>
+    public static void WriteProvenance(Utf8JsonWriter writer, Decision decision)
+    {
+        writer.WriteStartObject("provenance");
+        writer.WriteString("policyDigest", decision.PolicyHash);
+        writer.WriteStartArray("deciding");
+        foreach (var finding in DistinctRules(decision.Deciding))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("ruleId", finding.RuleId);
+            WriteRuleSource(writer, finding);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteRuleSource(Utf8JsonWriter writer, Finding finding)
+    {
+        if (finding.RuleSource is { } source)
+        {
+            writer.WriteString("file", source.Path);
+            writer.WriteNumber("line", source.Line);
+        }
+    }
+
+    /// <summary>The first finding of each rule, in order.</summary>
+    public static IEnumerable<Finding> DistinctRules(IEnumerable<Finding> findings) => findings.DistinctBy(f => f.RuleId, StringComparer.Ordinal);
+
+    /// <summary>"rule (file:line)" for a finding, or the rule id alone when the rule is not written in a file.</summary>
+    public static string RuleWithSource(Finding finding) =>
+        finding.RuleSource is { } source ? $"{finding.RuleId} ({source.Path}:{source.Line})" : finding.RuleId;
 
     public static void WriteFinding(Utf8JsonWriter writer, Finding finding)
     {
@@ -56,6 +94,19 @@ public static class DecisionWriter
             writer.WriteNumber("line", location.Line);
             writer.WriteNumber("column", location.Column);
             writer.WriteEndObject();
+        }
+
+        if (finding.RuleSource is not null)
+        {
+            writer.WriteStartObject("rule");
+            WriteRuleSource(writer, finding);
+            writer.WriteEndObject();
+        }
+
+        if (finding.Enforcement != Enforcement.Enforce)
+        {
+            writer.WriteString("enforcement", finding.Enforcement.ToWire());
+            writer.WriteString("intended", finding.IntendedSeverity.ToWire());
         }
 
         writer.WriteEndObject();
@@ -80,6 +131,7 @@ public static class DecisionWriter
             }
         }
 
+        AppendProvenanceLine(builder, decision);
         AppendVerdictLine(builder, decision, subject);
         return builder.ToString();
     }
@@ -93,6 +145,7 @@ public static class DecisionWriter
             builder.Append("  ").AppendLine(finding.ToString());
         }
 
+        AppendProvenanceLine(builder, decision);
         AppendVerdictLine(builder, decision, subject);
         return builder.ToString();
     }
@@ -114,4 +167,20 @@ public static class DecisionWriter
 
         builder.AppendLine();
     }
+
+    /// <summary>The line before the verdict: which rules decided, where each is written, and the policy's digest.</summary>
+    private static void AppendProvenanceLine(StringBuilder builder, Decision decision)
+    {
+        var deciding = DistinctRules(decision.Deciding).Select(RuleWithSource).ToArray();
+        builder.Append("  policy ").Append(ShortDigest(decision.PolicyHash));
+        if (deciding.Length > 0)
+        {
+            builder.Append("; decided by ").Append(string.Join(", ", deciding));
+        }
+
+        builder.AppendLine();
+    }
+
+    /// <summary>The first 12 hex digits of a policy digest, as text output shows it.</summary>
+    public static string ShortDigest(string digest) => digest.Length > 12 ? "sha256:" + digest[..12] : digest.Length == 0 ? "(none)" : "sha256:" + digest;
 }

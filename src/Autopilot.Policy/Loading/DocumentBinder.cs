@@ -464,7 +464,7 @@ internal sealed class DocumentBinder
 
     private RiskRuleDef? BindRisk(YamlNode item)
     {
-        var map = _b.Mapping(item, "a risk rule", "id", "risk", "message", "command", "path", "tool", "effect", "alternative", "when");
+        var map = _b.Mapping(item, "a risk rule", "id", "risk", "message", "command", "path", "tool", "effect", "alternative", "when", "enforcement");
         if (map is null)
         {
             return null;
@@ -481,9 +481,14 @@ internal sealed class DocumentBinder
             Effect = BindEffectMatch(YamlBinder.Get(map, "effect")),
             Alternative = _b.String(YamlBinder.Get(map, "alternative"), "alternative"),
             When = _b.LocatedString(YamlBinder.Get(map, "when"), "when"),
+            Enforcement = EnforcementOf(map),
             Location = _b.At(item),
         };
     }
+
+    /// <summary>A rule's <c>enforcement:</c> (enforce when absent; a wrong name is an error at its place).</summary>
+    private Enforcement EnforcementOf(YamlMappingNode? map) =>
+        EnforcementExtensions.FromWire(_b.Choice(YamlBinder.Get(map, "enforcement"), "enforcement", EnforcementExtensions.WireNames)) ?? Enforcement.Enforce;
 
     private CommandMatchDef? BindCommandMatch(YamlNode? node, int depth = 0)
     {
@@ -636,7 +641,7 @@ internal sealed class DocumentBinder
 
     private EscalationRuleDef? BindEscalation(YamlNode item)
     {
-        var map = _b.Mapping(item, "an escalation rule", "id", "severity", "message", "condition", "when");
+        var map = _b.Mapping(item, "an escalation rule", "id", "severity", "message", "condition", "when", "enforcement");
         if (map is null)
         {
             return null;
@@ -656,6 +661,7 @@ internal sealed class DocumentBinder
             Message = _b.String(_b.Require(map, "message", "An escalation rule", item), "message") ?? "",
             Condition = condition is null ? null : BindCondition(condition, 0),
             When = when,
+            Enforcement = EnforcementOf(map),
             Location = _b.At(item),
         };
     }
@@ -791,7 +797,7 @@ internal sealed class DocumentBinder
     private DiffRuleDef? BindDiffRule(YamlNode item)
     {
         var map = _b.Mapping(item, "a diff rule", "id", "kind", "severity", "message", "paths", "excludePaths", "sourcePaths", "testPaths",
-            "max", "maxPerFile", "patterns", "allow", "marker", "schema", "symbols", "threshold");
+            "max", "maxPerFile", "patterns", "allow", "marker", "schema", "symbols", "threshold", "enforcement");
         if (map is null)
         {
             return null;
@@ -817,6 +823,7 @@ internal sealed class DocumentBinder
             Schema = schema,
             Symbols = _b.Strings(YamlBinder.Get(map, "symbols"), "symbols"),
             Threshold = _b.Number(YamlBinder.Get(map, "threshold"), "threshold"),
+            Enforcement = EnforcementOf(map),
             Location = _b.At(item),
         };
     }

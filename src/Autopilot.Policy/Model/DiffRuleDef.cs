@@ -28,5 +28,9 @@ public sealed record DiffRuleDef
     public double? Threshold { get; init; }
     public string? Schema { get; init; }
     public IReadOnlyList<string> Symbols { get; init; } = [];
+
+    /// <summary>enforce (default), warn or shadow: see <see cref="Model.Enforcement"/>.</summary>
+    public Enforcement Enforcement { get; init; }
+
     public SourceLocation? Location { get; init; }
 }

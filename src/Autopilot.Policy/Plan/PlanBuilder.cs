@@ -144,7 +144,44 @@ public static class PlanBuilder
             AttestationDrift = drift,
             PhaseTools = phaseTools,
             Exceptions = doc.Exceptions,
+            Rules = RuleIndex(doc),
         };
+    }
+
+    /// <summary>Every rule a finding can name, with where it is written and how it is enforced (provenance, issue 14).</summary>
+    private static IReadOnlyDictionary<string, PlanRule> RuleIndex(PolicyDocument doc)
+    {
+        var rules = new Dictionary<string, PlanRule>(StringComparer.Ordinal);
+        void Add(string id, RuleSection section, Enforcement enforcement, SourceLocation? location)
+        {
+            if (id.Length > 0 && !rules.ContainsKey(id))
+            {
+                rules.Add(id, new PlanRule(id, section, enforcement, location));
+            }
+        }
+
+        foreach (var r in doc.Risks)
+        {
+            Add(r.Id, RuleSection.Risk, r.Enforcement, r.Location);
+        }
+
+        foreach (var r in doc.Diff)
+        {
+            Add(r.Id, RuleSection.Diff, r.Enforcement, r.Location);
+        }
+
+        foreach (var r in doc.Escalation)
+        {
+            Add(r.Id, RuleSection.Escalation, r.Enforcement, r.Location);
+        }
+
+        var t = doc.Transitions;
+        foreach (var o in new[] { t.Skip, t.Backtrack, t.MissingEvidence, t.InvalidEvidence, t.UnknownPhase, t.SamePhase, doc.Autonomy.AboveLevel, doc.Autonomy.FarAboveLevel, doc.Tools.NotAllowed })
+        {
+            Add(o.Id, o == doc.Tools.NotAllowed ? RuleSection.Tool : RuleSection.Transition, Enforcement.Enforce, o.Location);
+        }
+
+        return rules;
     }
 
     private static ConditionPlan Lower(ConditionDef condition)
