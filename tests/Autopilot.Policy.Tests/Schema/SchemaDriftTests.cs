@@ -57,7 +57,9 @@ public sealed class SchemaDriftTests
           "failures": { "maxRetries": 2, "retryUnknown": false, "classes": [ { "id": "F", "retry": true } ] },
           "tools": { "always": ["TodoWrite"], "notAllowed": { "id": "T" } },
           "attestation": { "defaultDrift": "warning", "ruleId": "AT", "message": "m" },
-          "diff": [ { "id": "D", "kind": "max-files", "severity": "deny", "max": 5 } ]
+          "diff": [ { "id": "D", "kind": "max-files", "severity": "deny", "max": 5 } ],
+          "exceptions": [ { "id": "X", "rule": "R", "paths": ["a/**"], "commands": ["rm *"], "tools": ["Bash"], "tasks": ["T-1"], "owner": "o", "reason": "r", "expires": "2099-01-01" } ],
+          "base": { "path": "org.policy.yaml", "sha256": "0000000000000000000000000000000000000000000000000000000000000000" }
         }
         """)!;
 
@@ -100,6 +102,8 @@ public sealed class SchemaDriftTests
         { "#/definitions/condition", "escalation/0/condition" },
         { "#/definitions/failureClass", "failures/classes/0" },
         { "#/definitions/diffRule", "diff/0" },
+        { "#/definitions/policyException", "exceptions/0" },
+        { "#/properties/base", "base" },
     };
 
     /// <summary>Enum-valued properties of the schema (closed object pointer, property) and the place the loader reads that word.</summary>
