@@ -256,13 +256,13 @@ public sealed class PolicyLifecycleCommandTests : IDisposable
             """);
         var result = CliProcess.Run(_dir.Path, null, "policy", "effective", "--policy", basePath, "--work-order", order);
         Assert.True(result.ExitCode == 4, result.ToString());
-        Assert.Matches($@"{Regex.Escape(order)}\(5,\d+\): error AP1121: Work order caps\.maxFiles 50 at {Regex.Escape(order)}:5 is above 20 of the policy's rule 'D-FILES' at {Regex.Escape(basePath)}:13", result.StdErr);
-        Assert.Contains($"Work order autonomy 'm' at {order}:6 is more autonomous than the policy's default 'l'", result.StdErr);
+        Assert.Matches($@"{Regex.Escape(order)}\(4,\d+\): error AP1121: Work order caps\.maxFiles 50 at {Regex.Escape(order)}:4 is above 20 of the policy's rule 'D-FILES' at {Regex.Escape(basePath)}:13", result.StdErr);
+        Assert.Contains($"Work order autonomy 'm' at {order}:5 is more autonomous than the policy's default 'l'", result.StdErr);
 
         var tight = _dir.Write("tight.json", """{ "taskId": "T-2", "allowedPaths": ["src/**"], "caps": { "maxFiles": 5 } }""");
         var ok = CliProcess.Run(_dir.Path, null, "policy", "effective", "--policy", basePath, "--work-order", tight);
         Assert.True(ok.ExitCode == 0, ok.ToString());
-        Assert.Contains("3. work-order", ok.StdOut);
+        Assert.Contains("2. work-order", ok.StdOut);
         Assert.Contains("work order T-2", ok.StdOut);
     }
 
@@ -303,7 +303,8 @@ public sealed class PolicyLifecycleCommandTests : IDisposable
         Assert.Contains($"not exercised: rule R-CURL (risk rule) at {_dir.Sub("p.policy.yaml")}:10", result.StdOut);
         Assert.Contains("not exercised: exception EX-BUILD (exception to R-RM)", result.StdOut);
 
-        // The decision log: rm fired in a real check, curl never did.
+        // The decision log (kept where the ledger folder exists): rm fired in a real check, curl never did.
+        Directory.CreateDirectory(_dir.Sub(".autopilot/ledger"));
         Assert.Equal(3, Run("check", "command", "rm -rf src", "--policy", "p.policy.yaml").ExitCode);
         var dead = Run("policy", "test", tests, "--coverage", "--ledger", _dir.Sub(".autopilot/ledger"));
         Assert.True(dead.ExitCode == 0, dead.ToString());
