@@ -53,7 +53,7 @@ public sealed class PolicyLayerMergeTests
     }
 
     [Theory]
-    [InlineData("risks:\n  - { id: R, risk: medium, message: m }\n", "below the base's 'high' at /org/base.policy.yaml:15")]
+    [InlineData("risks:\n  - { id: R, risk: medium, message: m }\n", "below the base's 'high' at /org/base.policy.yaml:14")]
     [InlineData("risks:\n  - { id: R, risk: critical, message: m, command: { programs: [rmdir] } }\n", "not change its matcher")]
     [InlineData("autonomy:\n  levels:\n    - { id: l, allowUpTo: low, escalateUpTo: critical }\n", "escalateUpTo 'critical'")]
     [InlineData("autonomy:\n  levels:\n    - { id: x, allowUpTo: none }\n", "may not add levels")]

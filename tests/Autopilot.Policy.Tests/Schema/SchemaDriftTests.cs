@@ -58,8 +58,7 @@ public sealed class SchemaDriftTests
           "tools": { "always": ["TodoWrite"], "notAllowed": { "id": "T" } },
           "attestation": { "defaultDrift": "warning", "ruleId": "AT", "message": "m" },
           "diff": [ { "id": "D", "kind": "max-files", "severity": "deny", "max": 5 } ],
-          "exceptions": [ { "id": "X", "rule": "R", "paths": ["a/**"], "commands": ["rm *"], "tools": ["Bash"], "tasks": ["T-1"], "owner": "o", "reason": "r", "expires": "2099-01-01" } ],
-          "base": { "path": "org.policy.yaml", "sha256": "0000000000000000000000000000000000000000000000000000000000000000" }
+          "exceptions": [ { "id": "X", "rule": "R", "paths": ["a/**"], "commands": ["rm *"], "tools": ["Bash"], "tasks": ["T-1"], "owner": "o", "reason": "r", "expires": "2099-01-01" } ]
         }
         """)!;
 
@@ -145,6 +144,12 @@ public sealed class SchemaDriftTests
     public void Schema_keys_equal_the_loader_keys(string schemaPointer, string where)
     {
         var policy = BasePolicy();
+        if (where == "base")
+        {
+            // Not in the base policy: a file with a base is an overlay, which may leave out what the base defines.
+            policy["base"] = new JsonObject { ["path"] = "org.policy.yaml" };
+        }
+
         var section = where.Length == 0 ? policy : (JsonObject)Get(policy, where)!;
         section[NonsenseKey] = 1;
 
