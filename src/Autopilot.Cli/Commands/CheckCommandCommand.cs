@@ -32,6 +32,7 @@ internal static class CheckCommandCommand
             // Predicates first: the risk shown and every explanation come from the matches whose predicate held.
             var classification = engine.Actions.ApplyPredicates(engine.Actions.Classifier.ClassifyCommand(result.GetValue(text)!, context), level, context, result.GetValue(text)!);
             var decision = engine.Actions.Decide("command", classification, level, context, result.GetValue(text)!);
+            classification = engine.Actions.Visible(classification);
             DecisionRecording.Record(engine, StateOptions.Resolve(null, result.GetValue(repo)!), DecisionRecording.DefaultActor(), DecisionQuestions.Command, decision, new DecisionFacts
             {
                 Command = result.GetValue(text),

@@ -1,6 +1,7 @@
 using Autopilot.Core.Decisions;
 using Autopilot.Core.Policies;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Plan;
 
 namespace Autopilot.Core.Lifecycle;
 
@@ -100,7 +101,7 @@ public static class PolicyReplay
                     break;
             }
 
-            differences.Add(new ReplayDifference(replayCase, change, before, after, RulesBehind(before, after, change)));
+            differences.Add(new ReplayDifference(replayCase, change, before, after, RulesBehind(before, after, change, oldEngine, newEngine)));
         }
 
         return new ReplayReport
@@ -157,10 +158,22 @@ public static class PolicyReplay
     /// the new deciding rules that did not decide before; otherwise both differences. Falls back to the deciding rules
     /// of the stricter side (a change of the autonomy table moves verdicts without new rules).
     /// </summary>
-    private static IReadOnlyList<string> RulesBehind(Decision before, Decision after, ReplayChange change)
+    private static IReadOnlyList<string> RulesBehind(Decision before, Decision after, ReplayChange change, PolicyEngine oldEngine, PolicyEngine newEngine)
     {
         var old = DecidingRules(before);
         var now = DecidingRules(after);
+        // An autonomy outcome follows from the risk rule that matched: file the change under that rule when there is one.
+        bool Consequence(string id) => IsAutonomyOutcome(id, oldEngine) || IsAutonomyOutcome(id, newEngine);
+        if (old.Any(id => !Consequence(id)))
+        {
+            old.RemoveWhere(Consequence);
+        }
+
+        if (now.Any(id => !Consequence(id)))
+        {
+            now.RemoveWhere(Consequence);
+        }
+
         IEnumerable<string> rules = change switch
         {
             ReplayChange.Loosened => old.Except(now),
@@ -175,6 +188,9 @@ public static class PolicyReplay
 
         return list.Count == 0 ? ["(no rule)"] : list;
     }
+
+    private static bool IsAutonomyOutcome(string id, PolicyEngine engine) =>
+        engine.Plan.Rules.TryGetValue(id, out var rule) && rule.Section == RuleSection.Autonomy;
 
     private static IReadOnlyList<ReplayRuleGroup> Group(List<ReplayDifference> differences, int examplesPerRule)
     {
