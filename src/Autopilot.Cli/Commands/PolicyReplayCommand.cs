@@ -156,17 +156,7 @@ internal static class PolicyReplayCommand
             return null;
         }
 
-        var loaded = PolicySource.Load(path);
-        foreach (var diagnostic in loaded.Diagnostics)
-        {
-            Console.Error.WriteLine(diagnostic.ToString());
-        }
-
-        if (!loaded.Succeeded)
-        {
-            Console.Error.WriteLine($"autopilot: {option}: the policy {path} has errors.");
-        }
-
+        var loaded = CommonOptions.LoadReporting(path);
         return loaded.Succeeded ? loaded : null;
     }
 }

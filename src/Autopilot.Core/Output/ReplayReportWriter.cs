@@ -8,8 +8,6 @@ namespace Autopilot.Core.Output;
 /// <summary>`autopilot policy replay` output: text for a terminal, JSON for scripts, Markdown for a pull-request comment.</summary>
 public static class ReplayReportWriter
 {
-    private static readonly JsonWriterOptions s_indented = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static string Write(ReplayReport report, string format) => format switch
     {
         "json" => ToJson(report),
@@ -19,8 +17,7 @@ public static class ReplayReportWriter
 
     public static string ToJson(ReplayReport report)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, s_indented))
+        return DecisionWriter.Json(w =>
         {
             w.WriteStartObject();
             w.WriteStartObject("old");
@@ -81,29 +78,13 @@ public static class ReplayReportWriter
             }
 
             w.WriteEndArray();
-            w.WriteStartArray("warnings");
-            foreach (var warning in report.Warnings)
-            {
-                w.WriteStringValue(warning);
-            }
-
-            w.WriteEndArray();
+            DecisionWriter.WriteStrings(w, "warnings", report.Warnings);
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + Environment.NewLine;
+        }) + Environment.NewLine;
     }
 
-    private static void WriteRules(Utf8JsonWriter w, string name, Decisions.Decision decision)
-    {
-        w.WriteStartArray(name);
-        foreach (var finding in DecisionWriter.DistinctRules(decision.Deciding))
-        {
-            w.WriteStringValue(finding.RuleId);
-        }
-
-        w.WriteEndArray();
-    }
+    private static void WriteRules(Utf8JsonWriter w, string name, Decisions.Decision decision) =>
+        DecisionWriter.WriteStrings(w, name, DecisionWriter.DistinctRules(decision.Deciding).Select(f => f.RuleId));
 
     public static string ToMarkdown(ReplayReport report)
     {

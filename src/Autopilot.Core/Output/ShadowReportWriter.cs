@@ -9,8 +9,6 @@ namespace Autopilot.Core.Output;
 /// <summary>`autopilot policy report` output: what warn and shadow rules would have done, as text, JSON or Markdown.</summary>
 public static class ShadowReportWriter
 {
-    private static readonly JsonWriterOptions s_indented = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static string Write(ShadowReport report, string format) => format switch
     {
         "json" => ToJson(report),
@@ -20,8 +18,7 @@ public static class ShadowReportWriter
 
     public static string ToJson(ShadowReport report)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, s_indented))
+        return DecisionWriter.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("since", report.Since);
@@ -68,17 +65,9 @@ public static class ShadowReportWriter
             }
 
             w.WriteEndArray();
-            w.WriteStartArray("warnings");
-            foreach (var warning in report.Warnings)
-            {
-                w.WriteStringValue(warning);
-            }
-
-            w.WriteEndArray();
+            DecisionWriter.WriteStrings(w, "warnings", report.Warnings);
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + Environment.NewLine;
+        }) + Environment.NewLine;
     }
 
     public static string ToText(ShadowReport report)
