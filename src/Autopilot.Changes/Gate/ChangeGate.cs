@@ -31,15 +31,23 @@ public sealed class ChangeGate
 
     public GateResult Judge(GateRequest request)
     {
-        using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.gate");
         var started = Stopwatch.GetTimestamp();
-        var changes = Read(request);
+        return Judge(Read(request), request.Scope, started);
+    }
+
+    /// <summary>Judges a change already read (a replay judges one commit under two policies and reads it once).</summary>
+    public GateResult Judge(ChangeSet changes, ScopeFacts? scope = null) => Judge(changes, scope, Stopwatch.GetTimestamp());
+
+    private GateResult Judge(ChangeSet changes, ScopeFacts? scope, long started)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.gate");
         activity?.SetTag("autopilot.change", changes.Description);
         activity?.SetTag("autopilot.files", changes.Files.Count);
-        var findings = new List<Finding>(_rules.Evaluate(changes, request.Scope));
+        var findings = new List<Finding>(_rules.Evaluate(changes, scope));
         foreach (var analysis in _analyses)
         {
-            findings.AddRange(analysis.Evaluate(changes, request.Scope));
+            findings.AddRange(analysis.Evaluate(changes, scope));
         }
 
         var decision = RuleEnforcement.Apply(new Decision(findings, _engine.PolicyHash, Stopwatch.GetElapsedTime(started)), _engine.Plan);

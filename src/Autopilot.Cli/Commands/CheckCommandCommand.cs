@@ -40,6 +40,7 @@ internal static class CheckCommandCommand
                 return (int)ExitCode.BadInput;
             }
 
+            classification = engine.Actions.Visible(classification);
             DecisionRecording.Record(engine, StateOptions.Resolve(result.GetValue(stateDir), result.GetValue(repo)!), result.GetValue(actor)!, DecisionQuestions.Command, decision, new DecisionFacts
             {
                 Command = result.GetValue(text),

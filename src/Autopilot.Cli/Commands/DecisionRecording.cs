@@ -3,7 +3,6 @@ using Autopilot.Core.Decisions;
 using Autopilot.Core.Hooks;
 using Autopilot.Core.Ledger;
 using Autopilot.Core.Policies;
-using Autopilot.Policy.Model;
 
 namespace Autopilot.Cli.Commands;
 
@@ -49,17 +48,7 @@ internal static class DecisionRecording
     /// <summary>A hook reply's decision: the engine's, or (input the hook refused, a fixed verdict) one that says what the reply said.</summary>
     public static void RecordHook(PolicyEngine engine, string repo, ActionJudgement? judgement, HookReply reply, DecisionFacts facts)
     {
-        var verdict = reply.Verdict ?? Verdict.Deny;
-        var decision = judgement?.Decision;
-        if (decision is null || decision.Verdict != verdict)
-        {
-            var reason = reply.Stderr.Length > 0 ? reply.Stderr : $"the hook answered {verdict.ToWire()}";
-            decision = new Decision([.. decision?.Findings ?? [], new Finding("AP-HOOK", verdict.ToSeverity(), reason)], engine.PolicyHash, decision?.Elapsed ?? TimeSpan.Zero)
-            {
-                Shadow = decision?.Shadow ?? [],
-            };
-        }
-
+        var decision = Autopilot.Core.Lifecycle.ReplayCases.HookDecision(engine, judgement, reply);
         Record(engine, StateOptions.Resolve(null, repo), DefaultActor(), DecisionQuestions.Hook, decision, facts);
     }
 

@@ -53,11 +53,17 @@ public sealed class ActionEvaluator
         var judged = ApplyPredicates(classification, level, context);
         var decision = Decide("hook", judged, level, context, "");
         // Shadow rules are invisible to the agent: the classification its reason is built from leaves them out.
+        return new ActionJudgement(Visible(judged), decision);
+    }
+
+    /// <summary>The classification as the agent may see it: without the matches of shadow rules (issue 14).</summary>
+    public ActionClassification Visible(ActionClassification judged)
+    {
+        ArgumentNullException.ThrowIfNull(judged);
         var plan = _engine.Plan;
-        var visible = judged.Matches.Any(m => RuleEnforcement.LevelOf(m.RuleId, plan) == Enforcement.Shadow)
+        return judged.Matches.Any(m => RuleEnforcement.LevelOf(m.RuleId, plan) == Enforcement.Shadow)
             ? WithMatches(judged, judged.Matches.Where(m => RuleEnforcement.LevelOf(m.RuleId, plan) != Enforcement.Shadow).ToArray())
             : judged;
-        return new ActionJudgement(visible, decision);
     }
 
     public Decision Decide(string question, ActionClassification classification, string level, ActionContext context, string subject)

@@ -174,6 +174,7 @@ public static class DecisionLog
         Optional(w, "task", f.Task);
         Optional(w, "from", f.From);
         Optional(w, "to", f.To);
+        Optional(w, "evidenceRoot", f.EvidenceRoot);
         if (f.Evidence is { Count: > 0 } evidence)
         {
             w.WriteStartObject("evidence");
@@ -275,6 +276,7 @@ public static class DecisionLog
         Task = Optional(f, "task"),
         From = Optional(f, "from"),
         To = Optional(f, "to"),
+        EvidenceRoot = Optional(f, "evidenceRoot"),
         Evidence = f.TryGetProperty("evidence", out var ev) && ev.ValueKind == JsonValueKind.Object
             ? ev.EnumerateObject().ToDictionary(x => x.Name, x => x.Value.GetString() ?? "", StringComparer.Ordinal)
             : null,

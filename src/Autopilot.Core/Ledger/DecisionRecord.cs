@@ -55,6 +55,9 @@ public sealed record DecisionFacts
 
     public string? To { get; init; }
 
+    /// <summary>The evidence folder a transition read.</summary>
+    public string? EvidenceRoot { get; init; }
+
     /// <summary>Evidence id → lower-case hex SHA-256 of the file the transition read.</summary>
     public IReadOnlyDictionary<string, string>? Evidence { get; init; }
 

@@ -14,18 +14,37 @@ public static class DecisionWriter
 {
     private static readonly JsonWriterOptions s_indented = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string ToJson(Decision decision, Action<Utf8JsonWriter>? extra = null)
+    public static string ToJson(Decision decision, Action<Utf8JsonWriter>? extra = null) => Json(writer =>
     {
+        writer.WriteStartObject();
+        WriteDecisionBody(writer, decision);
+        extra?.Invoke(writer);
+        writer.WriteEndObject();
+    });
+
+    /// <summary>Indented JSON as the commands print it (non-ASCII text kept readable).</summary>
+    public static string Json(Action<Utf8JsonWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, s_indented))
         {
-            writer.WriteStartObject();
-            WriteDecisionBody(writer, decision);
-            extra?.Invoke(writer);
-            writer.WriteEndObject();
+            write(writer);
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>An array of strings.</summary>
+    public static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
     }
 
     /// <summary>The decision's members (verdict, findings, policyHash, elapsedMs) into an object already started.</summary>

@@ -110,13 +110,7 @@ public static class SarifWriter
             w.WriteStartObject("properties");
             w.WriteString("verdict", decision.Verdict.ToWire());
             w.WriteString("policyHash", decision.PolicyHash);
-            w.WriteStartArray("decidingRules");
-            foreach (var finding in DecisionWriter.DistinctRules(decision.Deciding))
-            {
-                w.WriteStringValue(DecisionWriter.RuleWithSource(finding));
-            }
-
-            w.WriteEndArray();
+            DecisionWriter.WriteStrings(w, "decidingRules", DecisionWriter.DistinctRules(decision.Deciding).Select(DecisionWriter.RuleWithSource));
             w.WriteEndObject();
 
             w.WriteEndObject();

@@ -34,8 +34,11 @@ public static partial class SecretDetectors
     /// <summary>A secret as messages may show it: its first characters and its length, never the whole.</summary>
     public static string Redact(string secret) => secret.Length <= 8 ? "****" : $"{secret[..4]}…({secret.Length} chars)";
 
+    /// <summary>A secret as the decision log keeps it: its first characters and a mark, one shell word (a masked command still parses).</summary>
+    public static string MaskedForm(string secret) => secret.Length <= 8 ? "…masked…" : $"{secret[..4]}…masked…";
+
     /// <summary>
-    /// The text with every secret the detectors recognise replaced by <see cref="Redact"/>ed forms: the well-known
+    /// The text with every secret the detectors recognise replaced by <see cref="MaskedForm"/>: the well-known
     /// formats, and values assigned to secret-sounding names whose entropy reaches <paramref name="threshold"/>.
     /// </summary>
     public static string Mask(string text, double threshold = DefaultEntropyThreshold)
@@ -79,7 +82,7 @@ public static partial class SecretDetectors
                 continue; // inside a span already masked
             }
 
-            masked.Append(text, at, start - at).Append(Redact(text.Substring(start, length)));
+            masked.Append(text, at, start - at).Append(MaskedForm(text.Substring(start, length)));
             at = start + length;
         }
 

@@ -70,7 +70,7 @@ public sealed class RecordedTransitions
             : result.Kind == TransitionKind.Backtrack ? LedgerEntryKind.Backtrack
             : LedgerEntryKind.Transition;
         var evidence = result.Evidence.Where(e => e.Sha256 is not null).ToDictionary(e => e.Definition.Id, e => e.Sha256!);
-        var facts = new DecisionFacts { Task = task, From = from, To = to, Evidence = evidence };
+        var facts = new DecisionFacts { Task = task, From = from, To = to, Evidence = evidence, EvidenceRoot = evidenceRoot };
         var origin = plan.Document.SourcePath is { Length: > 0 } source ? source : PolicySource.BuiltInName;
         // The transition's own entry carries its decision-log record: one append, not two (issue 14).
         var appended = _ledger.Append(DecisionLog.Attach(new LedgerAppend

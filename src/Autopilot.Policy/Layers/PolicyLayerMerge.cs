@@ -337,8 +337,10 @@ public static class PolicyLayerMerge
                 }
 
                 RiskAtLeast(rule.Risk.Value, theirs.Risk.Value, $"Risk rule '{rule.Id}' risk", rule.Risk.Location ?? rule.Location, theirs.Risk.Location ?? theirs.Location);
+                EnforcedAtLeast(rule.Id, rule.Enforcement, rule.Location, theirs.Enforcement, theirs.Location);
                 merged[index] = theirs with
                 {
+                    Enforcement = Stricter(rule.Enforcement, theirs.Enforcement),
                     Risk = Risk(rule.Risk.Value) >= Risk(theirs.Risk.Value) ? rule.Risk : theirs.Risk,
                     Message = rule.Message.Length > 0 ? rule.Message : theirs.Message,
                     Alternative = rule.Alternative ?? theirs.Alternative,
@@ -347,6 +349,17 @@ public static class PolicyLayerMerge
 
             return merged;
         }
+
+        /// <summary>Enforcement: enforce ≥ warn ≥ shadow (a rule re-declared without the key is enforced).</summary>
+        private void EnforcedAtLeast(string id, Enforcement lowerLevel, SourceLocation? at, Enforcement upperLevel, SourceLocation? upperAt)
+        {
+            if (lowerLevel > upperLevel)
+            {
+                Loosens($"Rule '{id}' at {Where(at)} is '{lowerLevel.ToWire()}', less enforced than the base's '{upperLevel.ToWire()}' at {Where(upperAt)}.", at);
+            }
+        }
+
+        private static Enforcement Stricter(Enforcement a, Enforcement b) => a < b ? a : b;
 
         public IReadOnlyList<EscalationRuleDef> Escalation()
         {
@@ -376,7 +389,13 @@ public static class PolicyLayerMerge
                     Loosens($"Escalation rule '{rule.Id}' severity {rule.Severity.ToWire()} at {Where(rule.Location)} is below the base's {theirs.Severity.ToWire()} at {Where(theirs.Location)}.", rule.Location);
                 }
 
-                merged[index] = theirs with { Severity = rule.Severity > theirs.Severity ? rule.Severity : theirs.Severity, Message = rule.Message.Length > 0 ? rule.Message : theirs.Message };
+                EnforcedAtLeast(rule.Id, rule.Enforcement, rule.Location, theirs.Enforcement, theirs.Location);
+                merged[index] = theirs with
+                {
+                    Severity = rule.Severity > theirs.Severity ? rule.Severity : theirs.Severity,
+                    Message = rule.Message.Length > 0 ? rule.Message : theirs.Message,
+                    Enforcement = Stricter(rule.Enforcement, theirs.Enforcement),
+                };
             }
 
             return merged;
@@ -422,6 +441,11 @@ public static class PolicyLayerMerge
             if (l.Severity < u.Severity)
             {
                 yield return $"severity {l.Severity.ToWire()} is below {u.Severity.ToWire()}";
+            }
+
+            if (l.Enforcement > u.Enforcement)
+            {
+                yield return $"it is '{l.Enforcement.ToWire()}', less enforced than '{u.Enforcement.ToWire()}'";
             }
 
             if (u.Max is { } max && (l.Max is null || l.Max > max))

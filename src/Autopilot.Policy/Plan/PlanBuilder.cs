@@ -176,10 +176,14 @@ public static class PlanBuilder
         }
 
         var t = doc.Transitions;
-        foreach (var o in new[] { t.Skip, t.Backtrack, t.MissingEvidence, t.InvalidEvidence, t.UnknownPhase, t.SamePhase, doc.Autonomy.AboveLevel, doc.Autonomy.FarAboveLevel, doc.Tools.NotAllowed })
+        foreach (var o in new[] { t.Skip, t.Backtrack, t.MissingEvidence, t.InvalidEvidence, t.UnknownPhase, t.SamePhase })
         {
-            Add(o.Id, o == doc.Tools.NotAllowed ? RuleSection.Tool : RuleSection.Transition, Enforcement.Enforce, o.Location);
+            Add(o.Id, RuleSection.Transition, Enforcement.Enforce, o.Location);
         }
+
+        Add(doc.Autonomy.AboveLevel.Id, RuleSection.Autonomy, Enforcement.Enforce, doc.Autonomy.AboveLevel.Location);
+        Add(doc.Autonomy.FarAboveLevel.Id, RuleSection.Autonomy, Enforcement.Enforce, doc.Autonomy.FarAboveLevel.Location);
+        Add(doc.Tools.NotAllowed.Id, RuleSection.Tool, Enforcement.Enforce, doc.Tools.NotAllowed.Location);
 
         return rules;
     }

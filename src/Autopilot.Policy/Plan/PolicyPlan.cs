@@ -131,6 +131,9 @@ public enum RuleSection : byte
     Escalation,
     Transition,
     Tool,
+
+    /// <summary>The autonomy outcomes (above the level, far above it): they follow from the risk rule that matched.</summary>
+    Autonomy,
 }
 
 /// <summary>A rule as decisions name it: its id, section, enforcement level and the place it is written (null for a built-in default).</summary>

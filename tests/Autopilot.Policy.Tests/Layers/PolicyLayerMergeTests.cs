@@ -69,6 +69,7 @@ public sealed class PolicyLayerMergeTests
     [InlineData("diff:\n  - { id: D-SECRETS, kind: secrets, patterns: [] }\n", "drops the pattern")]
     [InlineData("tools:\n  always: [Read, Bash]\n", "'Bash'")]
     [InlineData("phases: [a]\n", "may not redefine 'phases'")]
+    [InlineData("risks:\n  - { id: R, risk: high, message: m, enforcement: shadow }\n", "less enforced than the base's 'enforce'")]
     [InlineData("exceptions:\n  - { id: X, rule: R, paths: [\"a/**\"], owner: o, reason: r, expires: 2099-01-01 }\n", "exceptions to a base rule belong in the base")]
     public void EachLooseningIsAnErrorNamingBothPlaces(string overlay, string expected) => AssertLoosens(overlay, expected);
 
