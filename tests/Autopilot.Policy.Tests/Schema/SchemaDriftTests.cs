@@ -128,6 +128,9 @@ public sealed class SchemaDriftTests
         { "#/definitions/escalationRule", "severity", "escalation/0/severity" },
         { "#/definitions/diffRule", "kind", "diff/0/kind" },
         { "#/definitions/diffRule", "severity", "diff/0/severity" },
+        { "#/definitions/riskRule", "enforcement", "risks/0/enforcement" },
+        { "#/definitions/diffRule", "enforcement", "diff/0/enforcement" },
+        { "#/definitions/escalationRule", "enforcement", "escalation/0/enforcement" },
     };
 
     [Fact]
