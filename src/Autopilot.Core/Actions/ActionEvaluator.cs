@@ -70,12 +70,12 @@ public sealed class ActionEvaluator
     {
         using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.check");
         activity?.SetTag("autopilot.question", question);
-        var decision = DecideCore(classification, level, context, subject);
+        var decision = DecideCore(question, classification, level, context, subject);
         AutopilotTelemetry.RecordDecision(question, decision, activity);
         return decision;
     }
 
-    private Decision DecideCore(ActionClassification classification, string level, ActionContext context, string subject)
+    private Decision DecideCore(string question, ActionClassification classification, string level, ActionContext context, string subject)
     {
         var started = Stopwatch.GetTimestamp();
         var plan = _engine.Plan;
@@ -86,7 +86,7 @@ public sealed class ActionEvaluator
         }
 
         var uses = new List<PolicyExceptions.ExceptionUse>();
-        var judged = ApplyExceptions(ApplyPredicates(classification, level, context, subject), context, subject, uses);
+        var judged = ApplyExceptions(ApplyPredicates(classification, level, context, subject), context, question == "path" ? subject : null, subject, uses);
         var decision = DecideEnforced(judged, levelIndex, started);
         if (uses.Count == 0)
         {
@@ -126,10 +126,11 @@ public sealed class ActionEvaluator
 
     /// <summary>
     /// The classification without the matches an exception waives now (each waiver added to <paramref name="uses"/>),
-    /// the risk recomputed from the matches left. Matches of built-in checks (unreadable commands, paths outside the
+    /// the risk recomputed from the matches left. <paramref name="path"/> is the file of a file operation (null for
+    /// other questions). Matches of built-in checks (unreadable commands, paths outside the
     /// workspace) are never waived: an exception names a risk rule of the policy.
     /// </summary>
-    private ActionClassification ApplyExceptions(ActionClassification classification, ActionContext context, string subject, List<PolicyExceptions.ExceptionUse> uses)
+    private ActionClassification ApplyExceptions(ActionClassification classification, ActionContext context, string? path, string subject, List<PolicyExceptions.ExceptionUse> uses)
     {
         if (Exceptions.IsEmpty)
         {
@@ -137,7 +138,6 @@ public sealed class ActionEvaluator
         }
 
         var now = _engine.Clock.GetUtcNow();
-        var path = subject.Length > 0 && classification.Parse is null && context.Tool is null ? subject : null;
         var kept = new List<ActionMatch>(classification.Matches.Count);
         foreach (var match in classification.Matches)
         {
