@@ -44,6 +44,14 @@ public sealed partial class PolicyGateGenerator
 
         public static readonly DiagnosticDescriptor PackConflict = new(PolicyDiagnosticIds.PackConflict, "Two packs define the same program", "{0}", PolicyCategory, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
 
+        public static readonly DiagnosticDescriptor ExceptionExpiring = new(PolicyDiagnosticIds.ExceptionExpiring, "Policy exception expires soon or has expired", "{0}", PolicyCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink);
+
+        public static readonly DiagnosticDescriptor LayerLoosens = new(PolicyDiagnosticIds.LayerLoosens, "A policy layer loosens the layer above it", "{0}", PolicyCategory, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
+
+        public static readonly DiagnosticDescriptor LayerHashMismatch = new(PolicyDiagnosticIds.LayerHashMismatch, "A policy layer does not match its pinned hash", "{0}", PolicyCategory, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
+
+        public static readonly DiagnosticDescriptor LayerUnavailable = new(PolicyDiagnosticIds.LayerUnavailable, "A policy layer cannot be read", "{0}", PolicyCategory, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
+
         /// <summary>A policy diagnostic id this registry does not know yet (the language grew): reported, never dropped.</summary>
         public static readonly DiagnosticDescriptor OtherPolicyDiagnostic = new(
             "AP1999", "Policy diagnostic", "{0}", PolicyCategory, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink);
@@ -108,6 +116,10 @@ public sealed partial class PolicyGateGenerator
             PolicyDiagnosticIds.InvalidSchema => InvalidSchema,
             PolicyDiagnosticIds.UnknownPack => UnknownPack,
             PolicyDiagnosticIds.PackConflict => PackConflict,
+            PolicyDiagnosticIds.ExceptionExpiring => ExceptionExpiring,
+            PolicyDiagnosticIds.LayerLoosens => LayerLoosens,
+            PolicyDiagnosticIds.LayerHashMismatch => LayerHashMismatch,
+            PolicyDiagnosticIds.LayerUnavailable => LayerUnavailable,
             CompilerFailureId => CompilerFailure,
             InvalidOptionId => InvalidOption,
             TypeClashId => TypeClash,

@@ -42,21 +42,35 @@ public sealed class ChangeGate
 
     public GateResult Judge(GateRequest request)
     {
-        using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.gate");
         var started = Stopwatch.GetTimestamp();
-        var (changes, ownState) = OwnState.Exclude(Read(request));
+        return Judge(Read(request), request.Scope, request.RepositoryRoot, fromRepository: request.DiffText is null, started);
+    }
+
+    /// <summary>Judges a change already read (a replay judges one commit under two policies and reads it once).</summary>
+    /// <param name="changes">The change.</param>
+    /// <param name="scope">The work order's scope, if any.</param>
+    /// <param name="repositoryRoot">The repository the change belongs to (for the analyses that read its files); null for a bare diff.</param>
+    public GateResult Judge(ChangeSet changes, ScopeFacts? scope = null, string? repositoryRoot = null) =>
+        Judge(changes, scope, repositoryRoot ?? Directory.GetCurrentDirectory(), fromRepository: repositoryRoot is not null, Stopwatch.GetTimestamp());
+
+    /// <param name="fromRepository">The change was read from the repository, so rules may read its other files (a bare diff has none).</param>
+    private GateResult Judge(ChangeSet read, ScopeFacts? scope, string repositoryRoot, bool fromRepository, long started)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.gate");
+        var (changes, ownState) = OwnState.Exclude(read);
         activity?.SetTag("autopilot.change", changes.Description);
         activity?.SetTag("autopilot.files", changes.Files.Count);
-        var findings = new List<Finding>(_rules.Evaluate(changes, request.Scope, request.DiffText is null ? request.RepositoryRoot : null));
+        var findings = new List<Finding>(_rules.Evaluate(changes, scope, fromRepository ? repositoryRoot : null));
         if (ownState is not null)
         {
             findings.Add(ownState);
         }
 
-        var analyses = _analyses ?? DefaultAnalyses(_engine.Plan.Document.Diff, request.RepositoryRoot);
+        var analyses = _analyses ?? DefaultAnalyses(_engine.Plan.Document.Diff, repositoryRoot);
         foreach (var analysis in analyses)
         {
-            findings.AddRange(analysis.Evaluate(changes, request.Scope));
+            findings.AddRange(analysis.Evaluate(changes, scope));
         }
 
         foreach (var rule in _engine.Plan.Document.Diff)
@@ -69,7 +83,7 @@ public sealed class ChangeGate
             }
         }
 
-        var decision = new Decision(findings, _engine.PolicyHash, Stopwatch.GetElapsedTime(started));
+        var decision = RuleEnforcement.Apply(new Decision(findings, _engine.PolicyHash, Stopwatch.GetElapsedTime(started)), _engine.Plan);
         AutopilotTelemetry.RecordDecision("gate", decision, activity);
         return new GateResult(decision, changes, changes.Description);
     }

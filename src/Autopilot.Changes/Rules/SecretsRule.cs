@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Autopilot.Changes.ChangeSets;
 using Autopilot.Core.Decisions;
+using Autopilot.Core.Secrets;
 using Autopilot.Policy.Model;
 using Autopilot.Policy.Patterns;
 
@@ -122,7 +123,7 @@ internal sealed class SecretsRule : DiffRule
             if (match.Success && !IsAllowed(match.Value))
             {
                 findings.Add(Report(
-                    $"a {name} ('{Redact(match.Value)}') in an added line: remove it, rotate it, and load it from a secret store (or mark a false positive with '{_marker}')",
+                    $"a {name} ('{SecretDetectors.Redact(match.Value)}') in an added line: remove it, rotate it, and load it from a secret store (or mark a false positive with '{_marker}')",
                     new SourceLocation(path, line.NewLine, match.Index + 1) { Length = match.Length, Offset = match.Index }));
                 return;   // one finding per line is enough to act on
             }
@@ -142,7 +143,7 @@ internal sealed class SecretsRule : DiffRule
             if (entropy >= _threshold)
             {
                 findings.Add(Report(
-                    $"a high-entropy value ({entropy:0.0} bits/char, threshold {_threshold:0.0}) is assigned to '{KeyOf(match.Value)}' ('{Redact(value.Value)}'): load it from a secret store or the environment (or mark a false positive with '{_marker}')",
+                    $"a high-entropy value ({entropy:0.0} bits/char, threshold {_threshold:0.0}) is assigned to '{KeyOf(match.Value)}' ('{SecretDetectors.Redact(value.Value)}'): load it from a secret store or the environment (or mark a false positive with '{_marker}')",
                     new SourceLocation(path, line.NewLine, value.Index + 1) { Length = value.Length, Offset = value.Index }));
                 return;
             }
@@ -174,8 +175,6 @@ internal sealed class SecretsRule : DiffRule
         var end = assignment.IndexOfAny([':', '=', ' ', '"', '\'']);
         return end > 0 ? assignment[..end] : assignment;
     }
-
-    private static string Redact(string secret) => secret.Length <= 8 ? "****" : $"{secret[..4]}…({secret.Length} chars)";
 
     private static Regex Compile(string pattern, string field)
     {

@@ -115,7 +115,7 @@ public static class WorkOrderLoader
     private static IReadOnlyList<string> Strings(JToken? token) =>
         token is JArray array ? array.Select(t => (string)t!).ToList() : [];
 
-    private static SourceLocation At(string sourcePath, JToken token)
+    internal static SourceLocation At(string sourcePath, JToken token)
     {
         // Newtonsoft marks the end of a token (the colon after a name, a string's closing quote); point at its start.
         var info = (IJsonLineInfo)token;

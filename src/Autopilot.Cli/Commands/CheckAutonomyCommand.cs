@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Autopilot.Core.Autonomy;
+using Autopilot.Core.Ledger;
 
 namespace Autopilot.Cli.Commands;
 
@@ -23,6 +24,8 @@ internal static class CheckAutonomyCommand
             }
 
             var decision = new AutonomyEvaluator(engine).Check(result.GetValue(level)!, result.GetValue(risk)!);
+            DecisionRecording.Record(engine, StateOptions.Resolve(null, result.GetValue(repo)!), DecisionRecording.DefaultActor(), DecisionQuestions.Autonomy, decision,
+                new DecisionFacts { Level = result.GetValue(level), Risk = result.GetValue(risk) });
             return CommonOptions.Emit(decision, result.GetValue(format)!, $"level {result.GetValue(level)} at risk {result.GetValue(risk)}");
         });
         return command;

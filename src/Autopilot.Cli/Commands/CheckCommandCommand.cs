@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Autopilot.Core.Actions;
+using Autopilot.Core.Ledger;
 using Autopilot.Core.Output;
 
 namespace Autopilot.Cli.Commands;
@@ -17,7 +18,10 @@ internal static class CheckCommandCommand
         var policy = CommonOptions.Policy();
         var format = CommonOptions.Format();
         var repo = CommonOptions.Repo();
-        var command = new Command("command", "Check a shell command: what it really runs, how risky, and whether this actor may run it.") { text, autonomy, phase, cwd, policy, format, repo };
+        var task = ActionSettling.Task();
+        var stateDir = StateOptions.StateDir();
+        var actor = StateOptions.Actor();
+        var command = new Command("command", "Check a shell command: what it really runs, how risky, and whether this actor may run it.") { text, autonomy, phase, cwd, policy, format, repo, task, stateDir, actor };
         command.SetAction(result =>
         {
             var engine = CommonOptions.LoadPolicy(result.GetValue(policy), result.GetValue(repo)!);
@@ -26,11 +30,25 @@ internal static class CheckCommandCommand
                 return (int)ExitCode.BadInput;
             }
 
-            var context = ActionOptions.Context(result.GetValue(repo)!, result.GetValue(cwd), result.GetValue(phase));
+            var context = ActionOptions.Context(result.GetValue(repo)!, result.GetValue(cwd), result.GetValue(phase)) with { Task = result.GetValue(task) };
             var level = ActionOptions.Level(engine, result.GetValue(autonomy));
             // Predicates first: the risk shown and every explanation come from the matches whose predicate held.
             var classification = engine.Actions.ApplyPredicates(engine.Actions.Classifier.ClassifyCommand(result.GetValue(text)!, context), level, context, result.GetValue(text)!);
-            var decision = engine.Actions.Decide("command", classification, level, context, result.GetValue(text)!);
+            var decided = engine.Actions.Decide("command", classification, level, context, result.GetValue(text)!);
+            if (ActionSettling.Settle(decided, "command", result.GetValue(text)!, context, result.GetValue(stateDir), result.GetValue(repo)!, result.GetValue(actor)!) is not { } decision)
+            {
+                return (int)ExitCode.BadInput;
+            }
+
+            classification = engine.Actions.Visible(classification);
+            DecisionRecording.Record(engine, StateOptions.Resolve(result.GetValue(stateDir), result.GetValue(repo)!), result.GetValue(actor)!, DecisionQuestions.Command, decision, new DecisionFacts
+            {
+                Command = result.GetValue(text),
+                WorkingDirectory = context.WorkingDirectory,
+                Repository = context.WorkspaceRoot,
+                Level = level,
+                Phase = context.Phase,
+            });
             if (result.GetValue(format) == "json")
             {
                 Console.Out.WriteLine(DecisionWriter.ToJson(decision, w => WriteClassification(w, classification, level)));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Autopilot.Core.Ledger;
 using Autopilot.Core.Tools;
 
 namespace Autopilot.Cli.Commands;
@@ -29,6 +30,13 @@ internal static class CheckToolCommand
             var decision = result.GetValue(autonomy) is { } level
                 ? engine.Actions.Tool(result.GetValue(name)!, ActionOptions.Context(result.GetValue(repo)!, null, result.GetValue(phase)), level)
                 : new ToolGuard(engine).Check(result.GetValue(phase)!, result.GetValue(name)!);
+            DecisionRecording.Record(engine, StateOptions.Resolve(null, result.GetValue(repo)!), DecisionRecording.DefaultActor(), DecisionQuestions.Tool, decision, new DecisionFacts
+            {
+                Tool = result.GetValue(name),
+                Phase = result.GetValue(phase),
+                Level = result.GetValue(autonomy),
+                Repository = Path.GetFullPath(result.GetValue(repo)!),
+            });
             return CommonOptions.Emit(decision, result.GetValue(format)!, $"tool {result.GetValue(name)} in {result.GetValue(phase)}");
         });
         return command;

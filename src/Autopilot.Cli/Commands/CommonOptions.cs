@@ -42,6 +42,12 @@ internal static class CommonOptions
             return null;
         }
 
+        return LoadReporting(path).Engine;
+    }
+
+    /// <summary>Loads a policy file (null: the built-in default), printing its diagnostics and, when it fails, that it has errors.</summary>
+    public static LoadedPolicy LoadReporting(string? path)
+    {
         var loaded = PolicySource.Load(path);
         foreach (var diagnostic in loaded.Diagnostics)
         {
@@ -53,7 +59,7 @@ internal static class CommonOptions
             Console.Error.WriteLine($"autopilot: the policy {loaded.Origin} has errors; nothing is allowed until they are fixed.");
         }
 
-        return loaded.Engine;
+        return loaded;
     }
 
     public static int ExitFor(Verdict verdict) => verdict switch

@@ -40,7 +40,14 @@ internal static class EscalateCommand
 
             parsed.Task = result.GetValue(task) ?? parsed.Task;
             var decision = new EscalationEvaluator(engine).Evaluate(parsed);
-            if (result.GetValue(record) && decision.Verdict != Verdict.Allow)
+            var stateDir = StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!);
+            var facts = new DecisionFacts { Task = parsed.Task, Phase = parsed.Phase, Signals = parsed.ToDictionary() };
+            if (!result.GetValue(record) || decision.Verdict == Verdict.Allow)
+            {
+                // Not an escalation entry: the decision log records it on its own (when the ledger is kept).
+                DecisionRecording.Record(engine, stateDir, result.GetValue(actor)!, DecisionQuestions.Escalation, decision, facts);
+            }
+            else
             {
                 if (parsed.Task is null)
                 {
@@ -49,9 +56,9 @@ internal static class EscalateCommand
 
                 try
                 {
-                    using var stores = StateOptions.OpenStores(result, StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!));
+                    using var stores = StateOptions.OpenStores(result, stateDir);
                     using var ledger = stores.OpenLedger();
-                    ledger.Append(new LedgerAppend
+                    ledger.Append(DecisionLog.Attach(new LedgerAppend
                     {
                         Actor = result.GetValue(actor)!,
                         Kind = LedgerEntryKind.Escalation,
@@ -60,7 +67,7 @@ internal static class EscalateCommand
                         Verdict = decision.Verdict,
                         RuleIds = decision.Findings.Select(f => f.RuleId).Distinct().ToArray(),
                         PolicyHash = engine.PolicyHash,
-                    });
+                    }, DecisionRecording.For(engine, DecisionQuestions.Escalation, decision, facts)));
                 }
                 catch (Exception ex) when (StateOptions.IsStateFailure(ex))
                 {

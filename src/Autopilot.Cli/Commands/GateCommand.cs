@@ -4,6 +4,7 @@ using Autopilot.Changes.CSharp.Semantic;
 using Autopilot.Changes.Gate;
 using Autopilot.Changes.Git;
 using Autopilot.Changes.WorkOrders;
+using Autopilot.Core.Ledger;
 using Autopilot.Core.Output;
 
 namespace Autopilot.Cli.Commands;
@@ -98,6 +99,14 @@ internal static class GateCommand
 
             var decision = outcome.Decision;
             var files = outcome.Changes?.Files.Count ?? 0;
+            DecisionRecording.Record(engine, StateOptions.Resolve(null, repoRoot), DecisionRecording.DefaultActor(), DecisionQuestions.Gate, decision, new DecisionFacts
+            {
+                Repository = repoRoot,
+                Range = request.DiffText is not null ? $"diff:{request.DiffSource}"
+                    : request.Head is not null ? $"{request.Base ?? ""}...{request.Head}"
+                    : request.Staged ? "staged" : "worktree",
+                DiffSha256 = request.DiffText is { } text ? Autopilot.Core.Storage.DurableFile.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(text)) : null,
+            });
             switch (outputFormat)
             {
                 case "sarif":

@@ -28,6 +28,14 @@ internal static class StateOptions
     /// <summary>The store the configuration picks for this state folder: the one place the CLI chooses it.</summary>
     public static StateStores OpenStores(ParseResult result, string stateDir) => StateStores.Open(stateDir, result.GetValue(Store));
 
+    /// <summary>
+    /// The state folder's file ledger. The decision log, exception uses and one-time approvals are kept there: they do not
+    /// follow <c>--store</c> yet (the transition, escalation, lease and attestation records do).
+    /// </summary>
+    public static FileLedgerStore OpenLedger(string stateDir) => FileLedgerStore.Open(LedgerDir(stateDir));
+
+    public static string LedgerDir(string stateDir) => Path.Combine(stateDir, "ledger");
+
     /// <summary>Failures of the state on disk: reported as bad input, never as a crash.</summary>
     public static bool IsStateFailure(Exception ex) => ex is StorageException or LedgerCorruptException or IOException or UnauthorizedAccessException;
 }

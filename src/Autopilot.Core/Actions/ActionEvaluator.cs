@@ -23,7 +23,11 @@ public sealed class ActionEvaluator
         // Paths the diff gate protects are protected for file operations too: one list, two checks.
         var protectedGlobs = doc.Diff.Where(r => r.Kind == "protected-paths").SelectMany(r => r.Paths).Distinct().ToArray();
         Classifier = new ActionClassifier(doc.Risks, doc.Actions, doc.RiskLevels, protectedGlobs, doc.Tools, doc.Phases, engine.Effects);
+        Exceptions = new PolicyExceptions.ExceptionMatcher(engine.Plan.Exceptions);
     }
+
+    /// <summary>The policy's exceptions (docs/policy-lifecycle.md), applied by every decision after the predicates.</summary>
+    public PolicyExceptions.ExceptionMatcher Exceptions { get; }
 
     public ActionClassifier Classifier { get; }
 
@@ -34,7 +38,7 @@ public sealed class ActionEvaluator
         Decide("path", Classifier.ClassifyPath(path, op, context), level, context, path);
 
     public Decision Tool(string tool, ActionContext context, string level) =>
-        Decide("tool", Classifier.ClassifyTool(tool, context), level, context, tool);
+        Decide("tool", Classifier.ClassifyTool(tool, context with { Tool = context.Tool ?? tool }), level, context with { Tool = context.Tool ?? tool }, tool);
 
     /// <summary>The verdict for an already classified action.</summary>
     public Verdict VerdictFor(ActionClassification classification, string level, ActionContext context) =>
@@ -47,19 +51,31 @@ public sealed class ActionEvaluator
     public ActionJudgement Judge(ActionClassification classification, string level, ActionContext context)
     {
         var judged = ApplyPredicates(classification, level, context);
-        return new ActionJudgement(judged, Decide("hook", judged, level, context, ""));
+        var decision = Decide("hook", judged, level, context, "");
+        // Shadow rules are invisible to the agent: the classification its reason is built from leaves them out.
+        return new ActionJudgement(Visible(judged), decision);
+    }
+
+    /// <summary>The classification as the agent may see it: without the matches of shadow rules (issue 14).</summary>
+    public ActionClassification Visible(ActionClassification judged)
+    {
+        ArgumentNullException.ThrowIfNull(judged);
+        var plan = _engine.Plan;
+        return judged.Matches.Any(m => RuleEnforcement.LevelOf(m.RuleId, plan) == Enforcement.Shadow)
+            ? WithMatches(judged, judged.Matches.Where(m => RuleEnforcement.LevelOf(m.RuleId, plan) != Enforcement.Shadow).ToArray())
+            : judged;
     }
 
     public Decision Decide(string question, ActionClassification classification, string level, ActionContext context, string subject)
     {
         using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.check");
         activity?.SetTag("autopilot.question", question);
-        var decision = DecideCore(classification, level, context, subject);
+        var decision = DecideCore(question, classification, level, context, subject);
         AutopilotTelemetry.RecordDecision(question, decision, activity);
         return decision;
     }
 
-    private Decision DecideCore(ActionClassification classification, string level, ActionContext context, string subject)
+    private Decision DecideCore(string question, ActionClassification classification, string level, ActionContext context, string subject)
     {
         var started = Stopwatch.GetTimestamp();
         var plan = _engine.Plan;
@@ -69,7 +85,83 @@ public sealed class ActionEvaluator
             return Decision.FailClosed("AP-AUTONOMY-UNKNOWN", $"'{level}' is not an autonomy level of this policy ({string.Join(", ", plan.AutonomyLevels)}).", plan.PolicyHash);
         }
 
-        var judged = ApplyPredicates(classification, level, context, subject);
+        var uses = new List<PolicyExceptions.ExceptionUse>();
+        var judged = ApplyExceptions(ApplyPredicates(classification, level, context, subject), context, question == "path" ? subject : null, subject, uses);
+        var decision = DecideEnforced(judged, levelIndex, started);
+        if (uses.Count == 0)
+        {
+            return decision;
+        }
+
+        // Each waiver is told (information, never part of the verdict) and carried for the ledger.
+        var waivers = uses.Select(u => new Finding(u.ExceptionId, Severity.Info,
+            $"waives {u.RuleId} for this action (owner {u.Owner}, until {u.Expires:yyyy-MM-dd}): {u.Reason}", plan.Exceptions.FirstOrDefault(e => e.Id == u.ExceptionId)?.Location));
+        return new Decision([.. decision.Findings, .. waivers], decision.PolicyHash, decision.Elapsed) { Shadow = decision.Shadow, ExceptionsUsed = uses };
+    }
+
+    /// <summary>The decision over the judged matches, with warn and shadow rules kept out of the verdict.</summary>
+    private Decision DecideEnforced(ActionClassification judged, int levelIndex, long started)
+    {
+        var plan = _engine.Plan;
+        if (judged.IsUnknown)
+        {
+            // Unknown fails closed whatever the levels of the rules that matched: a shadow rule never lets it through.
+            var unknown = RuleEnforcement.Apply(DecideMatches(judged, levelIndex, started), plan);
+            return unknown.Verdict == Verdict.Deny ? unknown
+                : new Decision([.. unknown.Findings, new Finding("AP-SHELL-PARSE", Severity.Deny, "The action could not be understood.")], plan.PolicyHash, unknown.Elapsed) { Shadow = unknown.Shadow };
+        }
+
+        if (judged.Matches.All(m => RuleEnforcement.LevelOf(m.RuleId, plan) == Enforcement.Enforce))
+        {
+            return RuleEnforcement.Apply(DecideMatches(judged, levelIndex, started), plan);
+        }
+
+        // Warn and shadow rules (issue 14): the visible decision is made without them, as if they were not written;
+        // their findings come from the decision with every rule enforced (what they would have done).
+        var visible = DecideMatches(WithMatches(judged, judged.Matches.Where(m => RuleEnforcement.LevelOf(m.RuleId, plan) == Enforcement.Enforce).ToArray()), levelIndex, started);
+        var strict = DecideMatches(judged, levelIndex, started);
+        var findings = visible.Findings.Concat(strict.Findings.Where(f => RuleEnforcement.LevelOf(f.RuleId, plan) != Enforcement.Enforce)).ToArray();
+        return RuleEnforcement.Apply(new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)), plan);
+    }
+
+    /// <summary>
+    /// The classification without the matches an exception waives now (each waiver added to <paramref name="uses"/>),
+    /// the risk recomputed from the matches left. <paramref name="path"/> is the file of a file operation (null for
+    /// other questions). Matches of built-in checks (unreadable commands, paths outside the
+    /// workspace) are never waived: an exception names a risk rule of the policy.
+    /// </summary>
+    private ActionClassification ApplyExceptions(ActionClassification classification, ActionContext context, string? path, string subject, List<PolicyExceptions.ExceptionUse> uses)
+    {
+        if (Exceptions.IsEmpty)
+        {
+            return classification;
+        }
+
+        var now = _engine.Clock.GetUtcNow();
+        var kept = new List<ActionMatch>(classification.Matches.Count);
+        foreach (var match in classification.Matches)
+        {
+            if (match.Rule is not null && Exceptions.Find(match, subject, path, context, now) is { } waiver)
+            {
+                var use = new PolicyExceptions.ExceptionUse(waiver.Id, match.RuleId, waiver.Owner, waiver.Reason, new DateTimeOffset(waiver.Expires, TimeSpan.Zero), subject.Length > 0 ? subject : match.Invocation?.Text ?? match.Quote);
+                if (!uses.Contains(use))
+                {
+                    uses.Add(use);
+                }
+
+                continue;
+            }
+
+            kept.Add(match);
+        }
+
+        return kept.Count == classification.Matches.Count ? classification : WithMatches(classification, kept);
+    }
+
+    /// <summary>The decision over the matches of a judged classification (predicates applied).</summary>
+    private Decision DecideMatches(ActionClassification judged, int levelIndex, long started)
+    {
+        var plan = _engine.Plan;
         var matches = judged.Matches;
         var findings = PredicateFailures(matches);
         if (judged.IsUnknown)
@@ -143,6 +235,12 @@ public sealed class ActionEvaluator
             return classification with { PredicatesApplied = true };
         }
 
+        return WithMatches(classification, kept);
+    }
+
+    /// <summary>The classification with only <paramref name="kept"/> of its matches, its risk recomputed from them.</summary>
+    private ActionClassification WithMatches(ActionClassification classification, IReadOnlyList<ActionMatch> kept)
+    {
         var plan = _engine.Plan;
         var risk = Math.Max(0, plan.DefaultRisk);
         if (classification.IsUnknown)

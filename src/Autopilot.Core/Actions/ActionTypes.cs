@@ -23,6 +23,12 @@ public sealed record ActionContext(string WorkspaceRoot, string HomeDirectory)
     /// <summary>The task's current phase, for the phase's tool list; null skips the tool guard.</summary>
     public string? Phase { get; init; }
 
+    /// <summary>The task the action belongs to, when known: policy exceptions may be scoped to tasks.</summary>
+    public string? Task { get; init; }
+
+    /// <summary>The agent tool that performs the action (<c>Bash</c>, <c>Write</c>, ...), when known: policy exceptions may be scoped to tools.</summary>
+    public string? Tool { get; init; }
+
     /// <summary>When true (the default), paths inside the workspace are resolved through symlinks on disk.</summary>
     public bool ResolveSymlinks { get; init; } = true;
 

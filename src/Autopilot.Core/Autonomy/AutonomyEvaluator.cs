@@ -53,7 +53,7 @@ public sealed class AutonomyEvaluator
             message += $" ({because})";
         }
 
-        return new Decision([new Finding(rule.Id, verdict.ToSeverity(), message)], plan.PolicyHash, Stopwatch.GetElapsedTime(started));
+        return RuleEnforcement.Apply(new Decision([new Finding(rule.Id, verdict.ToSeverity(), message)], plan.PolicyHash, Stopwatch.GetElapsedTime(started)), plan);
     }
 
     /// <summary>The level after a run: one up after enough consecutive successes, one down after enough failures.</summary>

@@ -30,6 +30,34 @@ public sealed record Decision
 
     public TimeSpan Elapsed { get; }
 
+    /// <summary>The policy exceptions and one-time approvals that waived a rule for this action (docs/policy-lifecycle.md); a front end records each in the ledger.</summary>
+    public IReadOnlyList<PolicyExceptions.ExceptionUse> ExceptionsUsed { get; init; } = [];
+    /// <summary>
+    /// Findings of rules in shadow mode (issue 14): evaluated and recorded in the decision log beside this decision,
+    /// never part of its verdict and never shown to the agent.
+    /// </summary>
+    public IReadOnlyList<Finding> Shadow { get; init; } = [];
+
+    /// <summary>The verdict had every warn and shadow rule been enforced: what a report of the rollout shows.</summary>
+    public Verdict ShadowVerdict
+    {
+        get
+        {
+            var verdict = Verdict;
+            foreach (var finding in Findings)
+            {
+                verdict = VerdictExtensions.Max(verdict, finding.IntendedSeverity.ToVerdict());
+            }
+
+            foreach (var finding in Shadow)
+            {
+                verdict = VerdictExtensions.Max(verdict, finding.IntendedSeverity.ToVerdict());
+            }
+
+            return verdict;
+        }
+    }
+
     /// <summary>The findings that decided the verdict (same verdict as the decision); empty for a plain allow.</summary>
     public IEnumerable<Finding> Deciding => Findings.Where(f => f.Severity.ToVerdict() == Verdict && Verdict != Verdict.Allow);
 

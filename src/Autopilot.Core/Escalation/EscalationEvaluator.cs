@@ -20,7 +20,7 @@ public sealed class EscalationEvaluator
     public Decision Evaluate(RunSignals signals)
     {
         using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.escalation");
-        var decision = EvaluateCore(signals);
+        var decision = RuleEnforcement.Apply(EvaluateCore(signals), _engine.Plan);
         foreach (var finding in decision.Findings)
         {
             AutopilotTelemetry.Escalations.Add(1, new KeyValuePair<string, object?>("autopilot.rule_id", finding.RuleId));

@@ -25,6 +25,18 @@ public sealed class RunSignals
 
     public ReadOnlySpan<double> Values => _values;
 
+    /// <summary>The signals by name (the decision log records them).</summary>
+    public IReadOnlyDictionary<string, double> ToDictionary()
+    {
+        var map = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var i = 0; i < _values.Length; i++)
+        {
+            map[SignalNames.All[i]] = _values[i];
+        }
+
+        return map;
+    }
+
     public double this[string name]
     {
         get => _values[Index(name)];

@@ -260,7 +260,14 @@ public sealed class ClaudeCodeHook
                 continue;
             }
 
-            sb.Append(any ? "; " : ": ").Append(match.RuleId).Append(" — ").Append(match.Reason);
+            sb.Append(any ? "; " : ": ").Append(match.RuleId);
+            if (match.Rule?.Location is { } written)
+            {
+                // Provenance (issue 14): where the rule that decided is written.
+                sb.Append(" (").Append(written.Path).Append(':').Append(written.Line).Append(')');
+            }
+
+            sb.Append(" — ").Append(match.Reason);
             if (match.PredicateFailure is { } failure)
             {
                 sb.Append(" (its 'when' predicate failed, so the rule applies: ").Append(failure).Append(')');

@@ -10,6 +10,9 @@ public enum LedgerEntryKind : byte
     Attestation,
     Lease,
     Other,
+
+    /// <summary>A decision-log record (issue 14): a decision that no other entry records, with the facts it read (<see cref="DecisionLog"/>).</summary>
+    Decision,
 }
 
 public static class LedgerEntryKindExtensions
@@ -22,6 +25,7 @@ public static class LedgerEntryKindExtensions
         LedgerEntryKind.Escalation => "escalation",
         LedgerEntryKind.Attestation => "attestation",
         LedgerEntryKind.Lease => "lease",
+        LedgerEntryKind.Decision => "decision",
         _ => "other",
     };
 
@@ -36,6 +40,7 @@ public static class LedgerEntryKindExtensions
             "attestation" => LedgerEntryKind.Attestation,
             "lease" => LedgerEntryKind.Lease,
             "other" => LedgerEntryKind.Other,
+            "decision" => LedgerEntryKind.Decision,
             _ => (LedgerEntryKind)255,
         };
         return (byte)kind != 255;

@@ -14,18 +14,37 @@ public static class DecisionWriter
 {
     private static readonly JsonWriterOptions s_indented = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string ToJson(Decision decision, Action<Utf8JsonWriter>? extra = null)
+    public static string ToJson(Decision decision, Action<Utf8JsonWriter>? extra = null) => Json(writer =>
     {
+        writer.WriteStartObject();
+        WriteDecisionBody(writer, decision);
+        extra?.Invoke(writer);
+        writer.WriteEndObject();
+    });
+
+    /// <summary>Indented JSON as the commands print it (non-ASCII text kept readable).</summary>
+    public static string Json(Action<Utf8JsonWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, s_indented))
         {
-            writer.WriteStartObject();
-            WriteDecisionBody(writer, decision);
-            extra?.Invoke(writer);
-            writer.WriteEndObject();
+            write(writer);
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>An array of strings.</summary>
+    public static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
     }
 
     /// <summary>The decision's members (verdict, findings, policyHash, elapsedMs) into an object already started.</summary>
@@ -41,7 +60,45 @@ public static class DecisionWriter
         writer.WriteEndArray();
         writer.WriteString("policyHash", decision.PolicyHash);
         writer.WriteNumber("elapsedMs", Math.Round(decision.Elapsed.TotalMilliseconds, 3));
+        WriteProvenance(writer, decision);
     }
+
+    /// <summary>
+    /// <c>provenance</c>: the policy digest and the rules that decided, each with the file and line it is written at
+    /// (issue 14). Shadow findings are never written here: they are for the decision log only.
+    /// </summary>
+    public static void WriteProvenance(Utf8JsonWriter writer, Decision decision)
+    {
+        writer.WriteStartObject("provenance");
+        writer.WriteString("policyDigest", decision.PolicyHash);
+        writer.WriteStartArray("deciding");
+        foreach (var finding in DistinctRules(decision.Deciding))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("ruleId", finding.RuleId);
+            WriteRuleSource(writer, finding);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteRuleSource(Utf8JsonWriter writer, Finding finding)
+    {
+        if (finding.RuleSource is { } source)
+        {
+            writer.WriteString("file", source.Path);
+            writer.WriteNumber("line", source.Line);
+        }
+    }
+
+    /// <summary>The first finding of each rule, in order.</summary>
+    public static IEnumerable<Finding> DistinctRules(IEnumerable<Finding> findings) => findings.DistinctBy(f => f.RuleId, StringComparer.Ordinal);
+
+    /// <summary>"rule (file:line)" for a finding, or the rule id alone when the rule is not written in a file.</summary>
+    public static string RuleWithSource(Finding finding) =>
+        finding.RuleSource is { } source ? $"{finding.RuleId} ({source.Path}:{source.Line})" : finding.RuleId;
 
     public static void WriteFinding(Utf8JsonWriter writer, Finding finding)
     {
@@ -56,6 +113,19 @@ public static class DecisionWriter
             writer.WriteNumber("line", location.Line);
             writer.WriteNumber("column", location.Column);
             writer.WriteEndObject();
+        }
+
+        if (finding.RuleSource is not null)
+        {
+            writer.WriteStartObject("rule");
+            WriteRuleSource(writer, finding);
+            writer.WriteEndObject();
+        }
+
+        if (finding.Enforcement != Enforcement.Enforce)
+        {
+            writer.WriteString("enforcement", finding.Enforcement.ToWire());
+            writer.WriteString("intended", finding.IntendedSeverity.ToWire());
         }
 
         writer.WriteEndObject();
@@ -80,6 +150,7 @@ public static class DecisionWriter
             }
         }
 
+        AppendProvenanceLine(builder, decision);
         AppendVerdictLine(builder, decision, subject);
         return builder.ToString();
     }
@@ -93,6 +164,7 @@ public static class DecisionWriter
             builder.Append("  ").AppendLine(finding.ToString());
         }
 
+        AppendProvenanceLine(builder, decision);
         AppendVerdictLine(builder, decision, subject);
         return builder.ToString();
     }
@@ -114,4 +186,20 @@ public static class DecisionWriter
 
         builder.AppendLine();
     }
+
+    /// <summary>The line before the verdict: which rules decided, where each is written, and the policy's digest.</summary>
+    private static void AppendProvenanceLine(StringBuilder builder, Decision decision)
+    {
+        var deciding = DistinctRules(decision.Deciding).Select(RuleWithSource).ToArray();
+        builder.Append("  policy ").Append(ShortDigest(decision.PolicyHash));
+        if (deciding.Length > 0)
+        {
+            builder.Append("; decided by ").Append(string.Join(", ", deciding));
+        }
+
+        builder.AppendLine();
+    }
+
+    /// <summary>The first 12 hex digits of a policy digest, as text output shows it.</summary>
+    public static string ShortDigest(string digest) => digest.Length > 12 ? "sha256:" + digest[..12] : digest.Length == 0 ? "(none)" : "sha256:" + digest;
 }

@@ -26,10 +26,17 @@ public static class GitHubAnnotationWriter
                     .Append(",line=").Append(location.Line).Append(",col=").Append(location.Column).Append(',');
             }
 
-            text.Append("title=").Append(Escape(finding.RuleId, property: true)).Append("::").Append(Escape(finding.Message, property: false)).Append('\n');
+            text.Append("title=").Append(Escape(DecisionWriter.RuleWithSource(finding), property: true)).Append("::").Append(Escape(finding.Message, property: false)).Append('\n');
         }
 
-        text.Append("autopilot: ").Append(decision.Verdict.ToWire()).Append('\n');
+        text.Append("autopilot: ").Append(decision.Verdict.ToWire()).Append(" (policy ").Append(DecisionWriter.ShortDigest(decision.PolicyHash)).Append(')');
+        var deciding = DecisionWriter.DistinctRules(decision.Deciding).Select(DecisionWriter.RuleWithSource).ToArray();
+        if (deciding.Length > 0)
+        {
+            text.Append(" decided by ").Append(string.Join(", ", deciding));
+        }
+
+        text.Append('\n');
         return text.ToString();
     }
 

@@ -45,6 +45,16 @@ public static class SarifWriter
                 w.WriteStartObject("defaultConfiguration");
                 w.WriteString("level", Level(first.Severity));
                 w.WriteEndObject();
+                if (first.RuleSource is { } source)
+                {
+                    // Where the rule is written (issue 14: provenance).
+                    w.WriteStartObject("properties");
+                    w.WriteString("policyFile", source.Path);
+                    w.WriteNumber("policyLine", source.Line);
+                    w.WriteString("enforcement", first.Enforcement.ToWire());
+                    w.WriteEndObject();
+                }
+
                 w.WriteEndObject();
             }
 
@@ -100,6 +110,7 @@ public static class SarifWriter
             w.WriteStartObject("properties");
             w.WriteString("verdict", decision.Verdict.ToWire());
             w.WriteString("policyHash", decision.PolicyHash);
+            DecisionWriter.WriteStrings(w, "decidingRules", DecisionWriter.DistinctRules(decision.Deciding).Select(DecisionWriter.RuleWithSource));
             w.WriteEndObject();
 
             w.WriteEndObject();

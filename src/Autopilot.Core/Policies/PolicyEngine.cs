@@ -31,6 +31,9 @@ public sealed class PolicyEngine
 
     public PolicyPlan Plan { get; }
 
+    /// <summary>The time policy exceptions are judged at (they expire); the system clock unless a test sets another.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>True when the gates are the generated, compiled ones rather than the interpreter.</summary>
     public bool IsCompiled { get; init; }
 

@@ -29,6 +29,14 @@ public static class PolicySource
         JsonSchema = CheckSchema,
     };
 
+    /// <summary>Lint's checks: the runtime's, and a clock, so that exceptions expiring within seven days are warned about.</summary>
+    public static readonly PolicyChecks LintChecks = new()
+    {
+        Predicate = RuntimeChecks.Predicate,
+        JsonSchema = RuntimeChecks.JsonSchema,
+        Clock = () => DateTimeOffset.UtcNow,
+    };
+
     public static string BuiltInDefaultText()
     {
         using var stream = typeof(PolicySource).Assembly.GetManifestResourceStream("Autopilot.Core.default.policy.yaml")
@@ -73,13 +81,13 @@ public static class PolicySource
     /// <summary>Loads and compiles a policy; <paramref name="lint"/> always runs every check, even for the built-in default.</summary>
     public static LoadedPolicy Load(string? path, bool lint = false)
     {
-        var loaded = path is null ? PolicyLoader.LoadText(BuiltInDefaultText(), BuiltInName) : PolicyLoader.LoadFile(path);
+        var loaded = path is null ? PolicyLoader.LoadText(BuiltInDefaultText(), BuiltInName) : PolicyLayers.LoadFile(path);
 
         // The built-in default was checked when it was compiled in (its tests lint it with the runtime checks);
         // skipping the JavaScript and JSON Schema engines here saves most of the CLI's start-up.
         // Likewise its packs are compiled in: their YAML is read only when they changed since (the hash tells) or for lint.
         var builtIn = !lint && loaded.Document?.Hash == Compiled.DefaultPolicy.Hash;
-        var checks = builtIn ? PolicyChecks.None : RuntimeChecks;
+        var checks = builtIn ? PolicyChecks.None : lint ? LintChecks : RuntimeChecks;
         var result = PlanBuilder.Compile(loaded, checks, builtIn ? Compiled.DefaultPolicy.PacksHash : null);
         return new LoadedPolicy(path ?? BuiltInName, result.Plan is null ? null : EngineFor(result.Plan), result.Diagnostics);
     }

@@ -28,4 +28,6 @@ public sealed record PolicyTestCase
 }
 
 /// <summary>The outcome of one case: passed, or what was expected against what came.</summary>
-public sealed record PolicyTestOutcome(PolicyTestCase Case, bool Passed, string Expected, string Actual, string? Error = null);
+/// <param name="Decision">The decision the case got, when it asked a deciding question (for coverage).</param>
+/// <param name="FailureClass">The failure class a failure case was classified as (for coverage).</param>
+public sealed record PolicyTestOutcome(PolicyTestCase Case, bool Passed, string Expected, string Actual, string? Error = null, Decisions.Decision? Decision = null, string? FailureClass = null);

@@ -40,7 +40,7 @@ public sealed class PolicyTestRunner
             var actualRules = decision.Findings.Select(f => f.RuleId).Distinct().Order(StringComparer.Ordinal).ToArray();
             var verdictOk = test.ExpectVerdict is null || test.ExpectVerdict == decision.Verdict.ToWire();
             var rulesOk = test.ExpectRules is null || test.ExpectRules.Distinct().Order(StringComparer.Ordinal).SequenceEqual(actualRules);
-            return new PolicyTestOutcome(test, verdictOk && rulesOk, Describe(test.ExpectVerdict, test.ExpectRules), Describe(decision.Verdict.ToWire(), actualRules));
+            return new PolicyTestOutcome(test, verdictOk && rulesOk, Describe(test.ExpectVerdict, test.ExpectRules), Describe(decision.Verdict.ToWire(), actualRules), Decision: decision);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or IOException or InvalidOperationException or KeyNotFoundException)
         {
@@ -103,11 +103,12 @@ public sealed class PolicyTestRunner
         facts.GetValueOrDefault("level") ?? _engine.Plan.DefaultAutonomy;
 
     /// <summary>Cases run in a fixed, imaginary workspace (no symlinks resolved) so that they mean the same on every machine.</summary>
-    private static ActionContext Context(IReadOnlyDictionary<string, string> facts) =>
+    internal static ActionContext Context(IReadOnlyDictionary<string, string> facts) =>
         new(facts.GetValueOrDefault("workspace", "/workspace"), facts.GetValueOrDefault("home", "/home/agent"))
         {
             WorkingDirectory = facts.GetValueOrDefault("cwd"),
             Phase = facts.GetValueOrDefault("phase"),
+            Task = facts.GetValueOrDefault("task"),
             ResolveSymlinks = false,
         };
 
@@ -121,7 +122,7 @@ public sealed class PolicyTestRunner
         var rulesOk = test.ExpectRules is null || test.ExpectRules.SequenceEqual(rules);
         var expected = $"retry={(test.ExpectRetry?.ToString().ToLowerInvariant() ?? "any")} rules=[{string.Join(", ", test.ExpectRules ?? [])}]";
         var actual = $"retry={result.Retry.ToString().ToLowerInvariant()} rules=[{string.Join(", ", rules)}]";
-        return new PolicyTestOutcome(test, retryOk && rulesOk, expected, actual);
+        return new PolicyTestOutcome(test, retryOk && rulesOk, expected, actual, FailureClass: result.ClassId);
     }
 
     private static string Describe(string? verdict, IReadOnlyList<string>? rules) =>

@@ -32,7 +32,7 @@ public sealed class ToolGuard
             .Where(m => m.FixedVerdict is not null || m.RuleId == ActionRuleIds.InvalidTool)
             .Select(m => new Finding(m.RuleId, (m.FixedVerdict ?? Verdict.Deny).ToSeverity(), m.Reason + AllowedHere(phase)))
             .ToArray();
-        return new Decision(findings, _engine.PolicyHash, Stopwatch.GetElapsedTime(started));
+        return RuleEnforcement.Apply(new Decision(findings, _engine.PolicyHash, Stopwatch.GetElapsedTime(started)), _engine.Plan);
     }
 
     private string AllowedHere(string phase)

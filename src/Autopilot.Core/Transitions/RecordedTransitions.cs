@@ -69,7 +69,11 @@ public sealed class RecordedTransitions
         var kind = decision.Verdict != Verdict.Allow ? LedgerEntryKind.Denied
             : result.Kind == TransitionKind.Backtrack ? LedgerEntryKind.Backtrack
             : LedgerEntryKind.Transition;
-        var appended = _ledger.Append(new LedgerAppend
+        var evidence = result.Evidence.Where(e => e.Sha256 is not null).ToDictionary(e => e.Definition.Id, e => e.Sha256!);
+        var facts = new DecisionFacts { Task = task, From = from, To = to, Evidence = evidence, EvidenceRoot = evidenceRoot };
+        var origin = plan.Document.SourcePath is { Length: > 0 } source ? source : PolicySource.BuiltInName;
+        // The transition's own entry carries its decision-log record: one append, not two (issue 14).
+        var appended = _ledger.Append(DecisionLog.Attach(new LedgerAppend
         {
             Actor = actor,
             Kind = kind,
@@ -79,10 +83,10 @@ public sealed class RecordedTransitions
             Verdict = decision.Verdict,
             RuleIds = decision.Findings.Select(f => f.RuleId).Distinct().ToArray(),
             PolicyHash = plan.PolicyHash,
-            Evidence = result.Evidence.Where(e => e.Sha256 is not null).ToDictionary(e => e.Definition.Id, e => e.Sha256!),
+            Evidence = evidence,
             IdempotencyKey = idempotencyKey,
             Details = FindingsDetails(decision, result.Kind),
-        });
+        }, DecisionRecord.From(DecisionQuestions.Transition, decision, facts, origin)));
         return new RecordedTransition(result, appended.Entry, appended.Duplicate, from);
     }
 
@@ -107,7 +111,7 @@ public sealed class RecordedTransitions
         }
 
         var findings = result.Decision.Findings.Append(new Finding(LeaseRequiredRule, Severity.Deny, $"Phase '{from}' requires a lease: {problem}.")).ToArray();
-        return result with { Decision = new Decision(findings, result.Decision.PolicyHash, result.Decision.Elapsed) };
+        return result with { Decision = new Decision(findings, result.Decision.PolicyHash, result.Decision.Elapsed) { Shadow = result.Decision.Shadow } };
     }
 
     /// <summary>The findings go into the entry's details so that a replay answers exactly what the first call did.</summary>

@@ -32,6 +32,7 @@ public sealed class TransitionEvaluator
         activity?.SetTag("autopilot.from", request.From);
         activity?.SetTag("autopilot.to", request.To);
         var result = EvaluateCore(request);
+        result = result with { Decision = RuleEnforcement.Apply(result.Decision, _engine.Plan) };
         Record(result, activity);
         return result;
     }

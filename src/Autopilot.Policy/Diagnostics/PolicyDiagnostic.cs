@@ -72,4 +72,18 @@ public static class PolicyDiagnosticIds
 
     /// <summary>Two packs define the same program.</summary>
     public const string PackConflict = "AP1111";
+
+    // Policy lifecycle (docs/policy-lifecycle.md): exceptions and layers.
+
+    /// <summary>An exception expires within seven days, or has expired and no longer applies (a warning).</summary>
+    public const string ExceptionExpiring = "AP1120";
+
+    /// <summary>A lower layer (overlay or work order) loosens what a higher one says; names both places.</summary>
+    public const string LayerLoosens = "AP1121";
+
+    /// <summary>A layer's content does not match the SHA-256 it is pinned to.</summary>
+    public const string LayerHashMismatch = "AP1122";
+
+    /// <summary>A layer cannot be found or read (no such file, folder or package version), or layers form a cycle.</summary>
+    public const string LayerUnavailable = "AP1123";
 }

@@ -9,6 +9,10 @@ namespace Autopilot.Policy.Loading;
 internal sealed class DocumentBinder
 {
     private readonly YamlBinder _b;
+    private readonly Dictionary<string, SourceLocation> _written = new(System.StringComparer.Ordinal);
+
+    /// <summary>True when the file names a base: it is an overlay, and may leave out what the base defines.</summary>
+    private bool _overlay;
 
     public DocumentBinder(YamlBinder binder) => _b = binder;
 
@@ -26,7 +30,10 @@ internal sealed class DocumentBinder
             _b.Choice(apiVersion, "apiVersion", "autopilot/v1");
         }
 
-        var phasesNode = _b.Require(map, "phases", "The policy", root);
+        var baseDef = BindBase(YamlBinder.Get(map, "base"));
+        _overlay = baseDef is not null;
+        Mark("", map);
+        var phasesNode = _overlay ? YamlBinder.Get(map, "phases") : _b.Require(map, "phases", "The policy", root);
         var riskLevels = YamlBinder.Get(map, "riskLevels") is { } rl ? _b.Strings(rl, "riskLevels") : PolicyDocument.DefaultRiskLevels;
 
         return new PolicyDocument
@@ -45,7 +52,121 @@ internal sealed class DocumentBinder
             Tools = BindTools(YamlBinder.Get(map, "tools")),
             Attestation = BindAttestation(YamlBinder.Get(map, "attestation")),
             Diff = BindList(YamlBinder.Get(map, "diff"), "diff", BindDiffRule),
+            Exceptions = BindList(YamlBinder.Get(map, "exceptions"), "exceptions", BindException),
+            Base = baseDef,
+            Written = _written,
         };
+    }
+
+    /// <summary>Records which keys of <paramref name="map"/> the file wrote, as <c>prefix.key</c>.</summary>
+    private void Mark(string prefix, YamlMappingNode? map)
+    {
+        if (map is null)
+        {
+            return;
+        }
+
+        foreach (var pair in map.Children)
+        {
+            if (pair.Key is YamlScalarNode { Value: { } key })
+            {
+                _written[prefix.Length == 0 ? key : prefix + "." + key] = _b.At(pair.Key);
+            }
+        }
+    }
+
+    private PolicyBaseDef? BindBase(YamlNode? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        var map = _b.Mapping(node, "base", "path", "package", "version", "source", "sha256");
+        if (map is null)
+        {
+            return null;
+        }
+
+        var result = new PolicyBaseDef
+        {
+            Path = _b.String(YamlBinder.Get(map, "path"), "base.path"),
+            Package = _b.String(YamlBinder.Get(map, "package"), "base.package"),
+            Version = _b.String(YamlBinder.Get(map, "version"), "base.version"),
+            Source = _b.String(YamlBinder.Get(map, "source"), "base.source"),
+            Sha256 = _b.LocatedString(YamlBinder.Get(map, "sha256"), "base.sha256"),
+            Location = _b.At(node),
+        };
+        if ((result.Path is null) == (result.Package is null))
+        {
+            _b.Error(PolicyDiagnosticIds.MissingKey, "base needs exactly one of 'path' (a policy file or folder) and 'package' (a NuGet package id with 'version' and 'sha256').", node);
+        }
+        else if (result.Package is not null && (result.Version is null || result.Sha256 is null))
+        {
+            _b.Error(PolicyDiagnosticIds.MissingKey, "A base package is pinned: it needs 'version' and 'sha256' (of the .nupkg).", node);
+        }
+
+        if (result.Sha256 is { } sha && !IsSha256(sha.Value))
+        {
+            _b.Error(PolicyDiagnosticIds.InvalidValue, $"base.sha256 must be 64 hexadecimal characters, found '{sha.Value}'.", YamlBinder.Get(map, "sha256")!);
+        }
+
+        return result;
+    }
+
+    private static bool IsSha256(string text) =>
+        text.Length == 64 && System.Linq.Enumerable.All(text, c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f') or (>= 'A' and <= 'F'));
+
+    private PolicyExceptionDef? BindException(YamlNode item)
+    {
+        var map = _b.Mapping(item, "an exception", "id", "rule", "paths", "commands", "tools", "tasks", "owner", "reason", "expires");
+        if (map is null)
+        {
+            return null;
+        }
+
+        // Every one is required: an exception nobody owns, nobody explained or that never ends is a hole in the policy.
+        var id = _b.String(_b.Require(map, "id", "An exception", item), "exception id");
+        var rule = _b.LocatedString(_b.Require(map, "rule", "An exception", item), "exception rule");
+        var owner = _b.String(_b.Require(map, "owner", "An exception", item), "exception owner");
+        var reason = _b.String(_b.Require(map, "reason", "An exception", item), "exception reason");
+        var expiresNode = _b.Require(map, "expires", "An exception", item);
+        var expiresText = _b.String(expiresNode, "exception expires");
+        var expires = System.DateTime.MaxValue;
+        if (expiresText is not null && !System.DateTime.TryParseExact(expiresText, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out expires))
+        {
+            _b.Error(PolicyDiagnosticIds.InvalidValue, $"exception expires must be a date written YYYY-MM-DD, found '{expiresText}'.", expiresNode!);
+        }
+
+        foreach (var (value, key) in new[] { (owner, "owner"), (reason, "reason") })
+        {
+            if (value is { } text && text.Trim().Length == 0)
+            {
+                _b.Error(PolicyDiagnosticIds.MissingKey, $"An exception's '{key}' must not be empty.", YamlBinder.Get(map, key)!);
+            }
+        }
+
+        var result = new PolicyExceptionDef
+        {
+            Id = id ?? "",
+            Rule = rule ?? new Located<string>("", _b.At(item)),
+            Paths = _b.LocatedStrings(YamlBinder.Get(map, "paths"), "exception paths"),
+            Commands = _b.LocatedStrings(YamlBinder.Get(map, "commands"), "exception commands"),
+            Tools = _b.LocatedStrings(YamlBinder.Get(map, "tools"), "exception tools"),
+            Tasks = _b.LocatedStrings(YamlBinder.Get(map, "tasks"), "exception tasks"),
+            Owner = owner ?? "",
+            Reason = reason ?? "",
+            Expires = expires,
+            ExpiresLocation = expiresNode is null ? null : _b.At(expiresNode),
+            Location = _b.At(item),
+        };
+        if (!result.HasScope)
+        {
+            _b.Error(PolicyDiagnosticIds.EmptyRule, "An exception needs a scope: 'paths', 'commands', 'tools' or 'tasks' (an exception everywhere is removing the rule).", item);
+        }
+
+        return result;
     }
 
     private IReadOnlyList<T> BindList<T>(YamlNode? node, string what, System.Func<YamlNode, T?> bindItem)
@@ -246,6 +367,7 @@ internal sealed class DocumentBinder
         }
 
         var map = _b.Mapping(node, "autonomy", "default", "levels", "promoteAfterSuccesses", "demoteAfterFailures", "aboveLevel", "farAboveLevel");
+        Mark("autonomy", map);
         var levels = BindList(YamlBinder.Get(map, "levels"), "autonomy.levels", item =>
         {
             var level = _b.Mapping(item, "an autonomy level", "id", "description", "allowUpTo", "escalateUpTo");
@@ -305,6 +427,7 @@ internal sealed class DocumentBinder
         }
 
         var map = _b.Mapping(node, "actions", "mode", "defaultRisk", "unlistedRisk", "unknownRisk", "outsideWorkspaceRisk", "outsideWorkspaceReadRisk", "protectedPathRisk", "allowlist", "workspaceExtraPaths", "protectedPaths", "secretPaths", "tempPaths", "programVariables");
+        Mark("actions", map);
         return new ActionSettings
         {
             Mode = _b.Choice(YamlBinder.Get(map, "mode"), "actions.mode", "denylist", "allowlist", "effects") ?? defaults.Mode,
@@ -341,7 +464,7 @@ internal sealed class DocumentBinder
 
     private RiskRuleDef? BindRisk(YamlNode item)
     {
-        var map = _b.Mapping(item, "a risk rule", "id", "risk", "message", "command", "path", "tool", "effect", "alternative", "when");
+        var map = _b.Mapping(item, "a risk rule", "id", "risk", "message", "command", "path", "tool", "effect", "alternative", "when", "enforcement");
         if (map is null)
         {
             return null;
@@ -358,9 +481,14 @@ internal sealed class DocumentBinder
             Effect = BindEffectMatch(YamlBinder.Get(map, "effect")),
             Alternative = _b.String(YamlBinder.Get(map, "alternative"), "alternative"),
             When = _b.LocatedString(YamlBinder.Get(map, "when"), "when"),
+            Enforcement = EnforcementOf(map),
             Location = _b.At(item),
         };
     }
+
+    /// <summary>A rule's <c>enforcement:</c> (enforce when absent; a wrong name is an error at its place).</summary>
+    private Enforcement EnforcementOf(YamlMappingNode? map) =>
+        EnforcementExtensions.FromWire(_b.Choice(YamlBinder.Get(map, "enforcement"), "enforcement", EnforcementExtensions.WireNames)) ?? Enforcement.Enforce;
 
     private CommandMatchDef? BindCommandMatch(YamlNode? node, int depth = 0)
     {
@@ -513,7 +641,7 @@ internal sealed class DocumentBinder
 
     private EscalationRuleDef? BindEscalation(YamlNode item)
     {
-        var map = _b.Mapping(item, "an escalation rule", "id", "severity", "message", "condition", "when");
+        var map = _b.Mapping(item, "an escalation rule", "id", "severity", "message", "condition", "when", "enforcement");
         if (map is null)
         {
             return null;
@@ -521,7 +649,7 @@ internal sealed class DocumentBinder
 
         var condition = YamlBinder.Get(map, "condition");
         var when = _b.LocatedString(YamlBinder.Get(map, "when"), "when");
-        if (condition is null && when is null)
+        if (condition is null && when is null && !_overlay)
         {
             _b.Error(PolicyDiagnosticIds.EmptyRule, "An escalation rule needs a 'condition' or a 'when' predicate.", item);
         }
@@ -533,6 +661,7 @@ internal sealed class DocumentBinder
             Message = _b.String(_b.Require(map, "message", "An escalation rule", item), "message") ?? "",
             Condition = condition is null ? null : BindCondition(condition, 0),
             When = when,
+            Enforcement = EnforcementOf(map),
             Location = _b.At(item),
         };
     }
@@ -634,6 +763,7 @@ internal sealed class DocumentBinder
         }
 
         var map = _b.Mapping(node, "tools", "always", "notAllowed");
+        Mark("tools", map);
         return new ToolSettings
         {
             Always = _b.Strings(YamlBinder.Get(map, "always"), "tools.always"),
@@ -667,7 +797,7 @@ internal sealed class DocumentBinder
     private DiffRuleDef? BindDiffRule(YamlNode item)
     {
         var map = _b.Mapping(item, "a diff rule", "id", "kind", "severity", "message", "paths", "excludePaths", "sourcePaths", "testPaths",
-            "max", "maxPerFile", "patterns", "allow", "marker", "schema", "symbols", "threshold", "level");
+            "max", "maxPerFile", "patterns", "allow", "marker", "schema", "symbols", "threshold", "level", "enforcement");
         if (map is null)
         {
             return null;
@@ -694,6 +824,7 @@ internal sealed class DocumentBinder
             Symbols = _b.Strings(YamlBinder.Get(map, "symbols"), "symbols"),
             Threshold = _b.Number(YamlBinder.Get(map, "threshold"), "threshold"),
             Level = _b.String(YamlBinder.Get(map, "level"), "level"),
+            Enforcement = EnforcementOf(map),
             Location = _b.At(item),
         };
     }

@@ -25,6 +25,7 @@ public static class PolicyLoader
     [
         "apiVersion", "metadata", "riskLevels", "phases", "transitions", "evidence", "autonomy", "actions",
         "packs", "risks", "escalation", "failures", "tools", "attestation", "diff",
+        "exceptions", "base",
     ];
 
     public static PolicyLoadResult LoadFile(string path)

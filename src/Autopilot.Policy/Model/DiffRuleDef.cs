@@ -31,5 +31,9 @@ public sealed record DiffRuleDef
 
     /// <summary>added-commands: the autonomy level whose decision judges the commands a change adds; default: the policy's default level.</summary>
     public string? Level { get; init; }
+
+    /// <summary>enforce (default), warn or shadow: see <see cref="Model.Enforcement"/>.</summary>
+    public Enforcement Enforcement { get; init; }
+
     public SourceLocation? Location { get; init; }
 }

@@ -10,6 +10,10 @@ public sealed record EscalationRuleDef
     public string Message { get; init; } = "";
     public ConditionDef? Condition { get; init; }
     public Located<string>? When { get; init; }
+
+    /// <summary>enforce (default), warn or shadow: see <see cref="Model.Enforcement"/>.</summary>
+    public Enforcement Enforcement { get; init; }
+
     public SourceLocation? Location { get; init; }
 }
 

@@ -43,6 +43,21 @@ public sealed record PolicyDocument
 
     public IReadOnlyList<DiffRuleDef> Diff { get; init; } = [];
 
+    /// <summary>Owned, expiring exceptions to single rules (docs/policy-lifecycle.md).</summary>
+    public IReadOnlyList<PolicyExceptionDef> Exceptions { get; init; } = [];
+
+    /// <summary>The base policy this file is an overlay of, when it names one.</summary>
+    public PolicyBaseDef? Base { get; init; }
+
+    /// <summary>Keys the file wrote (<c>risks</c>, <c>actions.defaultRisk</c>, ...) and where: an overlay is checked key by key.</summary>
+    public IReadOnlyDictionary<string, SourceLocation> Written { get; init; } = new Dictionary<string, SourceLocation>();
+
+    /// <summary>The layers this document was merged from, most general first; empty for a single file.</summary>
+    public IReadOnlyList<PolicyLayerInfo> Layers { get; init; } = [];
+
+    /// <summary>For a merged document: rule id (risk, escalation, diff rule or exception) → the layer that defined or last tightened it.</summary>
+    public IReadOnlyDictionary<string, string> RuleLayers { get; init; } = new Dictionary<string, string>();
+
     public static readonly IReadOnlyList<string> DefaultRiskLevels = ["none", "low", "medium", "high", "critical"];
 }
 

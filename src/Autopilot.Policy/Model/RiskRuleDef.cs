@@ -22,6 +22,10 @@ public sealed record RiskRuleDef
     public string? Alternative { get; init; }
 
     public Located<string>? When { get; init; }
+
+    /// <summary>enforce (default), warn or shadow: see <see cref="Model.Enforcement"/>.</summary>
+    public Enforcement Enforcement { get; init; }
+
     public SourceLocation? Location { get; init; }
 }
 

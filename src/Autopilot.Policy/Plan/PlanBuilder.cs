@@ -143,7 +143,49 @@ public static class PlanBuilder
             Escalation = doc.Escalation.Select(e => new EscalationPlan(e, e.Condition is null ? null : Lower(e.Condition))).ToArray(),
             AttestationDrift = drift,
             PhaseTools = phaseTools,
+            Exceptions = doc.Exceptions,
+            Rules = RuleIndex(doc),
         };
+    }
+
+    /// <summary>Every rule a finding can name, with where it is written and how it is enforced (provenance, issue 14).</summary>
+    private static IReadOnlyDictionary<string, PlanRule> RuleIndex(PolicyDocument doc)
+    {
+        var rules = new Dictionary<string, PlanRule>(StringComparer.Ordinal);
+        void Add(string id, RuleSection section, Enforcement enforcement, SourceLocation? location)
+        {
+            if (id.Length > 0 && !rules.ContainsKey(id))
+            {
+                rules.Add(id, new PlanRule(id, section, enforcement, location));
+            }
+        }
+
+        foreach (var r in doc.Risks)
+        {
+            Add(r.Id, RuleSection.Risk, r.Enforcement, r.Location);
+        }
+
+        foreach (var r in doc.Diff)
+        {
+            Add(r.Id, RuleSection.Diff, r.Enforcement, r.Location);
+        }
+
+        foreach (var r in doc.Escalation)
+        {
+            Add(r.Id, RuleSection.Escalation, r.Enforcement, r.Location);
+        }
+
+        var t = doc.Transitions;
+        foreach (var o in new[] { t.Skip, t.Backtrack, t.MissingEvidence, t.InvalidEvidence, t.UnknownPhase, t.SamePhase })
+        {
+            Add(o.Id, RuleSection.Transition, Enforcement.Enforce, o.Location);
+        }
+
+        Add(doc.Autonomy.AboveLevel.Id, RuleSection.Autonomy, Enforcement.Enforce, doc.Autonomy.AboveLevel.Location);
+        Add(doc.Autonomy.FarAboveLevel.Id, RuleSection.Autonomy, Enforcement.Enforce, doc.Autonomy.FarAboveLevel.Location);
+        Add(doc.Tools.NotAllowed.Id, RuleSection.Tool, Enforcement.Enforce, doc.Tools.NotAllowed.Location);
+
+        return rules;
     }
 
     private static ConditionPlan Lower(ConditionDef condition)

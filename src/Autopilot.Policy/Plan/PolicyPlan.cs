@@ -81,6 +81,14 @@ public sealed class PolicyPlan
     /// <summary>Per phase: tool globs it may call (its own list plus tools.always); null when unrestricted.</summary>
     public IReadOnlyList<string>?[] PhaseTools { get; internal set; } = [];
 
+    /// <summary>The policy's exceptions (docs/policy-lifecycle.md), checked; whether one applies depends on the time of the action.</summary>
+    public IReadOnlyList<PolicyExceptionDef> Exceptions { get; internal set; } = [];
+    /// <summary>
+    /// Every rule a finding may name (risk, diff, escalation rules and the built-in outcome rules), by id: where it is
+    /// written and its enforcement level. Decisions carry this as their provenance.
+    /// </summary>
+    public IReadOnlyDictionary<string, PlanRule> Rules { get; internal set; } = new Dictionary<string, PlanRule>();
+
     public int PhaseCount => Phases.Count;
 
     public int IndexOfPhase(string name) => IndexOf(Phases, name);
@@ -117,6 +125,22 @@ public sealed class PolicyPlan
         return -1;
     }
 }
+
+/// <summary>Which part of a policy a rule belongs to.</summary>
+public enum RuleSection : byte
+{
+    Risk,
+    Diff,
+    Escalation,
+    Transition,
+    Tool,
+
+    /// <summary>The autonomy outcomes (above the level, far above it): they follow from the risk rule that matched.</summary>
+    Autonomy,
+}
+
+/// <summary>A rule as decisions name it: its id, section, enforcement level and the place it is written (null for a built-in default).</summary>
+public sealed record PlanRule(string Id, RuleSection Section, Enforcement Enforcement, SourceLocation? Location);
 
 /// <summary>An escalation rule with its condition lowered to signal indices.</summary>
 public sealed record EscalationPlan(EscalationRuleDef Rule, ConditionPlan? Condition);

@@ -12,4 +12,7 @@ public sealed class PolicyChecks
     public System.Func<string, string?>? Predicate { get; init; }
 
     public System.Func<string, string?>? JsonSchema { get; init; }
+
+    /// <summary>The time now, for warnings about exceptions that expire soon (lint passes one; the generator none).</summary>
+    public System.Func<System.DateTimeOffset>? Clock { get; init; }
 }

@@ -291,7 +291,61 @@ public static class PolicyValidator
             }
         }
 
+        CheckExceptions(doc, checks, CheckRuleId, Error, Warn);
         return diagnostics;
+    }
+
+    /// <summary>How long before its expiry <c>policy lint</c> starts warning about an exception.</summary>
+    public static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Exceptions name a risk rule of the policy, have well-formed scopes, and (when the checks carry a clock, as lint's
+    /// do) are warned about from seven days before they expire, and after.
+    /// </summary>
+    private static void CheckExceptions(PolicyDocument doc, PolicyChecks checks, Action<string, SourceLocation?, string> checkRuleId,
+        Action<string, string, SourceLocation?> error, Action<string, string, SourceLocation?> warn)
+    {
+        var riskIds = new HashSet<string>(doc.Risks.Select(r => r.Id), StringComparer.Ordinal);
+        foreach (var exception in doc.Exceptions)
+        {
+            checkRuleId(exception.Id, exception.Location, "exception");
+            var rule = exception.Rule;
+            if (rule.Value.Length > 0 && !riskIds.Contains(rule.Value))
+            {
+                error(PolicyDiagnosticIds.UnknownReference, $"Exception '{exception.Id}' names rule '{rule.Value}', which is not a risk rule of this policy.{Hint(rule.Value, riskIds)}", rule.Location);
+            }
+
+            foreach (var glob in exception.Paths.Concat(exception.Tools))
+            {
+                if (GlobSyntax.Validate(glob.Value) is { } problem)
+                {
+                    error(PolicyDiagnosticIds.InvalidPattern, $"Glob '{glob.Value}': {problem}.", glob.Location);
+                }
+            }
+
+            foreach (var pattern in exception.Commands)
+            {
+                if (ArgumentPattern.Validate(pattern.Value) is { } problem)
+                {
+                    error(PolicyDiagnosticIds.InvalidPattern, $"Command pattern '{pattern.Value}': {problem}.", pattern.Location);
+                }
+            }
+
+            if (checks.Clock is { } clock && exception.Expires != DateTime.MaxValue)
+            {
+                var now = clock();
+                var day = exception.Expires.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                if (!exception.AppliesAt(now))
+                {
+                    warn(PolicyDiagnosticIds.ExceptionExpiring, $"Exception '{exception.Id}' (owner {exception.Owner}) expired on {day} and no longer applies; remove it or renew it.", exception.ExpiresLocation ?? exception.Location);
+                }
+                else if (exception.Expires - now.UtcDateTime <= ExpiryWarning)
+                {
+                    var days = (int)Math.Ceiling((exception.Expires - now.UtcDateTime).TotalDays);
+                    warn(PolicyDiagnosticIds.ExceptionExpiring, $"Exception '{exception.Id}' (owner {exception.Owner}) expires on {day}, in {days} day(s).", exception.ExpiresLocation ?? exception.Location);
+                }
+            }
+        }
     }
 
     private static bool[] Reachable(PolicyDocument doc, Dictionary<string, int> phaseIds)

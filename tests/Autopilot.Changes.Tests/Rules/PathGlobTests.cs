@@ -1,4 +1,5 @@
 using Autopilot.Changes.Rules;
+using Autopilot.Core.Secrets;
 
 namespace Autopilot.Changes.Tests.Rules;
 

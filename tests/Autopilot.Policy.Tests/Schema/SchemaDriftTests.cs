@@ -57,7 +57,8 @@ public sealed class SchemaDriftTests
           "failures": { "maxRetries": 2, "retryUnknown": false, "classes": [ { "id": "F", "retry": true } ] },
           "tools": { "always": ["TodoWrite"], "notAllowed": { "id": "T" } },
           "attestation": { "defaultDrift": "warning", "ruleId": "AT", "message": "m" },
-          "diff": [ { "id": "D", "kind": "max-files", "severity": "deny", "max": 5 } ]
+          "diff": [ { "id": "D", "kind": "max-files", "severity": "deny", "max": 5 } ],
+          "exceptions": [ { "id": "X", "rule": "R", "paths": ["a/**"], "commands": ["rm *"], "tools": ["Bash"], "tasks": ["T-1"], "owner": "o", "reason": "r", "expires": "2099-01-01" } ]
         }
         """)!;
 
@@ -100,6 +101,8 @@ public sealed class SchemaDriftTests
         { "#/definitions/condition", "escalation/0/condition" },
         { "#/definitions/failureClass", "failures/classes/0" },
         { "#/definitions/diffRule", "diff/0" },
+        { "#/definitions/policyException", "exceptions/0" },
+        { "#/properties/base", "base" },
     };
 
     /// <summary>Enum-valued properties of the schema (closed object pointer, property) and the place the loader reads that word.</summary>
@@ -125,6 +128,9 @@ public sealed class SchemaDriftTests
         { "#/definitions/escalationRule", "severity", "escalation/0/severity" },
         { "#/definitions/diffRule", "kind", "diff/0/kind" },
         { "#/definitions/diffRule", "severity", "diff/0/severity" },
+        { "#/definitions/riskRule", "enforcement", "risks/0/enforcement" },
+        { "#/definitions/diffRule", "enforcement", "diff/0/enforcement" },
+        { "#/definitions/escalationRule", "enforcement", "escalation/0/enforcement" },
     };
 
     [Fact]
@@ -141,6 +147,12 @@ public sealed class SchemaDriftTests
     public void Schema_keys_equal_the_loader_keys(string schemaPointer, string where)
     {
         var policy = BasePolicy();
+        if (where == "base")
+        {
+            // Not in the base policy: a file with a base is an overlay, which may leave out what the base defines.
+            policy["base"] = new JsonObject { ["path"] = "org.policy.yaml" };
+        }
+
         var section = where.Length == 0 ? policy : (JsonObject)Get(policy, where)!;
         section[NonsenseKey] = 1;
 

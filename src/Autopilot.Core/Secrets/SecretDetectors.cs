@@ -1,12 +1,14 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Autopilot.Changes.Rules;
+namespace Autopilot.Core.Secrets;
 
 /// <summary>
 /// Well-known credential formats and the "keyword = high-entropy value" form. The patterns are the public
-/// formats documented by each issuer (prefixes and lengths), written here from those descriptions.
+/// formats documented by each issuer (prefixes and lengths), written here from those descriptions. One home: the
+/// diff gate's secrets rule finds secrets with them, and the decision log masks what it records with them.
 /// </summary>
-internal static partial class SecretDetectors
+public static partial class SecretDetectors
 {
     public const double DefaultEntropyThreshold = 3.5;
     public const int MinimumSecretLength = 8;
@@ -28,6 +30,64 @@ internal static partial class SecretDetectors
     /// <summary>Keyword (password, secret, token, api key, ...) then ':' or '=' then a value (group "value").</summary>
     [GeneratedRegex("""(?i)(?<![A-Za-z0-9])(?:password|passwd|pwd|pass|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|auth[_-]?token|client[_-]?secret|private[_-]?key|credentials?)(?:[A-Za-z0-9_-]*)["']?\s*(?::=|=>|[:=])\s*(?<quote>["'`]?)(?<value>[^\s"'`,;]+)\k<quote>""", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     public static partial Regex Assignment();
+
+    /// <summary>A secret as messages may show it: its first characters and its length, never the whole.</summary>
+    public static string Redact(string secret) => secret.Length <= 8 ? "****" : $"{secret[..4]}…({secret.Length} chars)";
+
+    /// <summary>A secret as the decision log keeps it: its first characters and a mark, one shell word (a masked command still parses).</summary>
+    public static string MaskedForm(string secret) => secret.Length <= 8 ? "…masked…" : $"{secret[..4]}…masked…";
+
+    /// <summary>
+    /// The text with every secret the detectors recognise replaced by <see cref="MaskedForm"/>: the well-known
+    /// formats, and values assigned to secret-sounding names whose entropy reaches <paramref name="threshold"/>.
+    /// </summary>
+    public static string Mask(string text, double threshold = DefaultEntropyThreshold)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length < MinimumSecretLength)
+        {
+            return text;
+        }
+
+        List<(int Start, int Length)>? spans = null;
+        foreach (var (_, pattern) in Formats)
+        {
+            foreach (Match match in pattern.Matches(text))
+            {
+                (spans ??= []).Add((match.Index, match.Length));
+            }
+        }
+
+        foreach (Match match in Assignment().Matches(text))
+        {
+            var value = match.Groups["value"];
+            if (!IsPlaceholder(value.Value, match.Groups["quote"].Length > 0) && Entropy(value.ValueSpan) >= threshold)
+            {
+                (spans ??= []).Add((value.Index, value.Length));
+            }
+        }
+
+        if (spans is null)
+        {
+            return text;
+        }
+
+        spans.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
+        var masked = new StringBuilder(text.Length);
+        var at = 0;
+        foreach (var (start, length) in spans)
+        {
+            if (start < at)
+            {
+                continue; // inside a span already masked
+            }
+
+            masked.Append(text, at, start - at).Append(MaskedForm(text.Substring(start, length)));
+            at = start + length;
+        }
+
+        return masked.Append(text, at, text.Length - at).ToString();
+    }
 
     /// <summary>Shannon entropy of the characters of <paramref name="value"/>, in bits per character.</summary>
     public static double Entropy(ReadOnlySpan<char> value)
