@@ -15,11 +15,14 @@ namespace Autopilot.Core.Hooks;
 /// </summary>
 public static class HookApprovals
 {
+    /// <summary>What every hook approval code starts with.</summary>
+    public const string CodePrefix = "apv-";
+
     public const string RuleId = "AP-APPROVAL";
 
     /// <summary>The code for an action: the same action always gets the same code, any change to it another.</summary>
     public static string Code(string action) =>
-        "apv-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(action)))[..12];
+        CodePrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(action)))[..12];
 
     /// <summary>Whether a grant for <paramref name="code"/> is unused: one from the ledger, else the environment's (each usable once).</summary>
     /// <returns>"ledger" or "env" when the action may go ahead once; null when it may not.</returns>

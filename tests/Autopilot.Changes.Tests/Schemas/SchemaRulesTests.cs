@@ -84,10 +84,11 @@ public sealed class SchemaRulesTests : IDisposable
     [Fact]
     public void Schemas_with_unenforced_keywords_warn()
     {
-        File.WriteAllText(Path.Combine(_repo, "schemas", "const.json"), "{\n  \"type\": \"object\",\n  \"properties\": { \"kind\": { \"const\": \"a\" } }\n}");
-        var files = new[] { new DataFileChange("config/a.json", "{\"kind\": \"b\"}") };
-        var warning = Assert.Single(SchemaRules.Evaluate(files, [Rule("schemas/const.json")], _repo));
-        Assert.Equal((Severity.Warning, "schemas/const.json", 3), (warning.Severity, warning.Location!.Path, warning.Location.Line));
-        Assert.Contains("'const'", warning.Message);
+        // const is enforced now (rewritten to a one-value enum); propertyNames is still one NJsonSchema ignores.
+        File.WriteAllText(Path.Combine(_repo, "schemas", "names.json"), "{\n  \"type\": \"object\",\n  \"propertyNames\": { \"pattern\": \"^[a-z]+$\" }\n}");
+        var files = new[] { new DataFileChange("config/a.json", "{\"Kind\": \"b\"}") };
+        var warning = Assert.Single(SchemaRules.Evaluate(files, [Rule("schemas/names.json")], _repo));
+        Assert.Equal((Severity.Warning, "schemas/names.json", 3), (warning.Severity, warning.Location!.Path, warning.Location.Line));
+        Assert.Contains("'propertyNames'", warning.Message);
     }
 }
