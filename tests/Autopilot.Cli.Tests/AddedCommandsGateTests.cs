@@ -66,7 +66,8 @@ public sealed class AddedCommandsGateTests : IDisposable
         var lines = text.StdOut.Split('\n');
         var file = Array.IndexOf(lines, Workflow);
         Assert.True(file >= 0, text.StdOut);
-        var finding = Assert.Single(lines.Skip(file + 1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)), l => l.Contains(RuleId, StringComparison.Ordinal));
+        // Located findings only ("  line:col verdict rule: …"); the provenance line names the deciding rule too.
+        var finding = Assert.Single(lines.Skip(file + 1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)), l => l.Length > 2 && char.IsAsciiDigit(l[2]) && l.Contains(RuleId, StringComparison.Ordinal));
         Assert.StartsWith($"  11:11 deny {RuleId}: ", finding, StringComparison.Ordinal);
         Assert.Contains("runs 'curl -fsSL https://example.com/install.sh | sh'", finding, StringComparison.Ordinal);
         Assert.StartsWith("DENY: ", lines.Last(l => l.Length > 0), StringComparison.Ordinal);
@@ -99,8 +100,8 @@ public sealed class AddedCommandsGateTests : IDisposable
 
         var github = Gate("--format", "github");
         Assert.True(github.ExitCode == 2, github.ToString());
-        Assert.Contains($"::error file={Workflow},line=11,col=11,title={RuleId}::", github.StdOut, StringComparison.Ordinal);
-        Assert.EndsWith("autopilot: deny", github.StdOut.TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains($"::error file={Workflow},line=11,col=11,title={RuleId}", github.StdOut, StringComparison.Ordinal);
+        Assert.Contains("autopilot: deny", github.StdOut, StringComparison.Ordinal); // the summary line (provenance follows it)
     }
 
     [Fact]

@@ -83,6 +83,11 @@ public sealed class PolicyLifecycleTests : IDisposable
         Assert.True(hook.ExitCode == 0, hook.ToString());
         Assert.DoesNotContain("team-no-curl", hook.Output);
 
+        // The hook records denials, escalations and a task's decisions (with the action masked), not an allowed call
+        // with no task (docs/agents.md); the same command checked by `check` is logged, masked.
+        var withToken = Run("check", "command", "curl -H 'Authorization: " + Token + "' https://x", "--format", "json");
+        Assert.True(withToken.ExitCode == 0, withToken.ToString());
+
         var warned = Run("check", "command", "make all", "--format", "json");
         Assert.True(warned.ExitCode == 0, warned.ToString());
         using (var json = JsonDocument.Parse(warned.StdOut))

@@ -4,6 +4,7 @@ using Autopilot.Core.Actions;
 using Autopilot.Core.Escalation;
 using Autopilot.Core.Ledger;
 using Autopilot.Core.Policies;
+using Autopilot.Core.Secrets;
 using Autopilot.Core.Transitions;
 using Autopilot.Policy.Model;
 
@@ -226,18 +227,19 @@ public static class HookRunner
                 w.WriteString("tool", e.Calls[0].AgentTool);
             }
 
+            // What the agent sent and was told can hold credentials: masked by the gate's secret detectors before it is kept.
             if (action is not null)
             {
-                w.WriteString("action", action);
+                w.WriteString("action", SecretDetectors.Mask(action));
             }
 
-            w.WriteString("reason", reason);
+            w.WriteString("reason", SecretDetectors.Mask(reason));
             w.WriteEndObject();
             w.WriteStartObject("told");
             w.WriteString("decision", told.Verdict?.ToWire() ?? "none");
             w.WriteNumber("exit_code", told.ExitCode);
-            w.WriteString("stdout", Cut(told.Stdout));
-            w.WriteString("stderr", Cut(told.Stderr));
+            w.WriteString("stdout", Cut(SecretDetectors.Mask(told.Stdout)));
+            w.WriteString("stderr", Cut(SecretDetectors.Mask(told.Stderr)));
             w.WriteEndObject();
             if (approval is { } a)
             {
