@@ -203,34 +203,7 @@ public sealed class PostgresFaultTests : IDisposable
         var (_, _, target) = Scope();
         int processes = 8, iterations = FaultHost.LongRun ? 100 : 8;
         string log = _temp.Sub("holders.log");
-        var hosts = Enumerable.Range(0, processes)
-            .Select(_ => FaultHost.Start("lease", target, "T-1", "implement", "2", iterations.ToString(CultureInfo.InvariantCulture), log))
-            .ToList();
-        try
-        {
-            foreach (var host in hosts)
-            {
-                Assert.True(host.WaitForExit(TimeSpan.FromMinutes(5)) == 0, host.StandardError);
-            }
-        }
-        finally
-        {
-            hosts.ForEach(h => h.Dispose());
-        }
-
-        var holds = File.ReadAllLines(log)
-            .Select(l => l.Split(' ').Select(p => long.Parse(p, CultureInfo.InvariantCulture)).ToArray())
-            .Select(p => (Token: p[0], Start: p[1], End: p[2], Pid: p[3]))
-            .OrderBy(h => h.Start)
-            .ToList();
-        Assert.Equal(processes * iterations, holds.Count);
-        for (int i = 1; i < holds.Count; i++)
-        {
-            Assert.True(holds[i].Start >= holds[i - 1].End, $"holds overlap: {holds[i - 1]} and {holds[i]}");
-            Assert.True(holds[i].Token > holds[i - 1].Token, $"token did not grow: {holds[i - 1]} then {holds[i]}");
-        }
-
-        Assert.Equal(processes, holds.Select(h => h.Pid).Distinct().Count());
+        LeaseContention.Run(target, processes, iterations, log);
     }
 
     [SkippableFact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Autopilot.Core.Leases;
 using Autopilot.Core.Storage;
+using Autopilot.Core.Tests.Conformance;
 using Autopilot.Core.Tests.Ledger;
 
 namespace Autopilot.Core.Tests.Leases;
@@ -22,34 +23,7 @@ public sealed class LeaseFaultTests : IDisposable
     {
         int processes = 8, iterations = FaultHost.LongRun ? 200 : 12;
         string dir = _temp.Sub("leases"), log = _temp.Sub("holders.log");
-        var hosts = Enumerable.Range(0, processes)
-            .Select(_ => FaultHost.Start("lease", dir, "T-1", "implement", "2", iterations.ToString(CultureInfo.InvariantCulture), log))
-            .ToList();
-        try
-        {
-            foreach (var host in hosts)
-            {
-                Assert.True(host.WaitForExit(TimeSpan.FromMinutes(5)) == 0, host.StandardError);
-            }
-        }
-        finally
-        {
-            hosts.ForEach(h => h.Dispose());
-        }
-
-        var holds = File.ReadAllLines(log)
-            .Select(l => l.Split(' ').Select(p => long.Parse(p, CultureInfo.InvariantCulture)).ToArray())
-            .Select(p => (Token: p[0], Start: p[1], End: p[2], Pid: p[3]))
-            .OrderBy(h => h.Start)
-            .ToList();
-        Assert.Equal(processes * iterations, holds.Count);
-        for (int i = 1; i < holds.Count; i++)
-        {
-            Assert.True(holds[i].Start >= holds[i - 1].End, $"holds overlap: {holds[i - 1]} and {holds[i]}");
-            Assert.True(holds[i].Token > holds[i - 1].Token, $"token did not grow: {holds[i - 1]} then {holds[i]}");
-        }
-
-        Assert.Equal(processes, holds.Select(h => h.Pid).Distinct().Count());
+        var holds = LeaseContention.Run(dir, processes, iterations, log);
         Assert.Equal(holds[^1].Token, new FileLeaseStore(dir).LastToken());
     }
 
