@@ -56,9 +56,8 @@ public static class GateReplay
         return cases;
     }
 
-    private static Decision Judge(PolicyEngine engine, ChangeSet changes, string repositoryRoot)
-    {
-        var rules = engine.Plan.Document.Diff;
-        return new ChangeGate(engine, [new CSharpAnalysis(rules, null), new SchemaAnalysis(rules, repositoryRoot)]).Judge(changes).Decision;
-    }
+    // The gate as `autopilot gate` runs it on a commit: every analysis, and the repository the change was read from (so
+    // rules that read its other files, such as added commands, judge a replayed commit as they judged the original).
+    private static Decision Judge(PolicyEngine engine, ChangeSet changes, string repositoryRoot) =>
+        new ChangeGate(engine).Judge(changes, repositoryRoot: repositoryRoot).Decision;
 }

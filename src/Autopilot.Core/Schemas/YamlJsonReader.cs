@@ -12,7 +12,7 @@ namespace Autopilot.Core.Schemas;
 /// schema errors land on the right line. Scalars resolve as in the YAML 1.2 core schema; aliases are
 /// expanded (with a budget, against "billion laughs" documents); nesting is capped like Newtonsoft's.
 /// </summary>
-internal sealed partial class YamlJsonReader : JsonReader, IJsonLineInfo
+internal sealed class YamlJsonReader : JsonReader, IJsonLineInfo
 {
     /// <summary>Most tokens one YAML text may expand to (aliases included).</summary>
     internal const int MaxTokens = 1_000_000;
