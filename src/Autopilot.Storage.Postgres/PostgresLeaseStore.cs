@@ -31,7 +31,7 @@ public sealed class PostgresLeaseStore : ILeaseStore
         for (int attempt = 0; ; attempt++)
         {
             using var connection = _database.Connect();
-            using var command = new NpgsqlCommand(
+            var command = new NpgsqlBatchCommand(
                 """
                 with old as (
                     select holder, token, acquired_at, expires_at from autopilot.leases where scope = $1 and task = $2 and phase = $3),
@@ -47,7 +47,7 @@ public sealed class PostgresLeaseStore : ILeaseStore
                     returning token, acquired_at, expires_at)
                 select g.token, g.acquired_at, g.expires_at, o.holder, o.token, o.acquired_at, o.expires_at, now()
                 from (select 1) one left join granted g on true left join old o on true
-                """, connection);
+                """);
             command.Parameters.Add(new NpgsqlParameter { Value = _database.Scope });
             command.Parameters.Add(new NpgsqlParameter { Value = task });
             command.Parameters.Add(new NpgsqlParameter { Value = phase });
@@ -55,9 +55,30 @@ public sealed class PostgresLeaseStore : ILeaseStore
             command.Parameters.Add(new NpgsqlParameter { Value = timeToLive });
             Lease? lease = null, old = null;
             DateTimeOffset now;
+            // nextval runs when the row is proposed, before the insert meets a conflicting row: a
+            // statement that took its token and then stalled could insert it after a later token was
+            // granted and released. Acquires of one lease are serialised by a transaction-scoped advisory
+            // lock (one implicit transaction, one Sync), so each takes its token after the previous one.
+            using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand("select pg_advisory_xact_lock(hashtextextended($1 || '/' || $2 || '/' || $3, 0))")
+                    {
+                        Parameters =
+                        {
+                            new NpgsqlParameter { Value = _database.Scope },
+                            new NpgsqlParameter { Value = task },
+                            new NpgsqlParameter { Value = phase },
+                        },
+                    },
+                    command,
+                },
+            };
             try
             {
-                using var reader = command.ExecuteReader();
+                using var reader = batch.ExecuteReader();
+                reader.NextResult();
                 reader.Read();
                 if (!reader.IsDBNull(0))
                 {

@@ -52,14 +52,27 @@ public sealed class TelemetryTests : IDisposable
         new EscalationEvaluator(EngineFixture.Default).Evaluate(RunSignals.Parse("""{"consecutiveFailures": 5}"""));
         listener.RecordObservableInstruments();
 
-        Assert.True(counts.GetValueOrDefault("autopilot.transitions") >= 3);
-        Assert.True(counts.GetValueOrDefault("autopilot.phase_skips_attempted") >= 1);
-        Assert.True(counts.GetValueOrDefault("autopilot.phase_backtracks") >= 1);
-        Assert.True(counts.GetValueOrDefault("autopilot.evidence_gate_failed") >= 1);
-        Assert.True(counts.GetValueOrDefault("autopilot.escalations") >= 1);
-        Assert.True(counts.GetValueOrDefault("autopilot.decisions") >= 4);
-        Assert.Contains(spans, s => s.OperationName == "autopilot.transition" && (string?)s.GetTagItem("autopilot.verdict") == "deny" && (string?)s.GetTagItem("autopilot.rule_ids") == "AP-PHASE-SKIP");
-        Assert.Contains(spans, s => s.OperationName == "autopilot.escalation");
+        // Other tests' engines run on other threads and report to the same listeners: read copies.
+        Dictionary<string, long> counted;
+        lock (counts)
+        {
+            counted = new(counts);
+        }
+
+        Activity[] stopped;
+        lock (spans)
+        {
+            stopped = [.. spans];
+        }
+
+        Assert.True(counted.GetValueOrDefault("autopilot.transitions") >= 3);
+        Assert.True(counted.GetValueOrDefault("autopilot.phase_skips_attempted") >= 1);
+        Assert.True(counted.GetValueOrDefault("autopilot.phase_backtracks") >= 1);
+        Assert.True(counted.GetValueOrDefault("autopilot.evidence_gate_failed") >= 1);
+        Assert.True(counted.GetValueOrDefault("autopilot.escalations") >= 1);
+        Assert.True(counted.GetValueOrDefault("autopilot.decisions") >= 4);
+        Assert.Contains(stopped, s => s.OperationName == "autopilot.transition" && (string?)s.GetTagItem("autopilot.verdict") == "deny" && (string?)s.GetTagItem("autopilot.rule_ids") == "AP-PHASE-SKIP");
+        Assert.Contains(stopped, s => s.OperationName == "autopilot.escalation");
     }
 
     [Fact]
