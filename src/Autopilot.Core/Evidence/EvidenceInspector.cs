@@ -105,6 +105,11 @@ public sealed partial class EvidenceInspector
 
             if (def.Schema is { } schema)
             {
+                if (!EngineFeatures.JsonSchemas)
+                {
+                    throw EngineFeatures.Missing("JSON Schemas");
+                }
+
                 if (!JsonSchemaValidator.TryFromText(schema, out var validator, out var schemaError))
                 {
                     return $"the policy's schema for it cannot be used: {schemaError}";

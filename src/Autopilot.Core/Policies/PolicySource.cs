@@ -106,6 +106,11 @@ public static class PolicySource
 
     private static string? CheckSchema(string schemaJson)
     {
+        if (!EngineFeatures.JsonSchemas)
+        {
+            throw EngineFeatures.Missing("JSON Schemas");
+        }
+
         if (!JsonSchemaValidator.TryFromText(schemaJson, out var validator, out var error))
         {
             return error!.Message;

@@ -1,7 +1,7 @@
-namespace Autopilot.Cli;
+namespace Autopilot.Core;
 
 /// <summary>The repository a command works on: the nearest folder upwards that holds .git, else the start folder.</summary>
-internal static class RepositoryRoot
+public static class RepositoryRoot
 {
     public static string Find(string start)
     {

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Autopilot.Cli;
+using Autopilot.Cli.Commands;
+using Autopilot.Core.Policies;
+
+namespace Autopilot.Native;
+
+/// <summary>
+/// The `autopilot` entry point of the tool package (docs/native.md). The hot commands an agent harness calls before
+/// every tool call (hook, check, transition, escalate) run here, compiled ahead of time, from the managed CLI's own
+/// command files over the same engine. Everything else, and any call this build cannot finish (a policy that needs
+/// JavaScript predicates or JSON Schemas, telemetry export), is handed whole to the managed CLI beside it.
+/// </summary>
+public static class NativeApp
+{
+    private static readonly HashSet<string> s_hot = new(StringComparer.Ordinal) { "hook", "check", "transition", "escalate" };
+
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0 || !s_hot.Contains(args[0]) || TelemetryWanted())
+        {
+            return ManagedCli.Exec(args, stdin: null);
+        }
+
+        var root = new RootCommand("autopilot: policy gates for autonomous coding agents (native front; other commands run in the managed CLI).");
+        root.Subcommands.Add(TransitionCommand.Create());
+        root.Subcommands.Add(EscalateCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(HookCommand.Create());
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 || args.Any(a => a is "-h" or "--help" or "-?" or "/?" or "--version"))
+        {
+            // Help, version and usage errors: the managed CLI knows every command and prints the one true text.
+            return ManagedCli.Exec(args, stdin: null);
+        }
+
+        // What a command reads from stdin is kept, so that a call handed over mid-way can pass it on.
+        var stdin = ReadsStdin(args) ? StdinBuffer.Capture() : null;
+        var output = new DeferredOutput();
+        try
+        {
+            var code = parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output.Out, Error = output.Error });
+            output.Flush();
+            return code;
+        }
+        catch (PolicyHandOffException)
+        {
+            // Nothing was written yet (output is held back until the command ends): the managed CLI answers instead.
+            return ManagedCli.Exec(args, stdin);
+        }
+        catch (Exception ex)
+        {
+            output.Flush();
+            return Fail(args, ex);
+        }
+    }
+
+    /// <summary>Never a crash an agent would take as "go ahead": a hook gets a deny in its contract, others exit 5.</summary>
+    private static int Fail(string[] args, Exception ex)
+    {
+        if (args[0] == "hook")
+        {
+            var reply = Autopilot.Core.Hooks.HookRunner.Deny($"internal error: {ex.Message}");
+            Console.Out.Write(reply.Stdout);
+            Console.Error.WriteLine(reply.Stderr);
+            return reply.ExitCode;
+        }
+
+        Console.Error.WriteLine($"autopilot: internal error: {ex.Message}");
+        return (int)ExitCode.InternalError;
+    }
+
+    private static bool ReadsStdin(string[] args) =>
+        args[0] == "hook" || (args[0] == "escalate" && Array.IndexOf(args, "-") > 0);
+
+    /// <summary>The OpenTelemetry exporter lives in the managed CLI: when the environment asks for telemetry, it runs the call.</summary>
+    private static bool TelemetryWanted() =>
+        Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 }
+        || Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") is { Length: > 0 }
+        || Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") is { Length: > 0 }
+        || Environment.GetEnvironmentVariable("OTEL_TRACES_EXPORTER") == "otlp"
+        || Environment.GetEnvironmentVariable("OTEL_METRICS_EXPORTER") == "otlp";
+}
