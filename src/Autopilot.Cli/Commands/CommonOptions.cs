@@ -42,7 +42,7 @@ internal static class CommonOptions
             return null;
         }
 
-        var loaded = PolicySource.Load(path);
+        var loaded = PolicySource.Load(path, cacheDirectory: PolicySource.CacheDirectory(repo));
         foreach (var diagnostic in loaded.Diagnostics)
         {
             Console.Error.WriteLine(diagnostic.ToString());

@@ -85,7 +85,7 @@ public static class HookRunner
             return Deny(ex.Message);
         }
 
-        var loaded = PolicySource.Load(policySource);
+        var loaded = PolicySource.Load(policySource, cacheDirectory: PolicySource.CacheDirectory(repo));
         if (loaded.Engine is not { } engine)
         {
             return Deny($"the policy {loaded.Origin} has errors: {string.Join("; ", loaded.Diagnostics.Take(3))}");
