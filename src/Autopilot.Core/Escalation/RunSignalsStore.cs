@@ -39,7 +39,7 @@ public sealed class RunSignalsStore
         }
 
         state["iterations"] = Get("iterations") + 1;
-        DurableFile.WriteAtomic(file, JsonSerializer.SerializeToUtf8Bytes(state));
+        DurableFile.WriteAtomic(file, System.Text.Encoding.UTF8.GetBytes(state.ToJsonString()));
 
         var signals = new RunSignals { Task = session };
         signals["consecutiveFailures"] = Get("consecutiveFailures");

@@ -136,14 +136,14 @@ public sealed partial class EvidenceInspector
 
             if (def.When is { } when)
             {
-                var facts = JsonSerializer.Serialize(new Dictionary<string, object?>
+                var facts = new System.Text.Json.Nodes.JsonObject
                 {
-                    ["content"] = json?.RootElement,
+                    ["content"] = json is null ? null : System.Text.Json.Nodes.JsonNode.Parse(json.RootElement.GetRawText()),
                     ["text"] = text,
                     ["path"] = path,
                     ["task"] = task,
                     ["phase"] = phase,
-                });
+                }.ToJsonString();
                 try
                 {
                     if (!_predicates.Evaluate(when.Value, facts))

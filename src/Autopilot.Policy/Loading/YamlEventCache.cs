@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
+using TagDirective = YamlDotNet.Core.Tokens.TagDirective;
 
 namespace Autopilot.Policy.Loading;
 
@@ -89,13 +90,20 @@ public static class YamlEventCache
                     case StreamStart: w.Write((byte)Kind.StreamStart); break;
                     case StreamEnd: w.Write((byte)Kind.StreamEnd); break;
                     case DocumentStart d:
-                        if (d.Version is not null || (d.Tags is not null && d.Tags.Count > 0))
+                        if (d.Version is not null)
                         {
                             return null;
                         }
 
                         w.Write((byte)Kind.DocumentStart);
                         w.Write(d.IsImplicit);
+                        w.Write(d.Tags?.Count ?? 0);
+                        foreach (var tag in d.Tags ?? [])
+                        {
+                            w.Write(tag.Handle);
+                            w.Write(tag.Prefix);
+                        }
+
                         break;
                     case DocumentEnd d:
                         w.Write((byte)Kind.DocumentEnd);
@@ -175,7 +183,14 @@ public static class YamlEventCache
             case Kind.DocumentStart:
                 {
                     var isImplicit = r.ReadBoolean();
-                    return new DocumentStart(null, null, isImplicit, ReadMark(r), ReadMark(r));
+                    var count = r.ReadInt32();
+                    var tags = new TagDirectiveCollection();
+                    for (var i = 0; i < count; i++)
+                    {
+                        tags.Add(new TagDirective(r.ReadString(), r.ReadString()));
+                    }
+
+                    return new DocumentStart(null, tags, isImplicit, ReadMark(r), ReadMark(r));
                 }
 
             case Kind.DocumentEnd:
