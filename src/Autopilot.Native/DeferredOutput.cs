@@ -22,6 +22,15 @@ internal sealed class DeferredOutput
 
     public TextWriter Error => _error;
 
+    /// <summary>Drops what was held back and restores the console, for a call that another program answers.</summary>
+    public void Discard()
+    {
+        Console.SetOut(_stdout);
+        Console.SetError(_stderr);
+        _out.GetStringBuilder().Clear();
+        _error.GetStringBuilder().Clear();
+    }
+
     public void Flush()
     {
         Console.SetOut(_stdout);

@@ -13,6 +13,9 @@ namespace Autopilot.Native;
 /// </summary>
 public static class NativeApp
 {
+    /// <summary>Set to 1, a hot command that would be handed over fails instead (exit 5): tests and benchmarks use it to know the front answered.</summary>
+    public const string NativeOnlyVariable = "AUTOPILOT_NATIVE_ONLY";
+
     private static readonly HashSet<string> s_hot = new(StringComparer.Ordinal) { "hook", "check", "transition", "escalate" };
 
     public static int Run(string[] args)
@@ -36,22 +39,74 @@ public static class NativeApp
 
         // What a command reads from stdin is kept, so that a call handed over mid-way can pass it on.
         var stdin = ReadsStdin(args) ? StdinBuffer.Capture() : null;
+        var stdout = Console.Out;
+        var stderr = Console.Error;
         var output = new DeferredOutput();
+        using var deadline = args[0] == "hook" ? StartDeadline(stdout, stderr) : null;
         try
         {
             var code = parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output.Out, Error = output.Error });
+            Finish();
             output.Flush();
             return code;
         }
-        catch (PolicyHandOffException)
+        catch (PolicyHandOffException handOff)
         {
             // Nothing was written yet (output is held back until the command ends): the managed CLI answers instead.
+            output.Discard();
+            if (Environment.GetEnvironmentVariable(NativeOnlyVariable) == "1")
+            {
+                Console.Error.WriteLine($"autopilot: this call would be handed to the managed CLI ({handOff.Message}), and {NativeOnlyVariable}=1 forbids it.");
+                return (int)ExitCode.InternalError;
+            }
+
+            Finish(); // the managed CLI answers from here on, without this program's deadline
             return ManagedCli.Exec(args, stdin);
         }
         catch (Exception ex)
         {
+            Finish();
             output.Flush();
             return Fail(args, ex);
+        }
+    }
+
+    /// <summary>The hook's own deadline, in milliseconds: well inside the agent's hook timeout (Claude Code: 60 s).</summary>
+    public const string DeadlineVariable = "AUTOPILOT_HOOK_DEADLINE_MS";
+
+    private const int DefaultDeadlineMs = 10_000;
+
+    private static int s_answered;
+
+    /// <summary>
+    /// A hook that has not answered by its deadline answers deny, with the contract's blocking exit code, before
+    /// the agent's own time-out could let the tool call through. Whichever of the two answers first is the answer.
+    /// </summary>
+    private static Timer StartDeadline(TextWriter stdout, TextWriter stderr)
+    {
+        var ms = int.TryParse(Environment.GetEnvironmentVariable(DeadlineVariable), out var given) && given > 0 ? given : DefaultDeadlineMs;
+        return new Timer(_ =>
+        {
+            if (Interlocked.Exchange(ref s_answered, 1) != 0)
+            {
+                return;
+            }
+
+            var reply = Autopilot.Core.Hooks.HookRunner.Deny($"no answer within the hook's deadline of {ms} ms ({DeadlineVariable})");
+            stdout.Write(reply.Stdout);
+            stdout.Flush();
+            stderr.WriteLine(reply.Stderr);
+            stderr.Flush();
+            Environment.Exit(reply.ExitCode);
+        }, null, ms, Timeout.Infinite);
+    }
+
+    /// <summary>The command finished: unless the deadline answered already (then this thread waits for the exit), its output goes out.</summary>
+    private static void Finish()
+    {
+        if (Interlocked.Exchange(ref s_answered, 1) != 0)
+        {
+            Thread.Sleep(Timeout.Infinite);
         }
     }
 

@@ -117,7 +117,7 @@ public sealed class RecordedTransitions
         var findings = new JsonArray();
         foreach (var f in decision.Findings)
         {
-            findings.Add(new JsonObject { ["ruleId"] = f.RuleId, ["severity"] = f.Severity.ToWire(), ["message"] = f.Message });
+            findings.Add((JsonNode)new JsonObject { ["ruleId"] = f.RuleId, ["severity"] = f.Severity.ToWire(), ["message"] = f.Message });
         }
 
         var details = new JsonObject { ["kind"] = kind?.ToString().ToLowerInvariant(), ["findings"] = findings };
