@@ -22,7 +22,7 @@ public sealed class NativeFrontTests : IDisposable
         TestProcess.Run("dotnet", [s_front, .. args], _repo.Path, nativeOnly ? s_nativeOnly : null, timeoutMs: 120_000, stdin: stdin);
 
     private string Event(string command) =>
-        $$"""{"session_id":"s1","cwd":"{{_repo.Path}}","permission_mode":"default","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"{{command}}"}}""";
+        "{\"session_id\":\"s1\",\"cwd\":\"" + _repo.Path + "\",\"permission_mode\":\"default\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"" + command + "\"}}";
 
     private string CacheFile(string text) =>
         Path.Combine(_repo.Path, ".autopilot", "cache", $"yaml-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))}.bin");
