@@ -100,7 +100,7 @@ public static class PolicySource
             // A policy replayed from the cache passed every check when it was stored (only clean loads are stored).
             var builtIn = !lint && loaded.Document?.Hash == Compiled.DefaultPolicy.Hash;
             var cached = loaded.Document is { } document && cache is not null && cache.WasHit(document.Hash);
-            var checks = builtIn || cached ? PolicyChecks.None : lint ? LintChecks : RuntimeChecks;
+            var checks = builtIn || cached ? PolicyChecks.AlreadyChecked : lint ? LintChecks : RuntimeChecks;
             var result = PlanBuilder.Compile(loaded, checks, builtIn ? Compiled.DefaultPolicy.PacksHash : null);
             if (result.Plan is not null)
             {
