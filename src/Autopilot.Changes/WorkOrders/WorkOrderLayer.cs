@@ -1,4 +1,5 @@
 using Autopilot.Core.Schemas;
+using Autopilot.Core.WorkOrders;
 using Autopilot.Policy.Diagnostics;
 using Autopilot.Policy.Layers;
 using Autopilot.Policy.Model;
@@ -49,6 +50,39 @@ public static class WorkOrderLayer
                 $"Work order autonomy '{level}' at {PolicyLayerMerge.Where(At("autonomy"))} is more autonomous than the policy's default '{policy.Autonomy.Default}' at {PolicyLayerMerge.Where(defaultLevel?.Location)}: a work order may only tighten.", At("autonomy")));
         }
 
+        problems.AddRange(CheckReferences(order, root, policy));
         return problems;
     }
+
+    /// <summary>
+    /// The names a work order uses must be the policy's: its autonomy level, its required evidence ids and the phases
+    /// they are scoped to (<c>"phase:id"</c>). Each unknown name is an <c>AP1102</c> error at the work order's value.
+    /// </summary>
+    private static IEnumerable<PolicyDiagnostic> CheckReferences(WorkOrder order, JObject? root, PolicyDocument policy)
+    {
+        SourceLocation At(JToken? token) => token is null ? new SourceLocation(order.SourcePath, 1, 1) : WorkOrderLoader.At(order.SourcePath, token);
+
+        if (order.Autonomy is { } level && !policy.Autonomy.Levels.Any(l => l.Id == level))
+        {
+            yield return Unknown($"Work order autonomy '{level}' is not an autonomy level of the policy ({string.Join(", ", policy.Autonomy.Levels.Select(l => l.Id))}).", At(root?["autonomy"]));
+        }
+
+        for (var i = 0; i < order.RequiredEvidence.Count; i++)
+        {
+            var entry = WorkOrderEvidence.Parse(order.RequiredEvidence[i]);
+            var at = At(root?["requiredEvidence"]?[i]);
+            if (!policy.Evidence.Items.Any(e => e.Id == entry.Id))
+            {
+                yield return Unknown($"Required evidence '{entry.Id}' is not an evidence item of the policy ({string.Join(", ", policy.Evidence.Items.Select(e => e.Id))}).", at);
+            }
+
+            if (entry.Phase is { } phase && !policy.Phases.Any(p => p.Id == phase))
+            {
+                yield return Unknown($"Required evidence '{order.RequiredEvidence[i]}' names phase '{phase}', which the policy does not define ({string.Join(", ", policy.Phases.Select(p => p.Id))}).", at);
+            }
+        }
+    }
+
+    private static PolicyDiagnostic Unknown(string message, SourceLocation at) =>
+        new(PolicyDiagnosticIds.UnknownReference, DiagnosticSeverity.Error, message, at);
 }

@@ -1,8 +1,9 @@
 using Autopilot.Changes.Rules;
+using Autopilot.Core.WorkOrders;
 
 namespace Autopilot.Changes.WorkOrders;
 
-/// <summary>What the diff rules need of a work order.</summary>
+/// <summary>What the diff rules, and the checks of a task's actions and transitions, need of a work order.</summary>
 public static class WorkOrderScope
 {
     public static ScopeFacts ToScopeFacts(this WorkOrder order) => new()
@@ -15,5 +16,17 @@ public static class WorkOrderScope
         MaxLinesPerFile = order.Caps.MaxLinesPerFile,
         RollbackNote = order.RollbackNote,
         TaskId = order.TaskId,
+    };
+
+    /// <summary>
+    /// The constraints the action checks, transitions and hooks read for the work order's task (docs/work-orders.md).
+    /// Check the work order against the policy first (<see cref="WorkOrderLayer.Check"/>): these are not checked again.
+    /// </summary>
+    public static WorkOrderConstraints ToConstraints(this WorkOrder order) => new()
+    {
+        Task = order.TaskId,
+        Autonomy = order.Autonomy,
+        RequiredEvidence = order.RequiredEvidence.Select(WorkOrderEvidence.Parse).ToList(),
+        Source = order.SourcePath,
     };
 }

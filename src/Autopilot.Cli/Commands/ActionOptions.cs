@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Autopilot.Core.Actions;
 using Autopilot.Core.Policies;
+using Autopilot.Core.WorkOrders;
 
 namespace Autopilot.Cli.Commands;
 
@@ -14,6 +15,24 @@ internal static class ActionOptions
     public static Option<string?> Cwd() => new("--cwd") { Description = "Working directory of the action (default: the current folder)." };
 
     public static string Level(PolicyEngine engine, string? given) => given ?? engine.Plan.DefaultAutonomy;
+
+    /// <summary>
+    /// The level the actions of <paramref name="task"/> are judged at: the given level (else the policy's default), capped
+    /// by the task's work order (docs/work-orders.md). Null when the task's recorded constraints cannot be read (said on
+    /// stderr): exit with bad input.
+    /// </summary>
+    public static string? Level(PolicyEngine engine, string? given, string? task, string stateDir)
+    {
+        try
+        {
+            return WorkOrderConstraints.CapLevel(engine.Plan, stateDir, task, Level(engine, given));
+        }
+        catch (InvalidDataException ex)
+        {
+            Console.Error.WriteLine($"autopilot: {ex.Message}");
+            return null;
+        }
+    }
 
     public static ActionContext Context(string repoRoot, string? cwd, string? phase) =>
         ActionContext.ForCurrentUser(Path.GetFullPath(repoRoot)) with

@@ -31,7 +31,11 @@ internal static class CheckCommandCommand
             }
 
             var context = ActionOptions.Context(result.GetValue(repo)!, result.GetValue(cwd), result.GetValue(phase)) with { Task = result.GetValue(task) };
-            var level = ActionOptions.Level(engine, result.GetValue(autonomy));
+            if (ActionOptions.Level(engine, result.GetValue(autonomy), result.GetValue(task), StateOptions.Resolve(result.GetValue(stateDir), result.GetValue(repo)!)) is not { } level)
+            {
+                return (int)ExitCode.BadInput;
+            }
+
             // Predicates first: the risk shown and every explanation come from the matches whose predicate held.
             var classification = engine.Actions.ApplyPredicates(engine.Actions.Classifier.ClassifyCommand(result.GetValue(text)!, context), level, context, result.GetValue(text)!);
             var decided = engine.Actions.Decide("command", classification, level, context, result.GetValue(text)!);

@@ -32,7 +32,11 @@ internal static class CheckPathCommand
 
             var fileOp = result.GetValue(op) switch { "read" => FileOp.Read, "write" => FileOp.Write, _ => FileOp.Delete };
             var context = ActionOptions.Context(result.GetValue(repo)!, result.GetValue(cwd), result.GetValue(phase)) with { Task = result.GetValue(task) };
-            var level = ActionOptions.Level(engine, result.GetValue(autonomy));
+            if (ActionOptions.Level(engine, result.GetValue(autonomy), result.GetValue(task), StateOptions.Resolve(result.GetValue(stateDir), result.GetValue(repo)!)) is not { } level)
+            {
+                return (int)ExitCode.BadInput;
+            }
+
             var subject = $"{result.GetValue(op)} {result.GetValue(path)}";
             var decided = engine.Actions.Path(result.GetValue(path)!, fileOp, context, level);
             if (ActionSettling.Settle(decided, "path", subject, context, result.GetValue(stateDir), result.GetValue(repo)!, result.GetValue(actor)!) is not { } decision)

@@ -78,7 +78,8 @@ internal static class PolicyExplainCommand
 
         if (doc.Autonomy.PromoteAfterSuccesses > 0 || doc.Autonomy.DemoteAfterFailures > 0)
         {
-            text.AppendLine($"  Up one level after {doc.Autonomy.PromoteAfterSuccesses} successes in a row; down one after {doc.Autonomy.DemoteAfterFailures} failures in a row.");
+            // Checked and layered (a layer may only promote later and demote sooner), but no command moves a level yet.
+            text.AppendLine($"  promoteAfterSuccesses {doc.Autonomy.PromoteAfterSuccesses}, demoteAfterFailures {doc.Autonomy.DemoteAfterFailures}: recorded; no command moves an actor's level by them yet.");
         }
 
         text.AppendLine();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Autopilot.Core.Evidence;
 using Autopilot.Core.Transitions;
+using Autopilot.Core.WorkOrders;
 
 namespace Autopilot.Cli.Commands;
 
@@ -44,6 +45,16 @@ internal static class TransitionCommand
             var root = result.GetValue(evidenceRoot) ?? Path.Combine(repoRoot, engine.Plan.Document.Evidence.Root);
             var taskId = result.GetValue(taskArgument) ?? result.GetValue(task)!;
             var fromPhase = result.GetValue(from);
+            WorkOrderConstraints? constraints;
+            try
+            {
+                constraints = WorkOrderConstraints.Read(StateOptions.Resolve(result.GetValue(state), repoRoot), taskId);
+            }
+            catch (InvalidDataException ex)
+            {
+                return CommonOptions.BadInput("AP-WORKORDER", ex.Message, result.GetValue(format)!, engine.PolicyHash);
+            }
+
             TransitionResult outcome;
             TransitionRequest request;
             long? sequence = null;
@@ -57,7 +68,7 @@ internal static class TransitionCommand
                     using var stores = StateOptions.OpenStores(result, stateDir);
                     using var ledger = stores.OpenLedger();
                     recorded = new RecordedTransitions(engine, ledger, stores.OpenLeases())
-                        .Move(taskId, fromPhase, result.GetValue(to)!, root, result.GetValue(actor)!, result.GetValue(idempotencyKey));
+                        .Move(taskId, fromPhase, result.GetValue(to)!, root, result.GetValue(actor)!, result.GetValue(idempotencyKey), constraints);
                 }
                 catch (Exception ex) when (StateOptions.IsStateFailure(ex))
                 {
@@ -71,7 +82,7 @@ internal static class TransitionCommand
             }
             else
             {
-                request = new TransitionRequest(taskId, fromPhase, result.GetValue(to)!, root);
+                request = new TransitionRequest(taskId, fromPhase, result.GetValue(to)!, root) { Constraints = constraints };
                 outcome = new TransitionEvaluator(engine).Evaluate(request);
             }
 

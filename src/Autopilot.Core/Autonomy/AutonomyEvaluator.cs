@@ -6,8 +6,7 @@ using Autopilot.Policy.Model;
 namespace Autopilot.Core.Autonomy;
 
 /// <summary>
-/// Actor level × risk level → allow, escalate or deny, as the policy's autonomy levels say. Also the
-/// adjustment rule: levels move up after a run of successes and down after failures.
+/// Actor level × risk level → allow, escalate or deny, as the policy's autonomy levels say.
 /// </summary>
 public sealed class AutonomyEvaluator
 {
@@ -54,29 +53,5 @@ public sealed class AutonomyEvaluator
         }
 
         return RuleEnforcement.Apply(new Decision([new Finding(rule.Id, verdict.ToSeverity(), message)], plan.PolicyHash, Stopwatch.GetElapsedTime(started)), plan);
-    }
-
-    /// <summary>The level after a run: one up after enough consecutive successes, one down after enough failures.</summary>
-    public string Adjust(string level, int consecutiveSuccesses, int consecutiveFailures)
-    {
-        var plan = _engine.Plan;
-        var settings = plan.Document.Autonomy;
-        var index = plan.IndexOfAutonomyLevel(level);
-        if (index < 0)
-        {
-            return plan.DefaultAutonomy;
-        }
-
-        if (settings.DemoteAfterFailures > 0 && consecutiveFailures >= settings.DemoteAfterFailures && index > 0)
-        {
-            return plan.AutonomyLevels[index - 1];
-        }
-
-        if (settings.PromoteAfterSuccesses > 0 && consecutiveSuccesses >= settings.PromoteAfterSuccesses && index + 1 < plan.AutonomyLevels.Count)
-        {
-            return plan.AutonomyLevels[index + 1];
-        }
-
-        return level;
     }
 }

@@ -114,7 +114,7 @@ public static class HookRunner
     private static HookReply JudgeTool(HookAdapter adapter, HookEvent e, HookScope scope)
     {
         var engine = scope.Engine!;
-        var level = scope.Settings.Autonomy ?? MapMode(engine, e.PermissionMode, scope.Settings.ModeMap) ?? engine.Plan.DefaultAutonomy;
+        var level = WorkOrders.WorkOrderConstraints.CapLevel(engine.Plan, scope.StateDir, scope.Task, scope.Settings.Autonomy ?? MapMode(engine, e.PermissionMode, scope.Settings.ModeMap) ?? engine.Plan.DefaultAutonomy);
         if (engine.Plan.IndexOfAutonomyLevel(level) < 0)
         {
             return adapter.Failure(Deny($"'{level}' is not an autonomy level of the policy ({string.Join(", ", engine.Plan.AutonomyLevels)})"));
@@ -174,7 +174,7 @@ public static class HookRunner
 
         var engine = scope.Engine!;
         var root = Path.Combine(scope.Repository, engine.Plan.Document.Evidence.Root);
-        var result = new TransitionEvaluator(engine).PhaseEvidence(task, phase, root);
+        var result = new TransitionEvaluator(engine).PhaseEvidence(task, phase, root, WorkOrders.WorkOrderConstraints.Read(scope.StateDir, task));
         var deciding = result.Decision.Deciding.ToList();
         string? reason = null;
         if (result.Decision.Verdict != Verdict.Allow)

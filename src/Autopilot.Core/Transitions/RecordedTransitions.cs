@@ -5,6 +5,7 @@ using Autopilot.Core.Evidence;
 using Autopilot.Core.Leases;
 using Autopilot.Core.Ledger;
 using Autopilot.Core.Policies;
+using Autopilot.Core.WorkOrders;
 using Autopilot.Policy.Model;
 using Autopilot.Policy.Plan;
 
@@ -35,8 +36,11 @@ public sealed class RecordedTransitions
         _leases = leases;
     }
 
-    /// <summary>Moves <paramref name="task"/> to <paramref name="to"/>; <paramref name="from"/> defaults to the phase the ledger says it is in.</summary>
-    public RecordedTransition Move(string task, string? from, string to, string evidenceRoot, string actor, string? idempotencyKey = null)
+    /// <summary>
+    /// Moves <paramref name="task"/> to <paramref name="to"/>; <paramref name="from"/> defaults to the phase the ledger says it is in.
+    /// The evidence the task's work order adds (<paramref name="constraints"/>) is required too.
+    /// </summary>
+    public RecordedTransition Move(string task, string? from, string to, string evidenceRoot, string actor, string? idempotencyKey = null, WorkOrderConstraints? constraints = null)
     {
         var reader = new LedgerReader(_ledger.ReadAll());
         if (idempotencyKey is not null && reader.Show(task).LastOrDefault(e => e.IdempotencyKey == idempotencyKey) is { } earlier)
@@ -63,7 +67,7 @@ public sealed class RecordedTransitions
         }
 
         from ??= current ?? "";
-        var result = new TransitionEvaluator(_engine).Evaluate(new TransitionRequest(task, from, to, evidenceRoot));
+        var result = new TransitionEvaluator(_engine).Evaluate(new TransitionRequest(task, from, to, evidenceRoot) { Constraints = constraints });
         result = RequireLease(result, task, from, actor);
 
         var decision = result.Decision;

@@ -4,13 +4,18 @@ using Autopilot.Core.Evidence;
 using Autopilot.Core.Gates;
 using Autopilot.Core.Policies;
 using Autopilot.Core.Telemetry;
+using Autopilot.Core.WorkOrders;
 using Autopilot.Policy.Model;
 using Autopilot.Policy.Plan;
 
 namespace Autopilot.Core.Transitions;
 
 /// <summary>A request to move task <see cref="Task"/> from phase <see cref="From"/> to <see cref="To"/>.</summary>
-public sealed record TransitionRequest(string Task, string From, string To, string EvidenceRoot);
+public sealed record TransitionRequest(string Task, string From, string To, string EvidenceRoot)
+{
+    /// <summary>The task's work order constraints, when one was applied: their required evidence is added to the phase's.</summary>
+    public WorkOrderConstraints? Constraints { get; init; }
+}
 
 /// <summary>The decision plus what it was based on: the kind of move and the evidence that was inspected.</summary>
 public sealed record TransitionResult(Decision Decision, TransitionKind? Kind, IReadOnlyList<EvidenceReport> Evidence);
@@ -95,6 +100,7 @@ public sealed class TransitionEvaluator
         {
             case TransitionKind.Forward:
                 AddEvidenceFindings(findings, reports, names);
+                AddWorkOrderFindings(findings, request);
                 break;
             case TransitionKind.Skip:
                 var skipped = plan.Phases.Skip(from + 1).Take(to - from - 1);
@@ -159,7 +165,7 @@ public sealed class TransitionEvaluator
     private (List<EvidenceReport> Reports, ulong Valid) InspectEvidence(TransitionRequest request, int from)
     {
         var plan = _engine.Plan;
-        var required = plan.RequiredEvidence[from];
+        var required = plan.RequiredEvidence[from] | WorkOrderEvidence(request);
         var reports = new List<EvidenceReport>();
         var valid = 0UL;
         for (var i = 0; i < plan.Evidence.Count; i++)
@@ -178,6 +184,47 @@ public sealed class TransitionEvaluator
         }
 
         return (reports, valid);
+    }
+
+    /// <summary>The evidence (as bits of the plan's list) the task's work order adds on leaving <see cref="TransitionRequest.From"/>.</summary>
+    private ulong WorkOrderEvidence(TransitionRequest request)
+    {
+        var mask = 0UL;
+        foreach (var evidence in request.Constraints?.RequiredEvidence ?? [])
+        {
+            var index = _engine.Plan.IndexOfEvidence(evidence.Id);
+            if (evidence.AppliesLeaving(request.From) && index is >= 0 and < 64)
+            {
+                mask |= 1UL << index;
+            }
+        }
+
+        return mask;
+    }
+
+    /// <summary>
+    /// Says which evidence the work order added to leaving the phase (info), and denies on an id the policy does not
+    /// define (the policy changed after the work order was applied): what cannot be checked is not waved through.
+    /// </summary>
+    private void AddWorkOrderFindings(List<Finding> findings, TransitionRequest request)
+    {
+        if (request.Constraints is not { } order)
+        {
+            return;
+        }
+
+        var added = order.RequiredEvidence.Where(e => e.AppliesLeaving(request.From)).ToList();
+        var unknown = added.Where(e => _engine.Plan.IndexOfEvidence(e.Id) is < 0 or >= 64).Select(e => e.Id).ToList();
+        if (unknown.Count > 0)
+        {
+            findings.Add(new Finding(WorkOrderEvidenceRule, Severity.Deny,
+                $"The work order {order.Source} of task '{request.Task}' requires evidence the policy does not define: {string.Join(", ", unknown)}. Fix the work order and apply it again."));
+        }
+        else if (added.Count > 0)
+        {
+            findings.Add(new Finding(WorkOrderEvidenceRule, Severity.Info,
+                $"The work order {order.Source} of task '{request.Task}' requires evidence {string.Join(", ", added.Select(e => e.Id))} to leave '{request.From}'."));
+        }
     }
 
     private void AddEvidenceFindings(List<Finding> findings, List<EvidenceReport> reports, (string, string)[] names)
@@ -210,6 +257,7 @@ public sealed class TransitionEvaluator
         {
             (reports, _) = InspectEvidence(request, from);
             AddEvidenceFindings(findings, reports, [("from", request.From), ("to", request.To), ("task", request.Task)]);
+            AddWorkOrderFindings(findings, request);
         }
 
         return new TransitionResult(new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)), TransitionKind.Forward, reports);
@@ -218,14 +266,15 @@ public sealed class TransitionEvaluator
     /// <summary>
     /// The evidence the task's current phase requires, inspected as a move out of the phase would inspect it: the
     /// findings name every piece that is missing or invalid (none when all is there). Agent stop hooks use it so that
-    /// an agent cannot finish while its phase's evidence is missing or failing.
+    /// an agent cannot finish while its phase's evidence is missing or failing. The evidence a work order adds
+    /// (<paramref name="constraints"/>) counts too.
     /// </summary>
-    public TransitionResult PhaseEvidence(string task, string phase, string evidenceRoot)
+    public TransitionResult PhaseEvidence(string task, string phase, string evidenceRoot, WorkOrderConstraints? constraints = null)
     {
         var started = Stopwatch.GetTimestamp();
         var plan = _engine.Plan;
         var from = plan.IndexOfPhase(phase);
-        var request = new TransitionRequest(task, phase, phase, evidenceRoot);
+        var request = new TransitionRequest(task, phase, phase, evidenceRoot) { Constraints = constraints };
         if (from < 0 || !IsSafeTaskId(task))
         {
             // Let the ordinary checks name the problem (an unknown phase, a task id that is a path).
@@ -235,6 +284,7 @@ public sealed class TransitionEvaluator
         var (reports, _) = InspectEvidence(request, from);
         var findings = new List<Finding>();
         AddEvidenceFindings(findings, reports, [("from", phase), ("to", phase), ("task", task)]);
+        AddWorkOrderFindings(findings, request);
         return new TransitionResult(new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started)), TransitionKind.Same, reports);
     }
 
@@ -242,6 +292,9 @@ public sealed class TransitionEvaluator
     public const string Done = "done";
 
     public const string CloseRule = "AP-TASK-CLOSE";
+
+    /// <summary>Findings about the evidence a task's work order adds (docs/work-orders.md).</summary>
+    public const string WorkOrderEvidenceRule = "AP-WORKORDER-EVIDENCE";
 
     /// <summary>An allowed outcome is still reported (as info) so that backtracks are visible and recorded.</summary>
     private static Severity Severe(Verdict verdict) => verdict == Verdict.Allow ? Severity.Info : verdict.ToSeverity();

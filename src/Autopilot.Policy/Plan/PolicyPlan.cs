@@ -40,8 +40,6 @@ public sealed class PolicyPlan
     /// <summary>One hash over <see cref="Packs"/> (<see cref="Packs.PackLoader.HashOf"/>): generated code is used only when it matches.</summary>
     public string PacksHash { get; internal set; } = "";
 
-    public string Name => Document.Metadata.Name;
-
     public IReadOnlyList<string> Phases { get; internal set; } = [];
 
     /// <summary>Row-major [from * PhaseCount + to].</summary>
@@ -64,12 +62,7 @@ public sealed class PolicyPlan
     /// <summary>The name of the level an actor has when none is given.</summary>
     public string DefaultAutonomy => AutonomyLevels[DefaultAutonomyLevel];
 
-    /// <summary>Risk index of each risk rule, in <see cref="PolicyDocument.Risks"/> order.</summary>
-    public int[] RiskRuleLevels { get; internal set; } = [];
-
     public int DefaultRisk { get; internal set; }
-
-    public int UnlistedRisk { get; internal set; }
 
     public int UnknownRisk { get; internal set; }
 

@@ -37,16 +37,6 @@ public sealed class EngineQuestionTests
         Assert.Equal(Verdict.Deny, s_autonomy.Check(level, risk).Verdict);
 
     [Fact]
-    public void LevelsMoveUpAfterSuccessesAndDownAfterFailures()
-    {
-        Assert.Equal("execute_review", s_autonomy.Adjust("execute_safe", 10, 0));
-        Assert.Equal("execute_safe", s_autonomy.Adjust("execute_safe", 9, 1));
-        Assert.Equal("plan", s_autonomy.Adjust("execute_safe", 10, 2));
-        Assert.Equal("full_auto", s_autonomy.Adjust("full_auto", 50, 0));
-        Assert.Equal("observe", s_autonomy.Adjust("observe", 0, 5));
-    }
-
-    [Fact]
     public void QuietSignalsFireNothing()
     {
         var decision = new EscalationEvaluator(EngineFixture.Default).Evaluate(RunSignals.Parse("""{"consecutiveFailures": 1, "confidence": 0.9}"""));
