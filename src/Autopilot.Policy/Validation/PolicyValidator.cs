@@ -126,7 +126,7 @@ public static class PolicyValidator
 
             foreach (var tool in phase.Tools ?? [])
             {
-                if (GlobSyntax.Validate(tool.Value) is { } globError)
+                if (Glob.Validate(tool.Value, GlobKind.Name) is { } globError)
                 {
                     Error(PolicyDiagnosticIds.InvalidPattern, $"Tool glob '{tool.Value}': {globError}.", tool.Location);
                 }
@@ -317,7 +317,7 @@ public static class PolicyValidator
 
             foreach (var glob in exception.Paths.Concat(exception.Tools))
             {
-                if (GlobSyntax.Validate(glob.Value) is { } problem)
+                if (Glob.Validate(glob.Value) is { } problem)
                 {
                     error(PolicyDiagnosticIds.InvalidPattern, $"Glob '{glob.Value}': {problem}.", glob.Location);
                 }
@@ -392,7 +392,7 @@ public static class PolicyValidator
     {
         foreach (var glob in globs)
         {
-            if (GlobSyntax.Validate(glob) is { } problem)
+            if (Glob.Validate(glob) is { } problem)
             {
                 error(PolicyDiagnosticIds.InvalidPattern, $"Glob '{glob}': {problem}.", at);
             }
