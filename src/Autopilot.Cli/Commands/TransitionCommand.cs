@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Autopilot.Core.Evidence;
 using Autopilot.Core.Transitions;
+using Autopilot.Policy.Model;
 
 namespace Autopilot.Cli.Commands;
 
@@ -61,7 +62,7 @@ internal static class TransitionCommand
                 }
                 catch (Exception ex) when (StateOptions.IsStateFailure(ex))
                 {
-                    return CommonOptions.BadInput("AP-STATE", $"the ledger cannot be used: {ex.Message}", result.GetValue(format)!, engine.PolicyHash);
+                    return CommonOptions.BadInput(RuleIds.State, $"the ledger cannot be used: {ex.Message}", result.GetValue(format)!, engine.PolicyHash);
                 }
 
                 outcome = recorded.Result;

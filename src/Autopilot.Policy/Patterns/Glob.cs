@@ -371,11 +371,8 @@ public sealed class Glob
                     folder = true;
                 }
             }
-            else if (body.StartsWith("/", StringComparison.Ordinal))
-            {
-                body = body.Substring(1);
-                rooted = true;
-            }
+
+            // Outside path globs a leading '/' is text: "/*" is an empty segment, then any one segment.
 
             var raw = SplitSegments(body);
             var anyDepth = kind != GlobKind.Name && !rooted && raw.Count == 1;
@@ -482,14 +479,14 @@ public sealed class Glob
         {
             var start = 0;
             var rooted = underRoot;
-            if (!underRoot && path.Length > 0 && path[0] == '/')
+            if (PathRules && !underRoot && path.Length > 0 && path[0] == '/')
             {
                 rooted = true;
                 start = 1;
             }
 
-            // A pattern anchored with '/' needs a rooted path; outside path globs a leading '/' is text on both sides.
-            if ((Rooted && !rooted) || (rooted && !Rooted && !PathRules && !AnyDepth))
+            // A pattern anchored with '/' needs a rooted path.
+            if (Rooted && !rooted)
             {
                 return false;
             }
