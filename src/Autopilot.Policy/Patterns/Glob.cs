@@ -16,8 +16,8 @@ public enum GlobKind
 
     /// <summary>
     /// A path written as a command argument or redirection target (<c>rm -rf ./</c>): a pattern without <c>/</c>
-    /// matches a name at any depth (<c>..</c> matches <c>foo/..</c>), but a leading <c>./</c> and a trailing <c>/</c>
-    /// are literal text, since <c>./</c> and <c>../</c> are what the argument says.
+    /// matches a name at any depth (<c>..</c> matches <c>foo/..</c>), but a leading <c>/</c> or <c>./</c> and a
+    /// trailing <c>/</c> are literal text, since <c>./</c> and <c>../</c> are what the argument says.
     /// </summary>
     Argument,
 
@@ -116,8 +116,9 @@ public sealed class Glob
     private static readonly char[] s_special = ['*', '?', '[', '{', '\\'];
 
     /// <summary>
-    /// True when <paramref name="path"/> matches. A path that starts with <c>/</c> is rooted (absolute); any other is
-    /// matched from its first segment and never matches a pattern anchored with a leading <c>/</c>.
+    /// True when <paramref name="path"/> matches. For a path glob a path that starts with <c>/</c> is rooted (absolute);
+    /// any other is matched from its first segment and never matches a pattern anchored with a leading <c>/</c>. For
+    /// the other kinds a leading <c>/</c> is text on both sides (<c>/*</c> matches <c>/usr</c>, not <c>usr</c>).
     /// </summary>
     public bool IsMatch(string path)
     {
