@@ -73,6 +73,12 @@ public static class GlobTable
         ("docs/guide.md", "docs/guide.mdx", false),
     ];
 
+    /// <summary><see cref="Rows"/> as test data (pattern, path, expected), for <c>[MemberData(nameof(GlobTable.Data), MemberType = typeof(GlobTable))]</c>.</summary>
+    public static IEnumerable<object[]> Data => Rows.Select(r => new object[] { r.Pattern, r.Path, r.Expected });
+
+    /// <summary><see cref="Malformed"/> as test data.</summary>
+    public static IEnumerable<object[]> MalformedData => Malformed.Select(p => new object[] { p });
+
     /// <summary>Globs every caller rejects (the validator with an error, the runtime with a <see cref="FormatException"/>).</summary>
     public static readonly string[] Malformed = ["", "src/[abc", "{a,b", "a}b", "a\\"];
 }

@@ -211,8 +211,13 @@ public sealed class Glob
 
     private static bool ExpandInto(string text, List<string> results)
     {
+        // The first group and its parts at its own level (the pattern is known to be well formed).
         var open = -1;
-        for (var i = 0; i < text.Length && open < 0; i++)
+        var level = 0;
+        var start = 0;
+        var closeAt = -1;
+        var parts = new List<(int Start, int End)>();
+        for (var i = 0; i < text.Length && closeAt < 0; i++)
         {
             switch (text[i])
             {
@@ -222,8 +227,23 @@ public sealed class Glob
                 case '[':
                     i = ClassEnd(text, i);
                     break;
-                case '{':
+                case '{' when open < 0:
                     open = i;
+                    start = i + 1;
+                    break;
+                case '{':
+                    level++;
+                    break;
+                case '}' when open >= 0 && level > 0:
+                    level--;
+                    break;
+                case '}' when open >= 0:
+                    parts.Add((start, i));
+                    closeAt = i;
+                    break;
+                case ',' when open >= 0 && level == 0:
+                    parts.Add((start, i));
+                    start = i + 1;
                     break;
             }
         }
@@ -237,38 +257,6 @@ public sealed class Glob
 
             results.Add(text);
             return true;
-        }
-
-        // The parts of the first group at its own level.
-        var parts = new List<(int Start, int End)>();
-        var level = 0;
-        var start = open + 1;
-        var closeAt = -1;
-        for (var i = open + 1; i < text.Length && closeAt < 0; i++)
-        {
-            switch (text[i])
-            {
-                case '\\':
-                    i++;
-                    break;
-                case '[':
-                    i = ClassEnd(text, i);
-                    break;
-                case '{':
-                    level++;
-                    break;
-                case '}' when level > 0:
-                    level--;
-                    break;
-                case '}':
-                    parts.Add((start, i));
-                    closeAt = i;
-                    break;
-                case ',' when level == 0:
-                    parts.Add((start, i));
-                    start = i + 1;
-                    break;
-            }
         }
 
         var prefix = text.Substring(0, open);

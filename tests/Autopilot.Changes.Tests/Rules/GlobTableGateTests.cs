@@ -11,24 +11,11 @@ namespace Autopilot.Changes.Tests.Rules;
 /// </summary>
 public sealed class GlobTableGateTests
 {
-    public static TheoryData<string, string, bool> Rows()
-    {
-        var data = new TheoryData<string, string, bool>();
-        foreach (var (pattern, path, expected) in GlobTable.Rows)
-        {
-            data.Add(pattern, path, expected);
-        }
-
-        return data;
-    }
-
-    public static TheoryData<string> Malformed() => [.. GlobTable.Malformed];
-
     private static ChangeSet Adding(string path) =>
         UnifiedDiffParser.Parse($"--- /dev/null\n+++ b/{path}\n@@ -0,0 +1 @@\n+x\n");
 
     [Theory]
-    [MemberData(nameof(Rows))]
+    [MemberData(nameof(GlobTable.Data), MemberType = typeof(GlobTable))]
     public void Protected_paths_rule(string pattern, string path, bool expected)
     {
         var engine = new DiffRuleEngine([new DiffRuleDef { Id = "P", Kind = "protected-paths", Paths = [pattern] }]);
@@ -38,7 +25,7 @@ public sealed class GlobTableGateTests
     }
 
     [Theory]
-    [MemberData(nameof(Rows))]
+    [MemberData(nameof(GlobTable.Data), MemberType = typeof(GlobTable))]
     public void Work_order_scope(string pattern, string path, bool expected)
     {
         var engine = new DiffRuleEngine([new DiffRuleDef { Id = "S", Kind = "scope" }]);
@@ -47,7 +34,7 @@ public sealed class GlobTableGateTests
     }
 
     [Theory]
-    [MemberData(nameof(Rows))]
+    [MemberData(nameof(GlobTable.Data), MemberType = typeof(GlobTable))]
     public void Glob_lists_of_the_code_rules(string pattern, string path, bool expected)
     {
         Assert.Equal(expected, Autopilot.Changes.CSharp.PathGlob.IsMatchAny([pattern], path));
@@ -55,7 +42,7 @@ public sealed class GlobTableGateTests
     }
 
     [Theory]
-    [MemberData(nameof(Malformed))]
+    [MemberData(nameof(GlobTable.MalformedData), MemberType = typeof(GlobTable))]
     public void A_malformed_glob_fails_the_rule_closed(string pattern)
     {
         var engine = new DiffRuleEngine([new DiffRuleDef { Id = "P", Kind = "protected-paths", Paths = [pattern] }]);

@@ -19,31 +19,23 @@ public sealed class GlobTableActionTests
     private static readonly ActionContext s_context = new(Root, "/home/agent") { ResolveSymlinks = false, Phase = "implement" };
     private static readonly ConcurrentDictionary<string, PolicyEngine> s_engines = new(StringComparer.Ordinal);
 
-    public static TheoryData<string, string, bool> Rows()
-    {
-        var data = new TheoryData<string, string, bool>();
-        foreach (var (pattern, path, expected) in GlobTable.Rows)
-        {
-            data.Add(pattern, path, expected);
-        }
-
-        return data;
-    }
-
-    private static PolicyEngine Engine(string pattern) => s_engines.GetOrAdd(pattern, p => EngineFixture.Compile($$"""
+    /// <summary>A policy that escalates a high risk and rates protected paths high, with <paramref name="more"/> after its header.</summary>
+    private static PolicyEngine Policy(string actions, string more = "") => EngineFixture.Compile($$"""
         riskLevels: [none, low, medium, high, critical]
         phases: [implement]
         autonomy:
           default: execute_safe
           levels:
             - { id: execute_safe, allowUpTo: low, escalateUpTo: high }
-        actions: { defaultRisk: low, protectedPathRisk: high }
-        diff:
-          - { id: P, kind: protected-paths, paths: [{{JsonSerializer.Serialize(p)}}] }
-        """));
+        actions: { defaultRisk: low, protectedPathRisk: high{{actions}} }
+        {{more}}
+        """);
+
+    private static PolicyEngine Engine(string pattern) =>
+        s_engines.GetOrAdd(pattern, p => Policy("", $"diff: [{{ id: P, kind: protected-paths, paths: [{JsonSerializer.Serialize(p)}] }}]"));
 
     [Theory]
-    [MemberData(nameof(Rows))]
+    [MemberData(nameof(GlobTable.Data), MemberType = typeof(GlobTable))]
     public void Check_path_reads_the_gates_protected_paths_as_the_gate_does(string pattern, string path, bool expected)
     {
         var decision = Engine(pattern).Actions.Path(path, FileOp.Write, s_context, "execute_safe");
@@ -55,7 +47,7 @@ public sealed class GlobTableActionTests
     }
 
     [Theory]
-    [MemberData(nameof(Rows))]
+    [MemberData(nameof(GlobTable.Data), MemberType = typeof(GlobTable))]
     public void The_hook_reads_them_the_same_way(string pattern, string path, bool expected)
     {
         var engine = Engine(pattern);
@@ -72,15 +64,7 @@ public sealed class GlobTableActionTests
     public void Action_lists_keep_absolute_patterns_for_absolute_paths()
     {
         // actions.* lists name places on the machine: '/etc/**' is the system folder, not a repository folder 'etc'.
-        var engine = EngineFixture.Compile("""
-            riskLevels: [none, low, medium, high, critical]
-            phases: [implement]
-            autonomy:
-              default: execute_safe
-              levels:
-                - { id: execute_safe, allowUpTo: low, escalateUpTo: high }
-            actions: { defaultRisk: low, protectedPathRisk: high, protectedPaths: ["/etc/**", "secrets/"] }
-            """);
+        var engine = Policy(", protectedPaths: [\"/etc/**\", \"secrets/\"]");
         bool Protected(string path) => engine.Actions.Path(path, FileOp.Write, s_context, "execute_safe").Findings.Any(f => f.RuleId == ActionRuleIds.Protected);
         Assert.True(Protected("/etc/hosts"));
         Assert.False(Protected("etc/hosts"));

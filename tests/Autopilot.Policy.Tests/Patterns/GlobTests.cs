@@ -11,21 +11,8 @@ namespace Autopilot.Policy.Tests.Patterns;
 /// <summary>The one glob (docs/globs.md): the shared table, the validator over the same table, and what only the glob itself shows.</summary>
 public sealed class GlobTests
 {
-    public static TheoryData<string, string, bool> Rows()
-    {
-        var data = new TheoryData<string, string, bool>();
-        foreach (var (pattern, path, expected) in GlobTable.Rows)
-        {
-            data.Add(pattern, path, expected);
-        }
-
-        return data;
-    }
-
-    public static TheoryData<string> Malformed() => [.. GlobTable.Malformed];
-
     [Theory]
-    [MemberData(nameof(Rows))]
+    [MemberData(nameof(GlobTable.Data), MemberType = typeof(GlobTable))]
     public void The_table_holds_for_the_glob_and_a_set_of_it(string pattern, string path, bool expected)
     {
         Assert.Equal(expected, Glob.Parse(pattern).IsMatchUnderRoot(path));
@@ -36,7 +23,7 @@ public sealed class GlobTests
     }
 
     [Theory]
-    [MemberData(nameof(Rows))]
+    [MemberData(nameof(GlobTable.Data), MemberType = typeof(GlobTable))]
     public void The_validator_accepts_every_pattern_of_the_table(string pattern, string path, bool expected)
     {
         _ = (path, expected);
@@ -46,7 +33,7 @@ public sealed class GlobTests
     }
 
     [Theory]
-    [MemberData(nameof(Malformed))]
+    [MemberData(nameof(GlobTable.MalformedData), MemberType = typeof(GlobTable))]
     public void The_validator_and_the_runtime_reject_the_same_globs(string pattern)
     {
         Assert.NotNull(Glob.Validate(pattern));
