@@ -191,6 +191,14 @@ public static class PolicyValidator
             CheckRisk(new Located<string>(name, null), what);
         }
 
+        // The classifier parses these lists with the same glob: a glob lint lets through must not fail at run time.
+        foreach (var list in new[] { doc.Actions.ProtectedPaths, doc.Actions.SecretPaths, doc.Actions.TempPaths, doc.Actions.WorkspaceExtraPaths })
+        {
+            CheckGlobs(list, fallback, Error);
+        }
+
+        CheckGlobs(doc.Tools.Always, fallback, Error);
+
         // Rule ids are unique across every list of rules: a finding's id names exactly one rule.
         var ruleIds = new Dictionary<string, SourceLocation?>(StringComparer.Ordinal);
         void CheckRuleId(string id, SourceLocation? at, string what)

@@ -47,6 +47,16 @@ public sealed class GlobTests
         }
     }
 
+    [Theory]
+    [InlineData("actions: { secretPaths: ['[oops'] }")]
+    [InlineData("actions: { protectedPaths: ['a}b'] }")]
+    [InlineData("tools: { always: ['{Read'] }")]
+    public void The_validator_checks_the_action_lists_the_classifier_parses(string section)
+    {
+        var result = PlanBuilder.Compile(PolicyLoader.LoadText("phases: [a]\n" + section + "\n", "/p/test.policy.yaml"), PolicySource.RuntimeChecks);
+        Assert.Contains(result.Diagnostics, d => d.Id == PolicyDiagnosticIds.InvalidPattern);
+    }
+
     private static PlanResult Compile(string glob) => PlanBuilder.Compile(PolicyLoader.LoadText($$"""
         phases: [a]
         diff:
