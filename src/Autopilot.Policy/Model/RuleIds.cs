@@ -33,7 +33,9 @@ sealed class RuleIdInfo
 /// a test fails on an <c>"AP-</c> literal anywhere else in src/. Not in this registry, on purpose: ids a policy's
 /// YAML gives its own rules (<c>AP-RISK-RM-ROOT</c>, <c>AP-DIFF-PROTECTED</c>: the policy holds their message), and
 /// the diagnostic ids of the validator and the generator (<c>AP1xxx</c>, <c>AP19xx</c>), which name problems in a
-/// policy file rather than findings about an action and live in <c>PolicyDiagnosticIds</c>.
+/// policy file rather than findings about an action and live in <c>PolicyDiagnosticIds</c>. Generated gates spell
+/// the ids as literals on purpose: they are the plan's values (a policy may rename an outcome's id), frozen into the
+/// consumer's assembly at build time, and the snapshot tests pin them.
 /// </summary>
 /// <remarks>
 /// The MSBuild task compiles this same file, internal there (it loads nothing of the engine), so its log codes come from here too.
