@@ -9,6 +9,7 @@ public static class CliApp
 {
     public static int Run(string[] args)
     {
+        Storage.Postgres.PostgresStateBackend.Register();
         var root = new RootCommand("autopilot: policy gates for autonomous coding agents — phases, actions, changes, escalation.");
         root.Subcommands.Add(GateCommand.Create());
         root.Subcommands.Add(PolicyCommand.Create());

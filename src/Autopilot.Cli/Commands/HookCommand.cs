@@ -51,7 +51,7 @@ internal static class HookCommand
                 };
                 reply = HookRunner.Run(adapter.Name, stdin, settings);
             }
-            catch (Exception ex)
+            catch (Exception ex) when (ex is not Core.Policies.PolicyHandOffException)
             {
                 // Reading stdin failed: HookRunner was never reached, so answer its way here.
                 reply = adapter.Failure($"Autopilot: deny: internal error: {ex.Message}; the tool call cannot be judged, so it is blocked.");

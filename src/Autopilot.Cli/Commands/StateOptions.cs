@@ -2,7 +2,6 @@ using System.CommandLine;
 using Autopilot.Core.Leases;
 using Autopilot.Core.Ledger;
 using Autopilot.Core.Storage;
-using Autopilot.Storage;
 
 namespace Autopilot.Cli.Commands;
 

@@ -44,11 +44,24 @@ public static class HookRunner
         catch (Exception ex)
         {
             var inner = ex is AggregateException { InnerException: { } first } ? first : ex;
+            if (inner is PolicyHandOffException)
+            {
+                // The native front hands this call to the managed CLI (docs/native.md).
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
+            }
+
             return adapter.Failure(Deny($"internal error: {inner.Message}"));
         }
     }
 
     private static string Deny(string message) => ClaudeCodeHook.Unjudged(message).Reason;
+
+    /// <summary>
+    /// The blocking reply in <paramref name="agent"/>'s contract (Claude Code's for an agent it does not know) for a failure
+    /// outside <see cref="Run"/>: the process's own deadline, input that could not be read.
+    /// </summary>
+    public static HookReply Failure(string agent, string message) =>
+        (HookAdapter.For(agent) ?? HookAdapter.All[0]).Failure(Deny(message));
 
     private static HookReply RunCore(HookAdapter adapter, string? stdin, HookSettings settings)
     {
@@ -325,7 +338,7 @@ public static class HookRunner
             LoadedPolicy loaded;
             try
             {
-                loaded = PolicySource.Load(PolicySource.Resolve(settings.PolicyPath, repo));
+                loaded = PolicySource.Load(PolicySource.Resolve(settings.PolicyPath, repo), cacheDirectory: PolicySource.CacheDirectory(repo));
             }
             catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
             {
