@@ -9,5 +9,11 @@ if (args is ["postgres-load", var connection, ..])
         args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 10);
 }
 
+// `-- glob-stopwatch [rounds]`: old (regex) vs new (hand-written) glob sets of the default policy, timed with a Stopwatch.
+if (args is ["glob-stopwatch", ..])
+{
+    return Autopilot.Benchmarks.GlobBenchmarks.Stopwatch(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Autopilot.Benchmarks.EngineBenchmarks).Assembly).Run(args);
 return 0;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Autopilot.MSBuild.Gate;
 using Autopilot.MSBuild.Processes;
+using Autopilot.Policy.Model;
 using Microsoft.Build.Framework;
 
 namespace Autopilot.MSBuild;
@@ -141,7 +142,7 @@ public sealed class AutopilotGate : Microsoft.Build.Utilities.Task, ICancelableT
             }
             catch (FormatException ex)
             {
-                Log.LogError(null, "AP-GATE-OUTPUT", null, null, 0, 0, 0, 0, "The autopilot gate's output could not be read ({0}); the change is not allowed.", ex.Message);
+                Log.LogError(null, RuleIds.GateOutput, null, null, 0, 0, 0, 0, "The autopilot gate's output could not be read ({0}); the change is not allowed.", ex.Message);
                 return;
             }
         }
@@ -155,7 +156,7 @@ public sealed class AutopilotGate : Microsoft.Build.Utilities.Task, ICancelableT
         if (decision is null)
         {
             // 1: usage, 4 without a decision, 5: internal error, anything else: fail closed.
-            Log.LogError(null, "AP-GATE-TOOL", null, null, 0, 0, 0, 0,
+            Log.LogError(null, RuleIds.GateTool, null, null, 0, 0, 0, 0,
                 "autopilot gate ended with exit code {0} and no decision; the change is not allowed. {1}", result.ExitCode, result.StdErr.Trim());
             return;
         }
@@ -172,7 +173,7 @@ public sealed class AutopilotGate : Microsoft.Build.Utilities.Task, ICancelableT
             || decision.Verdict is not ("allow" or "escalate" or "deny");
         if (refused && !Log.HasLoggedErrors)
         {
-            Log.LogError(null, "AP-GATE-" + decision.Verdict.ToUpperInvariant(), null, null, 0, 0, 0, 0,
+            Log.LogError(null, RuleIds.GateVerdict(decision.Verdict), null, null, 0, 0, 0, 0,
                 "The autopilot gate's verdict is '{0}' (exit code {1}); the change is not allowed.", decision.Verdict, result.ExitCode);
         }
     }

@@ -1,5 +1,6 @@
 using Autopilot.MSBuild.Gate;
 using Autopilot.MSBuild.Processes;
+using Autopilot.Policy.Model;
 using Microsoft.Build.Framework;
 
 namespace Autopilot.MSBuild;
@@ -46,7 +47,7 @@ public sealed class AutopilotGateKey : Microsoft.Build.Utilities.Task, ICancelab
                 var root = GateKey.FindRepositoryRoot(_runner, ProjectDirectory, out var problem);
                 if (root is null)
                 {
-                    Log.LogError(null, "AP-GATE-REPO", null, null, 0, 0, 0, 0, "AutopilotGate=true, but {0}.", problem);
+                    Log.LogError(null, RuleIds.GateRepo, null, null, 0, 0, 0, 0, "AutopilotGate=true, but {0}.", problem);
                     return false;
                 }
 

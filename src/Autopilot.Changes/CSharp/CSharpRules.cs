@@ -21,10 +21,10 @@ namespace Autopilot.Changes.CSharp;
 /// </summary>
 public static class CSharpRules
 {
-    public const string ParseErrorRuleId = "AP-CSHARP-PARSE";
+    public const string ParseErrorRuleId = RuleIds.CSharpParse;
 
     /// <summary>Info: public declarations changed in a project that does not ship, so the public-api rule did not judge them.</summary>
-    public const string NotShippedRuleId = "AP-CSHARP-NOT-SHIPPED";
+    public const string NotShippedRuleId = RuleIds.CSharpNotShipped;
 
     public const string PublicApi = "public-api";
     public const string BannedApi = "banned-api";

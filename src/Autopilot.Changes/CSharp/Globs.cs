@@ -1,19 +1,21 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Changes.CSharp;
 
 /// <summary>
-/// Path globs for the C# and schema rules: the diff rules' own <see cref="Rules.PathGlob"/> (one glob
-/// language across every diff rule), compiled once per pattern and cached.
+/// Path globs given as loose lists (the C# and schema rules, work orders): the project's one <see cref="Glob"/>
+/// matched against repository paths, each pattern parsed once and cached. Not a second dialect: only the cache
+/// and the path clean-up (<c>\</c> to <c>/</c>, a leading <c>./</c>) live here.
 /// </summary>
 internal static class PathGlob
 {
-    private static readonly ConcurrentDictionary<string, Rules.PathGlob?> s_cache = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Glob?> s_cache = new(StringComparer.Ordinal);
 
     public static bool IsMatch(string glob, string path) =>
-        s_cache.GetOrAdd(glob, static g => TryParse(g)) is { } compiled && compiled.IsMatch(Normalize(path));
+        s_cache.GetOrAdd(glob, static g => Glob.TryParse(g, GlobKind.Path, out _)) is { } compiled && compiled.IsMatchUnderRoot(Normalize(path));
 
     public static string Normalize(string path)
     {
@@ -21,20 +23,8 @@ internal static class PathGlob
         return normalized.StartsWith("./", StringComparison.Ordinal) ? normalized[2..] : normalized;
     }
 
-    public static bool IsMatchAny(IEnumerable<string> globs, string path) => globs.Any(g => IsMatch(g, path));
-
     // A glob that does not parse matches nothing here; the policy validator reports it at its line.
-    private static Rules.PathGlob? TryParse(string glob)
-    {
-        try
-        {
-            return Rules.PathGlob.Parse(glob);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    public static bool IsMatchAny(IEnumerable<string> globs, string path) => globs.Any(g => IsMatch(g, path));
 }
 
 /// <summary>

@@ -42,7 +42,7 @@ public sealed class CSharpAnalysis(IReadOnlyList<DiffRuleDef> rules, SemanticOpt
             var needsNew = file.Kind is not ChangeKind.Deleted;
             if ((needsOld && old is null) || (needsNew && @new is null))
             {
-                findings.Add(new Finding("AP-CSHARP-NO-CONTENT", Severity.Warning,
+                findings.Add(new Finding(RuleIds.CSharpNoContent, Severity.Warning,
                     $"{file.Path}: its {(needsOld && old is null ? "old" : "new")} text is not available ({changes.Description}), so its C# changes were not analysed; judge the change from git to analyse it.",
                     new SourceLocation(file.Path, 1, 1)));
                 continue;
@@ -50,7 +50,7 @@ public sealed class CSharpAnalysis(IReadOnlyList<DiffRuleDef> rules, SemanticOpt
 
             if (old?.IsTruncated == true || @new?.IsTruncated == true)
             {
-                findings.Add(new Finding("AP-CSHARP-TOO-LARGE", Severity.Warning, $"{file.Path} is over {MaxFileBytes} bytes and was not analysed.", new SourceLocation(file.Path, 1, 1)));
+                findings.Add(new Finding(RuleIds.CSharpTooLarge, Severity.Warning, $"{file.Path} is over {MaxFileBytes} bytes and was not analysed.", new SourceLocation(file.Path, 1, 1)));
                 continue;
             }
 

@@ -21,7 +21,7 @@ public sealed record GateResult(Decision Decision, ChangeSet? Changes, string De
 public sealed class ChangeGate
 {
     /// <summary>A diff rule whose kind none of the gate's analyses evaluates: the change is denied, naming the rule.</summary>
-    public const string UnevaluatedRuleId = "AP-GATE-UNEVALUATED";
+    public const string UnevaluatedRuleId = RuleIds.GateUnevaluated;
 
     private readonly PolicyEngine _engine;
     private readonly DiffRuleEngine _rules;

@@ -14,7 +14,7 @@ namespace Autopilot.Changes.Gate;
 /// </summary>
 public static class OwnState
 {
-    public const string RuleId = "AP-GATE-OWN-STATE";
+    public const string RuleId = RuleIds.GateOwnState;
 
     /// <summary>The folders under <c>.autopilot/</c> that hold state and caches.</summary>
     public static IReadOnlyList<string> Folders { get; } =

@@ -33,7 +33,7 @@ public sealed class SchemaAnalysis(IReadOnlyList<DiffRuleDef> rules, string repo
                 files.Add(new DataFileChange(file.Path, content is null ? null : ""));
                 if (content is not null)
                 {
-                    findings.Add(new Finding("AP-SCHEMA-TOO-LARGE", Severity.Deny, $"{file.Path} is over {MaxFileBytes} bytes and cannot be validated.", new SourceLocation(file.Path, 1, 1)));
+                    findings.Add(new Finding(RuleIds.SchemaTooLarge, Severity.Deny, $"{file.Path} is over {MaxFileBytes} bytes and cannot be validated.", new SourceLocation(file.Path, 1, 1)));
                 }
 
                 continue;

@@ -5,6 +5,7 @@ using Autopilot.Core.Decisions;
 using Autopilot.Core.Policies;
 using Autopilot.Core.Shell;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Changes.Rules;
 
@@ -26,7 +27,7 @@ internal sealed class AddedCommandsRule : DiffRule
 
     private readonly PolicyEngine _engine;
     private readonly string _level;
-    private readonly PathGlobSet _paths;
+    private readonly GlobSet _paths;
 
     public AddedCommandsRule(DiffRuleDef def, PolicyEngine? engine)
         : base(def)
@@ -39,7 +40,7 @@ internal sealed class AddedCommandsRule : DiffRule
             throw new FormatException($"'level' '{_level}' is not an autonomy level of this policy ({string.Join(", ", plan.AutonomyLevels)})");
         }
 
-        _paths = PathGlobSet.Parse(def.Paths);
+        _paths = GlobSet.Create(def.Paths);
     }
 
     public override void Evaluate(DiffContext context, List<Finding> findings)
@@ -47,7 +48,7 @@ internal sealed class AddedCommandsRule : DiffRule
         foreach (var file in context.Changes.Files)
         {
             if (file.NewPath is not { } path || file.Kind == ChangeKind.Deleted || file.IsBinary || file.IsSubmodule || file.AddedCount == 0
-                || Exclude.IsMatch(path) || (!_paths.IsEmpty && !_paths.IsMatch(path)))
+                || Exclude.IsMatchUnderRoot(path) || (!_paths.IsEmpty && !_paths.IsMatchUnderRoot(path)))
             {
                 continue;
             }

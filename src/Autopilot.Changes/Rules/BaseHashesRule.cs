@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Autopilot.Changes.ChangeSets;
 using Autopilot.Core.Decisions;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Changes.Rules;
 
@@ -29,7 +30,7 @@ internal sealed class BaseHashesRule(DiffRuleDef def) : DiffRule(def)
 
         foreach (var (path, recorded) in hashes.OrderBy(h => h.Key, StringComparer.Ordinal))
         {
-            if (Exclude.IsMatch(path))
+            if (Exclude.IsMatchUnderRoot(path))
             {
                 continue;
             }

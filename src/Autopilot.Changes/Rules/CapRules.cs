@@ -1,6 +1,7 @@
 using Autopilot.Changes.ChangeSets;
 using Autopilot.Core.Decisions;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Changes.Rules;
 
@@ -10,12 +11,12 @@ namespace Autopilot.Changes.Rules;
 /// </summary>
 internal sealed class MaxFilesRule : DiffRule
 {
-    private readonly PathGlobSet _paths;
+    private readonly GlobSet _paths;
 
     public MaxFilesRule(DiffRuleDef def)
         : base(def)
     {
-        _paths = PathGlobSet.Parse(def.Paths);
+        _paths = GlobSet.Create(def.Paths);
         if (def.Max is < 0)
         {
             throw new FormatException("'max' must not be negative");
@@ -31,7 +32,7 @@ internal sealed class MaxFilesRule : DiffRule
             return;
         }
 
-        var count = context.Changes.Files.Count(f => (_paths.IsEmpty || _paths.IsMatch(f.Path)) && !Exclude.IsMatch(f.Path));
+        var count = context.Changes.Files.Count(f => (_paths.IsEmpty || _paths.IsMatchUnderRoot(f.Path)) && !Exclude.IsMatchUnderRoot(f.Path));
         if (count > max)
         {
             findings.Add(Report($"{count} files changed, over the cap of {max}{Caps.Source(Def.Max, context.Scope?.MaxFiles)}: split the change into smaller ones"));
@@ -45,12 +46,12 @@ internal sealed class MaxFilesRule : DiffRule
 /// </summary>
 internal sealed class MaxLinesRule : DiffRule
 {
-    private readonly PathGlobSet _paths;
+    private readonly GlobSet _paths;
 
     public MaxLinesRule(DiffRuleDef def)
         : base(def)
     {
-        _paths = PathGlobSet.Parse(def.Paths);
+        _paths = GlobSet.Create(def.Paths);
         if (def.Max is < 0 || def.MaxPerFile is < 0)
         {
             throw new FormatException("'max' and 'maxPerFile' must not be negative");
@@ -70,7 +71,7 @@ internal sealed class MaxLinesRule : DiffRule
         long total = 0;
         foreach (var file in context.Changes.Files)
         {
-            if ((!_paths.IsEmpty && !_paths.IsMatch(file.Path)) || Exclude.IsMatch(file.Path))
+            if ((!_paths.IsEmpty && !_paths.IsMatchUnderRoot(file.Path)) || Exclude.IsMatchUnderRoot(file.Path))
             {
                 continue;
             }
@@ -115,25 +116,25 @@ internal static class Caps
 /// </summary>
 internal sealed class TestsRequiredRule(DiffRuleDef def) : DiffRule(def)
 {
-    private readonly PathGlobSet _sources = Required(def.SourcePaths, "sourcePaths");
-    private readonly PathGlobSet _tests = Required(def.TestPaths, "testPaths");
+    private readonly GlobSet _sources = Required(def.SourcePaths, "sourcePaths");
+    private readonly GlobSet _tests = Required(def.TestPaths, "testPaths");
 
     public override void Evaluate(DiffContext context, List<Finding> findings)
     {
         var sources = new List<FileChange>();
         foreach (var file in context.Changes.Files)
         {
-            if (file.Kind == ChangeKind.Deleted || Exclude.IsMatch(file.Path))
+            if (file.Kind == ChangeKind.Deleted || Exclude.IsMatchUnderRoot(file.Path))
             {
                 continue;
             }
 
-            if (_tests.IsMatch(file.Path))
+            if (_tests.IsMatchUnderRoot(file.Path))
             {
                 return;   // a test changed: satisfied
             }
 
-            if (_sources.IsMatch(file.Path))
+            if (_sources.IsMatchUnderRoot(file.Path))
             {
                 sources.Add(file);
             }

@@ -1,6 +1,7 @@
 using Autopilot.Changes.ChangeSets;
 using Autopilot.Core.Decisions;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Changes.Rules;
 
@@ -13,13 +14,13 @@ internal abstract class DiffRule
     protected DiffRule(DiffRuleDef def)
     {
         Def = def;
-        Exclude = PathGlobSet.Parse(def.ExcludePaths);
+        Exclude = GlobSet.Create(def.ExcludePaths);
     }
 
     public DiffRuleDef Def { get; }
 
     /// <summary>Paths the rule ignores (every kind reads ExcludePaths).</summary>
-    protected PathGlobSet Exclude { get; }
+    protected GlobSet Exclude { get; }
 
     public abstract void Evaluate(DiffContext context, List<Finding> findings);
 
@@ -58,8 +59,8 @@ internal abstract class DiffRule
         return all.Count > max ? $"{shown} and {all.Count - max} more" : shown;
     }
 
-    protected static PathGlobSet Required(IReadOnlyList<string> globs, string field) =>
-        globs.Count == 0 ? throw new FormatException($"it needs '{field}' (one or more path globs)") : PathGlobSet.Parse(globs);
+    protected static GlobSet Required(IReadOnlyList<string> globs, string field) =>
+        globs.Count == 0 ? throw new FormatException($"it needs '{field}' (one or more path globs)") : GlobSet.Create(globs);
 }
 
 /// <summary>What the rules look at: the change set and the work order's facts, plus what is worth computing once.</summary>

@@ -1,6 +1,7 @@
 using Autopilot.Changes.ChangeSets;
 using Autopilot.Core.Decisions;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Changes.Rules;
 
@@ -16,7 +17,7 @@ internal sealed class PathSafetyRule(DiffRuleDef def) : DiffRule(def)
     {
         foreach (var file in context.Changes.Files)
         {
-            if (Exclude.IsMatch(file.Path))
+            if (Exclude.IsMatchUnderRoot(file.Path))
             {
                 continue;
             }
@@ -123,7 +124,7 @@ internal sealed class PathSafetyRule(DiffRuleDef def) : DiffRule(def)
     private void CheckCaseCollisions(DiffContext context, List<Finding> findings)
     {
         var newNames = context.Changes.Files
-            .Where(f => f.NewPath is not null && f.Kind is ChangeKind.Added or ChangeKind.Renamed or ChangeKind.Copied && !Exclude.IsMatch(f.NewPath))
+            .Where(f => f.NewPath is not null && f.Kind is ChangeKind.Added or ChangeKind.Renamed or ChangeKind.Copied && !Exclude.IsMatchUnderRoot(f.NewPath))
             .ToList();
         if (newNames.Count == 0)
         {

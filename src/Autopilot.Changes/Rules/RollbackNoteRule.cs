@@ -1,6 +1,7 @@
 using Autopilot.Changes.ChangeSets;
 using Autopilot.Core.Decisions;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Changes.Rules;
 
@@ -16,12 +17,12 @@ internal sealed class RollbackNoteRule(DiffRuleDef def) : DiffRule(def)
     public const string DefaultMarker = "rollback:";
     public const string NoteFileName = "ROLLBACK.md";
 
-    private readonly PathGlobSet _paths = Required(def.Paths, "paths");
+    private readonly GlobSet _paths = Required(def.Paths, "paths");
     private readonly string _marker = string.IsNullOrWhiteSpace(def.Marker) ? DefaultMarker : def.Marker;
 
     public override void Evaluate(DiffContext context, List<Finding> findings)
     {
-        var selected = context.Changes.Files.Where(f => PathsOf(f).Any(p => _paths.IsMatch(p) && !Exclude.IsMatch(p))).ToList();
+        var selected = context.Changes.Files.Where(f => PathsOf(f).Any(p => _paths.IsMatchUnderRoot(p) && !Exclude.IsMatchUnderRoot(p))).ToList();
         if (selected.Count == 0 || !string.IsNullOrWhiteSpace(context.Scope?.RollbackNote))
         {
             return;

@@ -1,6 +1,7 @@
 using Autopilot.Changes.ChangeSets;
 using Autopilot.Core.Decisions;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Changes.Rules;
 
@@ -12,7 +13,7 @@ namespace Autopilot.Changes.Rules;
 /// </summary>
 internal sealed class ScopeRule(DiffRuleDef def) : DiffRule(def)
 {
-    private readonly PathGlobSet _alsoAllowed = PathGlobSet.Parse(def.Paths);
+    private readonly GlobSet _alsoAllowed = GlobSet.Create(def.Paths);
 
     public override void Evaluate(DiffContext context, List<Finding> findings)
     {
@@ -23,10 +24,10 @@ internal sealed class ScopeRule(DiffRuleDef def) : DiffRule(def)
             return;
         }
 
-        PathGlobSet allowed;
+        GlobSet allowed;
         try
         {
-            allowed = PathGlobSet.Parse(context.Scope.AllowedPaths);
+            allowed = GlobSet.Create(context.Scope.AllowedPaths);
         }
         catch (FormatException ex)
         {
@@ -37,7 +38,7 @@ internal sealed class ScopeRule(DiffRuleDef def) : DiffRule(def)
         var shown = allowed.IsEmpty ? "none" : allowed.ToString();
         foreach (var file in context.Changes.Files)
         {
-            var outside = PathsOf(file).Where(p => !Exclude.IsMatch(p) && !allowed.IsMatch(p) && !_alsoAllowed.IsMatch(p)).ToList();
+            var outside = PathsOf(file).Where(p => !Exclude.IsMatchUnderRoot(p) && !allowed.IsMatchUnderRoot(p) && !_alsoAllowed.IsMatchUnderRoot(p)).ToList();
             if (outside.Count > 0)
             {
                 findings.Add(Report(
@@ -51,7 +52,7 @@ internal sealed class ScopeRule(DiffRuleDef def) : DiffRule(def)
 /// <summary>protected-paths: a change to a path matching Paths (minus ExcludePaths), on either side, is a finding.</summary>
 internal sealed class ProtectedPathsRule(DiffRuleDef def) : DiffRule(def)
 {
-    private readonly PathGlobSet _protected = Required(def.Paths, "paths");
+    private readonly GlobSet _protected = Required(def.Paths, "paths");
 
     public override void Evaluate(DiffContext context, List<Finding> findings)
     {
@@ -59,7 +60,7 @@ internal sealed class ProtectedPathsRule(DiffRuleDef def) : DiffRule(def)
         {
             foreach (var path in PathsOf(file))
             {
-                if (!Exclude.IsMatch(path) && _protected.FirstMatch(path) is { } glob)
+                if (!Exclude.IsMatchUnderRoot(path) && _protected.FirstMatch(path, underRoot: true) is { } glob)
                 {
                     findings.Add(Report($"'{path}' is protected (matches '{glob.Pattern}'): {Verb(file)} it needs a person's approval", At(file)));
                     break;

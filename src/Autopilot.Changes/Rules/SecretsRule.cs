@@ -23,8 +23,8 @@ internal sealed class SecretsRule : DiffRule
     public const long MaxScanBytesPerFile = 1024 * 1024;
 
 
-    private readonly PathGlobSet _paths;
-    private readonly PathGlobSet _allowedPaths;
+    private readonly GlobSet _paths;
+    private readonly GlobSet _allowedPaths;
     private readonly List<Regex> _allowedValues = [];
     private readonly List<(string Name, Regex Pattern)> _detectors;
     private readonly string _marker;
@@ -33,7 +33,7 @@ internal sealed class SecretsRule : DiffRule
     public SecretsRule(DiffRuleDef def)
         : base(def)
     {
-        _paths = PathGlobSet.Parse(def.Paths);
+        _paths = GlobSet.Create(def.Paths);
         _marker = string.IsNullOrWhiteSpace(def.Marker) ? DefaultMarker : def.Marker;
         _threshold = def.Threshold ?? SecretDetectors.DefaultEntropyThreshold;
         if (_threshold is <= 0 or > 16 || double.IsNaN(_threshold))
@@ -58,7 +58,7 @@ internal sealed class SecretsRule : DiffRule
             }
         }
 
-        _allowedPaths = PathGlobSet.Parse(globs);
+        _allowedPaths = GlobSet.Create(globs);
         _detectors = [.. SecretDetectors.Formats];
         foreach (var pattern in def.Patterns)
         {
@@ -71,7 +71,7 @@ internal sealed class SecretsRule : DiffRule
         foreach (var file in context.Changes.Files)
         {
             if (file.IsBinary || file.IsSubmodule || file.NewPath is null || file.AddedCount == 0
-                || (!_paths.IsEmpty && !_paths.IsMatch(file.NewPath)) || Exclude.IsMatch(file.NewPath) || _allowedPaths.IsMatch(file.NewPath))
+                || (!_paths.IsEmpty && !_paths.IsMatchUnderRoot(file.NewPath)) || Exclude.IsMatchUnderRoot(file.NewPath) || _allowedPaths.IsMatchUnderRoot(file.NewPath))
             {
                 continue;
             }

@@ -4,6 +4,7 @@ using System.Text;
 using Autopilot.Changes.ChangeSets;
 using Autopilot.Core.Decisions;
 using Autopilot.Policy.Model;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Changes.Rules;
 
@@ -17,15 +18,15 @@ namespace Autopilot.Changes.Rules;
 /// </summary>
 internal sealed class TrojanSourceRule(DiffRuleDef def) : DiffRule(def)
 {
-    private readonly PathGlobSet _paths = PathGlobSet.Parse(def.Paths);
-    private readonly PathGlobSet _allowed = PathGlobSet.Parse(def.Allow);
+    private readonly GlobSet _paths = GlobSet.Create(def.Paths);
+    private readonly GlobSet _allowed = GlobSet.Create(def.Allow);
 
     public override void Evaluate(DiffContext context, List<Finding> findings)
     {
         foreach (var file in context.Changes.Files)
         {
-            if (file.NewPath is null || Exclude.IsMatch(file.NewPath) || _allowed.IsMatch(file.NewPath)
-                || (!_paths.IsEmpty && !_paths.IsMatch(file.NewPath)))
+            if (file.NewPath is null || Exclude.IsMatchUnderRoot(file.NewPath) || _allowed.IsMatchUnderRoot(file.NewPath)
+                || (!_paths.IsEmpty && !_paths.IsMatchUnderRoot(file.NewPath)))
             {
                 continue;
             }

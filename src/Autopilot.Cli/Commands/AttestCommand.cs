@@ -55,7 +55,7 @@ internal static class AttestCommand
             var phaseIndex = engine.Plan.IndexOfPhase(result.GetValue(phase)!);
             if (phaseIndex < 0)
             {
-                return CommonOptions.BadInput("AP-PHASE-UNKNOWN", $"'{result.GetValue(phase)}' is not a phase of this policy.", outputFormat, engine.PolicyHash);
+                return CommonOptions.BadInput(RuleIds.PhaseUnknown, $"'{result.GetValue(phase)}' is not a phase of this policy.", outputFormat, engine.PolicyHash);
             }
 
             IReadOnlyDictionary<string, string> current;
@@ -67,7 +67,7 @@ internal static class AttestCommand
                     var eq = pair.IndexOf('=');
                     if (eq <= 0)
                     {
-                        return CommonOptions.BadInput("AP-ATTEST-INPUT", $"--subject '{pair}' must be name=sha256.", outputFormat, engine.PolicyHash);
+                        return CommonOptions.BadInput(RuleIds.AttestInput, $"--subject '{pair}' must be name=sha256.", outputFormat, engine.PolicyHash);
                     }
 
                     map[pair[..eq]] = pair[(eq + 1)..].ToLowerInvariant();
@@ -77,12 +77,12 @@ internal static class AttestCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
             {
-                return CommonOptions.BadInput("AP-ATTEST-INPUT", ex.Message, outputFormat, engine.PolicyHash);
+                return CommonOptions.BadInput(RuleIds.AttestInput, ex.Message, outputFormat, engine.PolicyHash);
             }
 
             if (current.Count == 0)
             {
-                return CommonOptions.BadInput("AP-ATTEST-INPUT", "Give at least one --file or --subject.", outputFormat, engine.PolicyHash);
+                return CommonOptions.BadInput(RuleIds.AttestInput, "Give at least one --file or --subject.", outputFormat, engine.PolicyHash);
             }
 
             var stateDir = StateOptions.Resolve(result.GetValue(state), repoRoot);
@@ -102,7 +102,7 @@ internal static class AttestCommand
                     case "update":
                         if (string.IsNullOrWhiteSpace(result.GetValue(reason)))
                         {
-                            return CommonOptions.BadInput("AP-ATTEST-INPUT", "An update needs --reason.", outputFormat, engine.PolicyHash);
+                            return CommonOptions.BadInput(RuleIds.AttestInput, "An update needs --reason.", outputFormat, engine.PolicyHash);
                         }
 
                         var updated = store.Update(t, p, current, result.GetValue(actor)!, result.GetValue(reason)!);
@@ -130,11 +130,11 @@ internal static class AttestCommand
             }
             catch (AttestationException ex)
             {
-                return CommonOptions.BadInput("AP-ATTEST-INPUT", ex.Message, outputFormat, engine.PolicyHash);
+                return CommonOptions.BadInput(RuleIds.AttestInput, ex.Message, outputFormat, engine.PolicyHash);
             }
             catch (Exception ex) when (StateOptions.IsStateFailure(ex))
             {
-                return CommonOptions.BadInput("AP-STATE", $"the state cannot be used: {ex.Message}", outputFormat, engine.PolicyHash);
+                return CommonOptions.BadInput(RuleIds.State, $"the state cannot be used: {ex.Message}", outputFormat, engine.PolicyHash);
             }
         });
         return command;

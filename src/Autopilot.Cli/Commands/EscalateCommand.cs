@@ -35,7 +35,7 @@ internal static class EscalateCommand
             }
             catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
             {
-                return CommonOptions.BadInput("AP-INPUT-SIGNALS", ex.Message, outputFormat, engine.PolicyHash);
+                return CommonOptions.BadInput(RuleIds.InputSignals, ex.Message, outputFormat, engine.PolicyHash);
             }
 
             parsed.Task = result.GetValue(task) ?? parsed.Task;
@@ -51,7 +51,7 @@ internal static class EscalateCommand
             {
                 if (parsed.Task is null)
                 {
-                    return CommonOptions.BadInput("AP-INPUT-SIGNALS", "--record needs the task: --task or \"task\" in the signals.", outputFormat, engine.PolicyHash);
+                    return CommonOptions.BadInput(RuleIds.InputSignals, "--record needs the task: --task or \"task\" in the signals.", outputFormat, engine.PolicyHash);
                 }
 
                 try
@@ -71,7 +71,7 @@ internal static class EscalateCommand
                 }
                 catch (Exception ex) when (StateOptions.IsStateFailure(ex))
                 {
-                    return CommonOptions.BadInput("AP-STATE", $"the ledger cannot be used: {ex.Message}", outputFormat, engine.PolicyHash);
+                    return CommonOptions.BadInput(RuleIds.State, $"the ledger cannot be used: {ex.Message}", outputFormat, engine.PolicyHash);
                 }
             }
 

@@ -6,6 +6,7 @@ using Autopilot.Changes.Git;
 using Autopilot.Changes.WorkOrders;
 using Autopilot.Core.Ledger;
 using Autopilot.Core.Output;
+using Autopilot.Policy.Model;
 
 namespace Autopilot.Cli.Commands;
 
@@ -86,15 +87,15 @@ internal static class GateCommand
             catch (WorkOrderException ex)
             {
                 var first = ex.Errors[0];
-                return CommonOptions.BadInput("AP-WORKORDER-INVALID", ex.Message, outputFormat, engine.PolicyHash, first.Location);
+                return CommonOptions.BadInput(RuleIds.WorkOrderInvalid, ex.Message, outputFormat, engine.PolicyHash, first.Location);
             }
             catch (ChangeSetException ex)
             {
-                return CommonOptions.BadInput("AP-GATE-INPUT", $"cannot read the change: {ex.Message}", outputFormat, engine.PolicyHash);
+                return CommonOptions.BadInput(RuleIds.GateInput, $"cannot read the change: {ex.Message}", outputFormat, engine.PolicyHash);
             }
             catch (IOException ex)
             {
-                return CommonOptions.BadInput("AP-GATE-INPUT", $"cannot read the change: {ex.Message}", outputFormat, engine.PolicyHash);
+                return CommonOptions.BadInput(RuleIds.GateInput, $"cannot read the change: {ex.Message}", outputFormat, engine.PolicyHash);
             }
 
             var decision = outcome.Decision;

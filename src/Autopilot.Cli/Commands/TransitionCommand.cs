@@ -2,6 +2,7 @@ using System.CommandLine;
 using Autopilot.Core.Evidence;
 using Autopilot.Core.Transitions;
 using Autopilot.Core.WorkOrders;
+using Autopilot.Policy.Model;
 
 namespace Autopilot.Cli.Commands;
 
@@ -72,7 +73,7 @@ internal static class TransitionCommand
                 }
                 catch (Exception ex) when (StateOptions.IsStateFailure(ex))
                 {
-                    return CommonOptions.BadInput("AP-STATE", $"the ledger cannot be used: {ex.Message}", result.GetValue(format)!, engine.PolicyHash);
+                    return CommonOptions.BadInput(RuleIds.State, $"the ledger cannot be used: {ex.Message}", result.GetValue(format)!, engine.PolicyHash);
                 }
 
                 outcome = recorded.Result;

@@ -4,6 +4,7 @@ using Autopilot.Core.Effects;
 using Autopilot.Core.Shell;
 using Autopilot.Policy.Model;
 using Autopilot.Policy.Packs;
+using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Core.Actions;
 
@@ -42,19 +43,20 @@ public sealed class ActionClassifier
     private readonly CompiledPathRule[] _pathRules;
 
     // Every path rule's globs at once: one test rules out all path rules for the common path that matches none.
-    private readonly PathGlobSet? _anyPathRule;
+    private readonly GlobSet? _anyPathRule;
     private readonly CompiledToolRule[] _toolRules;
-    private readonly PathGlobSet? _protected;
-    private readonly PathGlobSet? _secret;
-    private readonly PathGlobSet? _temp;
-    private readonly PathGlobSet? _workspaceExtra;
+    private readonly GlobSet? _protected;
+    private readonly GlobSet? _repositoryProtected;
+    private readonly GlobSet? _secret;
+    private readonly GlobSet? _temp;
+    private readonly GlobSet? _workspaceExtra;
 
     // Effects (docs/effects.md): the packs that say what programs do, and the rules that judge what they do.
     private readonly IEffectResolver _packs;
     private readonly bool _effectsMode;
     private readonly CompiledEffectRule[] _effectRules;
-    private readonly Dictionary<string, NameSet?>? _phaseTools;
-    private readonly NameSet _alwaysTools;
+    private readonly Dictionary<string, GlobSet?>? _phaseTools;
+    private readonly GlobSet _alwaysTools;
     private readonly OutcomeRule _toolNotAllowed;
 
     // The physical (symlink-free) form of the last workspace root seen; roots rarely change.
@@ -122,7 +124,7 @@ public sealed class ActionClassifier
             _allowlist[allowed.Program] = new AllowedProgram(subcommands, new HashSet<string>(allowed.DeniedFlags, StringComparer.Ordinal));
         }
 
-        _workspaceExtra = PathGlobSet.Create(actions.WorkspaceExtraPaths);
+        _workspaceExtra = GlobSets.Paths(actions.WorkspaceExtraPaths);
         _programVariables = ProgramVariableTable.Create(actions.ProgramVariables);
         var byProgram = new Dictionary<string, List<CompiledCommandRule>>(StringComparer.Ordinal);
         var anyProgram = new List<CompiledCommandRule>();
@@ -159,7 +161,7 @@ public sealed class ActionClassifier
 
                 if (rule.Path is { } path)
                 {
-                    var globs = PathGlobSet.Create(path.Globs)
+                    var globs = GlobSets.Paths(path.Globs)
                         ?? throw new ArgumentException($"risk rule '{rule.Id}'{CompiledCommandRule.At(rule)}: path matcher has no globs");
                     var mask = 0;
                     foreach (var op in path.Ops)
@@ -172,7 +174,7 @@ public sealed class ActionClassifier
 
                 if (rule.Tool is { } tool)
                 {
-                    toolRules.Add(new CompiledToolRule(rule, NameSet.Create(tool.Names), riskIndex, risk));
+                    toolRules.Add(new CompiledToolRule(rule, GlobSets.Names(tool.Names), riskIndex, risk));
                 }
 
                 if (rule.Effect is { } effect)
@@ -193,22 +195,25 @@ public sealed class ActionClassifier
 
         _rulesForAnyProgram = [.. anyProgram];
         _pathRules = [.. pathRules];
-        _anyPathRule = PathGlobSet.Create(risks.Where(r => r.Path is not null).SelectMany(r => r.Path!.Globs));
+        _anyPathRule = GlobSets.Paths(risks.Where(r => r.Path is not null).SelectMany(r => r.Path!.Globs));
         _toolRules = [.. toolRules];
         _effectRules = [.. effectRules];
-        _protected = PathGlobSet.Create((protectedPathGlobs ?? []).Concat(actions.ProtectedPaths));
-        _secret = PathGlobSet.Create(actions.SecretPaths);
-        _temp = PathGlobSet.Create(actions.TempPaths);
+        _protected = GlobSets.Paths(actions.ProtectedPaths);
+
+        // The protected-paths diff rule's globs are the change gate's: repository paths, read exactly as the gate reads them.
+        _repositoryProtected = GlobSets.Paths(protectedPathGlobs ?? []);
+        _secret = GlobSets.Paths(actions.SecretPaths);
+        _temp = GlobSets.Paths(actions.TempPaths);
 
         tools ??= new ToolSettings();
-        _alwaysTools = NameSet.Create(tools.Always);
+        _alwaysTools = GlobSets.Names(tools.Always);
         _toolNotAllowed = tools.NotAllowed;
         if (phases is not null)
         {
-            _phaseTools = new Dictionary<string, NameSet?>(StringComparer.Ordinal);
+            _phaseTools = new Dictionary<string, GlobSet?>(StringComparer.Ordinal);
             foreach (var phase in phases)
             {
-                NameSet? set = null;
+                GlobSet? set = null;
                 if (phase.Tools is { } list)
                 {
                     var names = new string[list.Count];
@@ -217,7 +222,7 @@ public sealed class ActionClassifier
                         names[i] = list[i].Value;
                     }
 
-                    set = NameSet.Create(names);
+                    set = GlobSets.Names(names);
                 }
 
                 _phaseTools[phase.Id] = set;
@@ -543,7 +548,7 @@ public sealed class ActionClassifier
     private bool InWorkspace(string raw, in PathBase bases)
     {
         var absolute = PathForms.ToAbsolute(raw, bases.Cwd, bases.Home);
-        return PathForms.Relative(absolute, bases.Root) is not null && !(_temp?.Matches(absolute) ?? false);
+        return PathForms.Relative(absolute, bases.Root) is not null && !(_temp?.IsMatch(absolute) ?? false);
     }
 
     /// <summary>A program run by its path (<c>./scripts/test.sh</c>): the project's own code inside the workspace, unseen code elsewhere.</summary>
@@ -690,7 +695,8 @@ public sealed class ActionClassifier
             acc.Add(ActionRuleIds.WorkspaceRoot, _outsideRisk, $"Deleting '{raw}' deletes the whole workspace {root}{In(inv)}", Quote(), inv);
         }
 
-        var isProtected = _protected is not null && MatchesAnyForm(_protected, raw, absolute, relative, tilde, physical);
+        var isProtected = (_protected is not null && MatchesAnyForm(_protected, raw, absolute, relative, tilde, physical))
+            || (_repositoryProtected is not null && relative is not null && _repositoryProtected.IsMatchUnderRoot(relative));
         if (op != FileOp.Read && isProtected)
         {
             acc.Add(ActionRuleIds.Protected, _protectedRisk, $"{verb} '{raw}' changes a protected path{In(inv)}", Quote(), inv);
@@ -701,7 +707,7 @@ public sealed class ActionClassifier
             var targetClass =
                 _secret is not null && MatchesAnyForm(_secret, raw, absolute, relative, tilde, physical) ? "secret"
                 : isProtected ? "protected"
-                : _temp is not null && (_temp.Matches(absolute) || (physical is not null && _temp.Matches(physical))) ? "temp"
+                : _temp is not null && (_temp.IsMatch(absolute) || (physical is not null && _temp.IsMatch(physical))) ? "temp"
                 : outside ? "outside"
                 : "workspace";
             MatchEffectRules(effect, targetClass, acc);
@@ -723,15 +729,15 @@ public sealed class ActionClassifier
 
     private static string In(Invocation? inv) => inv is null ? "" : $" in '{CompiledCommandRule.Shorten(inv.Text)}'";
 
-    private static bool MatchesAnyForm(PathGlobSet globs, string raw, string absolute, string? relative, string? tilde, string? physical) =>
-        globs.Matches(absolute)
-        || (relative is not null && globs.Matches(relative))
-        || (tilde is not null && globs.Matches(tilde))
-        || (physical is not null && physical != absolute && globs.Matches(physical))
-        || (raw != absolute && raw != relative && globs.Matches(raw));
+    private static bool MatchesAnyForm(GlobSet globs, string raw, string absolute, string? relative, string? tilde, string? physical) =>
+        globs.IsMatch(absolute)
+        || (relative is not null && globs.IsMatch(relative))
+        || (tilde is not null && globs.IsMatch(tilde))
+        || (physical is not null && physical != absolute && globs.IsMatch(physical))
+        || (raw != absolute && raw != relative && globs.IsMatch(raw));
 
     private bool InWorkspaceExtra(string absolute, string? tilde) =>
-        _workspaceExtra is not null && (_workspaceExtra.Matches(absolute) || (tilde is not null && _workspaceExtra.Matches(tilde)));
+        _workspaceExtra is not null && (_workspaceExtra.IsMatch(absolute) || (tilde is not null && _workspaceExtra.IsMatch(tilde)));
 
     private string? PhysicalRoot(string root)
     {
@@ -761,7 +767,7 @@ public sealed class ActionClassifier
 
         foreach (var rule in _toolRules)
         {
-            if (rule.Names.Contains(tool))
+            if (rule.Names.IsMatch(tool))
             {
                 acc.Add(rule.Rule.Id, rule.RiskIndex, $"{rule.Rule.Message} (tool '{tool}')", tool, null, rule.Rule);
             }
@@ -770,7 +776,7 @@ public sealed class ActionClassifier
         if (context.Phase is { } phase && _phaseTools is not null)
         {
             var known = _phaseTools.TryGetValue(phase, out var allowed);
-            if (!known || (allowed is not null && !allowed.Contains(tool) && !_alwaysTools.Contains(tool)))
+            if (!known || (allowed is not null && !allowed.IsMatch(tool) && !_alwaysTools.IsMatch(tool)))
             {
                 var message = MessageTemplate.Fill(_toolNotAllowed.Message, ("tool", tool), ("phase", phase));
                 acc.Add(

@@ -82,7 +82,7 @@ public sealed class ActionEvaluator
         var levelIndex = plan.IndexOfAutonomyLevel(level);
         if (levelIndex < 0)
         {
-            return Decision.FailClosed("AP-AUTONOMY-UNKNOWN", $"'{level}' is not an autonomy level of this policy ({string.Join(", ", plan.AutonomyLevels)}).", plan.PolicyHash);
+            return Decision.FailClosed(RuleIds.AutonomyUnknown, $"'{level}' is not an autonomy level of this policy ({string.Join(", ", plan.AutonomyLevels)}).", plan.PolicyHash);
         }
 
         var uses = new List<PolicyExceptions.ExceptionUse>();
@@ -108,7 +108,7 @@ public sealed class ActionEvaluator
             // Unknown fails closed whatever the levels of the rules that matched: a shadow rule never lets it through.
             var unknown = RuleEnforcement.Apply(DecideMatches(judged, levelIndex, started), plan);
             return unknown.Verdict == Verdict.Deny ? unknown
-                : new Decision([.. unknown.Findings, new Finding("AP-SHELL-PARSE", Severity.Deny, "The action could not be understood.")], plan.PolicyHash, unknown.Elapsed) { Shadow = unknown.Shadow };
+                : new Decision([.. unknown.Findings, new Finding(RuleIds.ShellParse, Severity.Deny, "The action could not be understood.")], plan.PolicyHash, unknown.Elapsed) { Shadow = unknown.Shadow };
         }
 
         if (judged.Matches.All(m => RuleEnforcement.LevelOf(m.RuleId, plan) == Enforcement.Enforce))
@@ -170,7 +170,7 @@ public sealed class ActionEvaluator
             findings.AddRange(matches.Select(m => new Finding(m.RuleId, Severity.Deny, $"[{m.Risk}] {m.Reason}")));
             if (findings.Count == 0)
             {
-                findings.Add(new Finding("AP-SHELL-PARSE", Severity.Deny, "The action could not be understood."));
+                findings.Add(new Finding(RuleIds.ShellParse, Severity.Deny, "The action could not be understood."));
             }
 
             return new Decision(findings, plan.PolicyHash, Stopwatch.GetElapsedTime(started));

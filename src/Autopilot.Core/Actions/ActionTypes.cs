@@ -117,15 +117,15 @@ public sealed record ActionClassification(int RiskIndex, string Risk, IReadOnlyL
 /// <summary>Ids of the findings the classifier makes on its own (not from a policy rule).</summary>
 public static class ActionRuleIds
 {
-    public const string ParseError = "AP-SHELL-PARSE";
-    public const string DynamicProgram = "AP-SHELL-DYNAMIC";
-    public const string Unlisted = "AP-ACTION-UNLISTED";
-    public const string DeniedFlag = "AP-ACTION-DENIED-FLAG";
-    public const string OutsideWorkspace = "AP-PATH-OUTSIDE-WORKSPACE";
-    public const string PathEscape = "AP-PATH-ESCAPE";
-    public const string WorkspaceRoot = "AP-PATH-WORKSPACE-ROOT";
-    public const string SymlinkEscape = "AP-PATH-SYMLINK-ESCAPE";
-    public const string Protected = "AP-PATH-PROTECTED";
-    public const string InvalidPath = "AP-PATH-INVALID";
-    public const string InvalidTool = "AP-TOOL-INVALID";
+    public const string ParseError = RuleIds.ShellParse;
+    public const string DynamicProgram = RuleIds.ShellDynamic;
+    public const string Unlisted = RuleIds.ActionUnlisted;
+    public const string DeniedFlag = RuleIds.ActionDeniedFlag;
+    public const string OutsideWorkspace = RuleIds.PathOutsideWorkspace;
+    public const string PathEscape = RuleIds.PathEscape;
+    public const string WorkspaceRoot = RuleIds.PathWorkspaceRoot;
+    public const string SymlinkEscape = RuleIds.PathSymlinkEscape;
+    public const string Protected = RuleIds.PathProtected;
+    public const string InvalidPath = RuleIds.PathInvalid;
+    public const string InvalidTool = RuleIds.ToolInvalid;
 }

@@ -155,7 +155,7 @@ public sealed record CommandExplanation(
 
         sb.Append("decision at level '").Append(Level).Append("': ").Append(Decision.Verdict.ToString().ToLowerInvariant())
             .Append(" (risk ").Append(Risk).Append(")\n");
-        foreach (var f in Decision.Findings.Where(f => f.RuleId.StartsWith("AP-AUTONOMY", StringComparison.Ordinal)))
+        foreach (var f in Decision.Findings.Where(f => f.RuleId.StartsWith(RuleIds.AutonomyFamily, StringComparison.Ordinal)))
         {
             sb.Append("  ").Append(f.RuleId).Append(": ").Append(f.Message).Append('\n');
         }

@@ -42,22 +42,22 @@ internal struct MatchValues
 /// </summary>
 internal sealed class CommandShapeMatcher
 {
-    private readonly NameSet _rawPrograms;
-    private readonly NameSet _flags;
+    private readonly GlobSet _rawPrograms;
+    private readonly GlobSet _flags;
     private readonly Glob[][] _words;
     private readonly int _mostWords;
     private readonly ArgAt[] _argAt;
     private readonly int _minArgs;
     private readonly int _maxArgs;
     private readonly bool _pathArgsOutside;
-    private readonly PathGlobSet? _workspaceExtra;
+    private readonly GlobSet? _workspaceExtra;
     private readonly CompiledCommandRule[] _not;
 
-    private CommandShapeMatcher(CommandMatchDef match, RiskRuleDef rule, int riskIndex, string risk, PathGlobSet? workspaceExtra)
+    private CommandShapeMatcher(CommandMatchDef match, RiskRuleDef rule, int riskIndex, string risk, GlobSet? workspaceExtra)
     {
-        _rawPrograms = NameSet.Create(match.RawPrograms.Select(p => p.Value));
-        _flags = NameSet.Create(match.Flags.Select(f => f.Value));
-        _words = [.. match.Words.Select(w => w.Value.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(g => Glob.Compile(g)).ToArray())];
+        _rawPrograms = GlobSets.Names(match.RawPrograms.Select(p => p.Value));
+        _flags = GlobSets.Names(match.Flags.Select(f => f.Value));
+        _words = [.. match.Words.Select(w => w.Value.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(GlobSets.Name).ToArray())];
         _mostWords = _words.Length == 0 ? 0 : _words.Max(w => w.Length);
         _argAt = [.. match.ArgAt.Select(a => new ArgAt(a, rule))];
         _minArgs = match.MinArgs ?? 0;
@@ -72,7 +72,7 @@ internal sealed class CommandShapeMatcher
         _not = [.. match.Not.Select(n => new CompiledCommandRule(rule, n, riskIndex, risk, workspaceExtra))];
     }
 
-    public static CommandShapeMatcher? Create(CommandMatchDef match, RiskRuleDef rule, int riskIndex, string risk, PathGlobSet? workspaceExtra) =>
+    public static CommandShapeMatcher? Create(CommandMatchDef match, RiskRuleDef rule, int riskIndex, string risk, GlobSet? workspaceExtra) =>
         match.RawPrograms.Count == 0 && match.Flags.Count == 0 && match.Words.Count == 0 && match.ArgAt.Count == 0
             && match.MinArgs is null && match.MaxArgs is null && match.PathArgs is null && match.Not.Count == 0
             ? null
@@ -92,7 +92,7 @@ internal sealed class CommandShapeMatcher
         if (!_rawPrograms.IsEmpty)
         {
             values.RawProgramJudged = true;
-            if (!_rawPrograms.Contains(inv.RawProgram))
+            if (!_rawPrograms.IsMatch(inv.RawProgram))
             {
                 return false;
             }
@@ -175,7 +175,7 @@ internal sealed class CommandShapeMatcher
     {
         for (var i = 0; i < flags.Count; i++)
         {
-            if (_flags.Contains(flags[i]))
+            if (_flags.IsMatch(flags[i]))
             {
                 return flags[i];
             }
@@ -273,7 +273,7 @@ internal sealed class CommandShapeMatcher
             }
 
             var tilde = PathForms.TildeForm(absolute, bases.Home);
-            if (_workspaceExtra is not null && (_workspaceExtra.Matches(absolute) || (tilde is not null && _workspaceExtra.Matches(tilde))))
+            if (_workspaceExtra is not null && (_workspaceExtra.IsMatch(absolute) || (tilde is not null && _workspaceExtra.IsMatch(tilde))))
             {
                 continue;
             }
@@ -294,13 +294,13 @@ internal sealed class CommandShapeMatcher
     private sealed class ArgAt
     {
         private readonly int _index;
-        private readonly NameSet _globs;
+        private readonly GlobSet _globs;
         private readonly Lazy<Regex>? _regex;
 
         public ArgAt(ArgAtDef def, RiskRuleDef rule)
         {
             _index = def.Index;
-            _globs = NameSet.Create(def.Globs.Select(g => g.Value));
+            _globs = GlobSets.Names(def.Globs.Select(g => g.Value));
             if (def.Regex is { } pattern)
             {
                 _regex = new Lazy<Regex>(() => CompiledCommandRule.Compile(rule, "argAt regex", pattern.Value));
@@ -313,6 +313,6 @@ internal sealed class CommandShapeMatcher
             return i >= 0 && i < positionals.Count ? positionals[i] : null;
         }
 
-        public bool Matches(string value) => (_globs.IsEmpty || _globs.Contains(value)) && (_regex is null || _regex.Value.IsMatch(value));
+        public bool Matches(string value) => (_globs.IsEmpty || _globs.IsMatch(value)) && (_regex is null || _regex.Value.IsMatch(value));
     }
 }

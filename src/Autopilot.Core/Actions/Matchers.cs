@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.RegularExpressions;
 using Autopilot.Core.Shell;
 using Autopilot.Policy.Model;
@@ -6,189 +5,36 @@ using Autopilot.Policy.Patterns;
 
 namespace Autopilot.Core.Actions;
 
-/// <summary>Names (programs, tools) matched exactly or by glob: exact names go in a hash set, globs in one regex.</summary>
-internal sealed class NameSet
-{
-    private readonly HashSet<string>? _exact;
-    private readonly Lazy<Regex>? _globs;
-
-    private NameSet(HashSet<string>? exact, Lazy<Regex>? globs)
-    {
-        _exact = exact;
-        _globs = globs;
-    }
-
-    public bool IsEmpty => _exact is null && _globs is null;
-
-    /// <summary>Exact names when there are no globs, for indexing rules by program.</summary>
-    public IReadOnlyCollection<string>? ExactOnly => _globs is null ? _exact : null;
-
-    public static NameSet Create(IEnumerable<string> items)
-    {
-        HashSet<string>? exact = null;
-        List<string>? globs = null;
-        foreach (var item in items)
-        {
-            if (Glob.ContainsWildcards(item))
-            {
-                (globs ??= []).Add(item);
-            }
-            else
-            {
-                (exact ??= new HashSet<string>(StringComparer.Ordinal)).Add(item);
-            }
-        }
-
-        return new NameSet(exact, globs is null ? null : Glob.ToLazyRegex(globs));
-    }
-
-    public bool Contains(string name) =>
-        (_exact is not null && _exact.Contains(name)) || (_globs is not null && _globs.Value.IsMatch(name));
-}
-
 /// <summary>
-/// Path globs: globs with a <c>/</c> match the whole path text; globs without one match the whole text
-/// or its last segment (<c>.env</c> matches <c>config/.env</c>).
+/// The classifier's glob sets, built with the project's one glob (<see cref="Glob"/>, docs/globs.md): a malformed
+/// glob becomes the <see cref="ArgumentException"/> the classifier reports with the rule's id and place.
 /// </summary>
-internal sealed class PathGlobSet
+internal static class GlobSets
 {
-    private readonly HashSet<string>? _exactFull;
-    private readonly HashSet<string>? _exactName;
-    private readonly Lazy<Regex>? _full;
-    private readonly Lazy<Regex>? _name;
+    /// <summary>Program, tool, flag and word names: the whole name must match.</summary>
+    public static GlobSet Names(IEnumerable<string> items) => Create(items, GlobKind.Name)!;
 
-    // Every wildcard glob has a literal run that any path it matches must contain: a path holding none
-    // of them cannot match a wildcard glob, and most paths are ruled out without running the regexes.
-    private readonly SearchValues<string>? _requiredLiterals;
+    /// <summary>Path globs (gitignore rules); null when there are none.</summary>
+    public static GlobSet? Paths(IEnumerable<string> globs) => Create(globs, GlobKind.Path) is { IsEmpty: false } set ? set : null;
 
-    private PathGlobSet(HashSet<string>? exactFull, HashSet<string>? exactName, Lazy<Regex>? full, Lazy<Regex>? name, SearchValues<string>? requiredLiterals)
+    /// <summary>Globs over command arguments and redirection targets as written; null when there are none.</summary>
+    public static GlobSet? Arguments(IEnumerable<string> globs) => Create(globs, GlobKind.Argument) is { IsEmpty: false } set ? set : null;
+
+    /// <summary>One name glob (a command word).</summary>
+    public static Glob Name(string pattern) => Rethrow(() => Glob.Parse(pattern, GlobKind.Name));
+
+    private static GlobSet Create(IEnumerable<string> items, GlobKind kind) => Rethrow(() => GlobSet.Create(items, kind));
+
+    private static T Rethrow<T>(Func<T> parse)
     {
-        _exactFull = exactFull;
-        _exactName = exactName;
-        _full = full;
-        _name = name;
-        _requiredLiterals = requiredLiterals;
-    }
-
-    public static PathGlobSet? Create(IEnumerable<string> globs)
-    {
-        HashSet<string>? exactFull = null;
-        HashSet<string>? exactName = null;
-        List<string>? full = null;
-        List<string>? name = null;
-        foreach (var g in globs)
+        try
         {
-            var wild = Glob.ContainsWildcards(g);
-            if (wild)
-            {
-                (full ??= []).Add(g);
-            }
-            else
-            {
-                (exactFull ??= new HashSet<string>(StringComparer.Ordinal)).Add(g);
-            }
-
-            if (!g.Contains('/'))
-            {
-                if (wild)
-                {
-                    (name ??= []).Add(g);
-                }
-                else
-                {
-                    (exactName ??= new HashSet<string>(StringComparer.Ordinal)).Add(g);
-                }
-            }
+            return parse();
         }
-
-        if (exactFull is null && full is null)
+        catch (FormatException e)
         {
-            return null;
+            throw new ArgumentException(e.Message, e);
         }
-
-        return new PathGlobSet(
-            exactFull,
-            exactName,
-            full is null ? null : Glob.ToLazyRegex(full),
-            name is null ? null : Glob.ToLazyRegex(name),
-            full is null ? null : RequiredLiterals(full));
-    }
-
-    /// <summary>
-    /// The longest literal run of each glob (text between <c>*</c>, <c>?</c> and <c>/</c>), which every path the
-    /// glob matches contains verbatim; null when some glob has none or uses classes, braces or escapes.
-    /// </summary>
-    internal static SearchValues<string>? RequiredLiterals(IEnumerable<string> globs)
-    {
-        var literals = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var g in globs)
-        {
-            if (g.AsSpan().IndexOfAny("[{\\") >= 0)
-            {
-                return null;
-            }
-
-            var best = "";
-            var start = 0;
-            for (var i = 0; i <= g.Length; i++)
-            {
-                if (i == g.Length || g[i] is '*' or '?' or '/')
-                {
-                    if (i - start > best.Length)
-                    {
-                        best = g[start..i];
-                    }
-
-                    start = i + 1;
-                }
-            }
-
-            if (best.Length == 0)
-            {
-                return null;
-            }
-
-            literals.Add(best);
-        }
-
-        return literals.Count == 0 ? null : SearchValues.Create([.. literals], StringComparison.Ordinal);
-    }
-
-    public bool Matches(string text)
-    {
-        if (_exactFull is not null && _exactFull.Contains(text))
-        {
-            return true;
-        }
-
-        var wildcardsMayMatch = _requiredLiterals is null || text.AsSpan().ContainsAny(_requiredLiterals);
-        if (wildcardsMayMatch && _full is not null && _full.Value.IsMatch(text))
-        {
-            return true;
-        }
-
-        if ((_exactName is null && _name is null) || text.IndexOf('/') < 0)
-        {
-            return false;
-        }
-
-        var name = FileName(text);
-        return name.Length > 0
-            && ((_exactName is not null && _exactName.GetAlternateLookup<ReadOnlySpan<char>>().Contains(name))
-                || (wildcardsMayMatch && _name is not null && _name.Value.IsMatch(name)));
-    }
-
-    /// <summary><see cref="PathForms.FileName"/> without the copy.</summary>
-    private static ReadOnlySpan<char> FileName(string path)
-    {
-        var end = path.Length;
-        while (end > 1 && path[end - 1] == '/')
-        {
-            end--;
-        }
-
-        var slash = path.LastIndexOf('/', Math.Max(0, end - 1));
-        return slash < 0 ? path.AsSpan(0, end) : path.AsSpan(slash + 1, end - slash - 1);
     }
 }
 
@@ -393,24 +239,24 @@ internal sealed class InvocationView(Invocation invocation, ActionContext contex
 /// <summary>A <see cref="CommandMatchDef"/> compiled once: every given field must match (AND), any entry of a list (OR).</summary>
 internal sealed class CompiledCommandRule
 {
-    private readonly NameSet _programs;
+    private readonly GlobSet _programs;
     private readonly string[][] _subcommands;
     private readonly HashSet<string>? _anyFlags;
     private readonly HashSet<string>[] _allFlagGroups;
-    private readonly PathGlobSet? _args;
+    private readonly GlobSet? _args;
     private readonly Lazy<Regex>? _argsRegex;
-    private readonly PathGlobSet? _redirectTo;
-    private readonly NameSet _pipeFrom;
+    private readonly GlobSet? _redirectTo;
+    private readonly GlobSet _pipeFrom;
     private readonly InvocationContext _contexts;
     private readonly CommandShapeMatcher? _shape;
 
     /// <param name="workspaceExtra">Paths the policy counts as inside the workspace, for <see cref="CommandMatchDef.PathArgs"/>.</param>
-    public CompiledCommandRule(RiskRuleDef rule, CommandMatchDef match, int riskIndex, string risk, PathGlobSet? workspaceExtra = null)
+    public CompiledCommandRule(RiskRuleDef rule, CommandMatchDef match, int riskIndex, string risk, GlobSet? workspaceExtra = null)
     {
         Rule = rule;
         RiskIndex = riskIndex;
         Risk = risk;
-        _programs = NameSet.Create(match.Programs);
+        _programs = GlobSets.Names(match.Programs);
         _subcommands = new string[match.Subcommands.Count][];
         for (var i = 0; i < _subcommands.Length; i++)
         {
@@ -424,7 +270,7 @@ internal sealed class CompiledCommandRule
             _allFlagGroups[i] = new HashSet<string>(match.AllFlagGroups[i], StringComparer.Ordinal);
         }
 
-        _args = PathGlobSet.Create(match.Args);
+        _args = GlobSets.Arguments(match.Args);
         if (match.ArgsRegex is { Length: > 0 } pattern)
         {
             // Built on first use: a non-backtracking regex costs milliseconds to build and most calls never reach it.
@@ -432,8 +278,8 @@ internal sealed class CompiledCommandRule
             _argsRegex = new Lazy<Regex>(() => Compile(rule, "argsRegex", pattern));
         }
 
-        _redirectTo = PathGlobSet.Create(match.RedirectTo);
-        _pipeFrom = NameSet.Create(match.PipeFrom);
+        _redirectTo = GlobSets.Arguments(match.RedirectTo);
+        _pipeFrom = GlobSets.Names(match.PipeFrom);
         foreach (var name in match.Contexts)
         {
             if (!InvocationContexts.TryParse(name, out var flag))
@@ -454,7 +300,7 @@ internal sealed class CompiledCommandRule
     public string Risk { get; }
 
     /// <summary>Exact program names when the rule names programs without globs (to index rules by program).</summary>
-    public IReadOnlyCollection<string>? ExactPrograms => _programs.IsEmpty ? null : _programs.ExactOnly;
+    public IReadOnlyCollection<string>? ExactPrograms => _programs.IsEmpty ? null : _programs.PlainNamesOnly;
 
     internal static string At(RiskRuleDef rule) => rule.Location is null ? "" : $" at {rule.Location}";
 
@@ -472,7 +318,7 @@ internal sealed class CompiledCommandRule
     }
 
     /// <summary>True when the rule names no program or its program list takes <paramref name="program"/>.</summary>
-    public bool TakesProgram(string program) => _programs.IsEmpty || _programs.Contains(program);
+    public bool TakesProgram(string program) => _programs.IsEmpty || _programs.IsMatch(program);
 
     /// <summary>True when the invocation matches; <paramref name="detail"/> says what matched, for the reason.</summary>
     public bool TryMatch(InvocationView view, out string detail)
@@ -563,7 +409,7 @@ internal sealed class CompiledCommandRule
         {
             foreach (var (form, original) in view.ArgForms)
             {
-                if (_args.Matches(form))
+                if (_args.IsMatch(form))
                 {
                     values.Arg ??= original;
                     argDetail = form == original ? $"argument '{original}'" : $"argument '{original}' (= {form})";
@@ -621,7 +467,7 @@ internal sealed class CompiledCommandRule
                 }
 
                 var normalized = InvocationView.NormalizeArgument(r.Target, view.Context);
-                if (_redirectTo.Matches(r.Target) || (normalized is not null && _redirectTo.Matches(normalized)))
+                if (_redirectTo.IsMatch(r.Target) || (normalized is not null && _redirectTo.IsMatch(normalized)))
                 {
                     redirectDetail = $"redirection '{r.Op} {r.Target}'";
                     break;
@@ -640,7 +486,7 @@ internal sealed class CompiledCommandRule
             for (var pi = 0; pi < inv.PipelinePredecessors.Count; pi++)
             {
                 var p = inv.PipelinePredecessors[pi];
-                if (_pipeFrom.Contains(p))
+                if (_pipeFrom.IsMatch(p))
                 {
                     pipeDetail = $"'{p}' piped into '{inv.Program}'";
                     break;
@@ -709,11 +555,11 @@ internal sealed class CompiledCommandRule
 }
 
 /// <summary>A <see cref="PathMatchDef"/> compiled once.</summary>
-internal sealed class CompiledPathRule(RiskRuleDef rule, PathGlobSet globs, int opMask, int riskIndex, string risk)
+internal sealed class CompiledPathRule(RiskRuleDef rule, GlobSet globs, int opMask, int riskIndex, string risk)
 {
     public RiskRuleDef Rule { get; } = rule;
 
-    public PathGlobSet Globs { get; } = globs;
+    public GlobSet Globs { get; } = globs;
 
     public int RiskIndex { get; } = riskIndex;
 
@@ -723,11 +569,11 @@ internal sealed class CompiledPathRule(RiskRuleDef rule, PathGlobSet globs, int 
 }
 
 /// <summary>A <see cref="ToolMatchDef"/> compiled once.</summary>
-internal sealed class CompiledToolRule(RiskRuleDef rule, NameSet names, int riskIndex, string risk)
+internal sealed class CompiledToolRule(RiskRuleDef rule, GlobSet names, int riskIndex, string risk)
 {
     public RiskRuleDef Rule { get; } = rule;
 
-    public NameSet Names { get; } = names;
+    public GlobSet Names { get; } = names;
 
     public int RiskIndex { get; } = riskIndex;
 

@@ -27,7 +27,7 @@ public sealed class AutonomyEvaluator
             var message = l < 0
                 ? $"'{level}' is not an autonomy level of this policy ({string.Join(", ", plan.AutonomyLevels)})."
                 : $"'{risk}' is not a risk level of this policy ({string.Join(", ", plan.RiskLevels)}).";
-            return Decision.FailClosed("AP-AUTONOMY-UNKNOWN", message, plan.PolicyHash);
+            return Decision.FailClosed(RuleIds.AutonomyUnknown, message, plan.PolicyHash);
         }
 
         return Check(l, r, because, started);

@@ -17,7 +17,7 @@ public sealed record HookReply(string Stdout, string Stderr, int ExitCode, Verdi
 public sealed record HookJudgement(Verdict Verdict, string Reason, ActionClassification? Classification)
 {
     /// <summary>The ids of the rules that decided (at the deciding risk, or with a fixed verdict).</summary>
-    public IReadOnlyList<string> RuleIds => Classification is null ? ["AP-HOOK-INPUT"]
+    public IReadOnlyList<string> RuleIds => Classification is null ? [Autopilot.Policy.Model.RuleIds.HookInput]
         : Classification.Matches.Where(m => m.RiskIndex == Classification.RiskIndex || m.FixedVerdict is not null).Select(m => m.RuleId).Distinct(StringComparer.Ordinal).ToArray();
 }
 

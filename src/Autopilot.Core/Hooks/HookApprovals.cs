@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Autopilot.Core.Ledger;
+using Autopilot.Policy.Model;
 
 namespace Autopilot.Core.Hooks;
 
@@ -18,7 +19,7 @@ public static class HookApprovals
     /// <summary>What every hook approval code starts with.</summary>
     public const string CodePrefix = "apv-";
 
-    public const string RuleId = "AP-APPROVAL";
+    public const string RuleId = RuleIds.Approval;
 
     /// <summary>The code for an action: the same action always gets the same code, any change to it another.</summary>
     public static string Code(string action) =>

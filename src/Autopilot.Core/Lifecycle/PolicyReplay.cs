@@ -147,7 +147,7 @@ public static class PolicyReplay
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return Decision.FailClosed("AP-REPLAY-ERROR", $"deciding it again failed: {ex.Message}", engine.PolicyHash);
+            return Decision.FailClosed(RuleIds.ReplayError, $"deciding it again failed: {ex.Message}", engine.PolicyHash);
         }
     }
 

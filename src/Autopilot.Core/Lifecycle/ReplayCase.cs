@@ -114,7 +114,7 @@ public static class ReplayCases
         }
 
         var reason = reply.Stderr.Length > 0 ? reply.Stderr : $"the hook answered {verdict.ToWire()}";
-        return new Decision([.. decision?.Findings ?? [], new Finding("AP-HOOK", verdict.ToSeverity(), reason)], engine.PolicyHash, decision?.Elapsed ?? TimeSpan.Zero)
+        return new Decision([.. decision?.Findings ?? [], new Finding(RuleIds.Hook, verdict.ToSeverity(), reason)], engine.PolicyHash, decision?.Elapsed ?? TimeSpan.Zero)
         {
             Shadow = decision?.Shadow ?? [],
         };

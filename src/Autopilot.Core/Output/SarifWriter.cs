@@ -8,7 +8,8 @@ namespace Autopilot.Core.Output;
 
 /// <summary>
 /// A decision as SARIF 2.1.0, the form GitHub code scanning uploads: one run, the rules that produced
-/// findings as reportingDescriptors, one result per finding with its location relative to the repository.
+/// findings as reportingDescriptors (the engine's built-in ids with their description and help from
+/// <see cref="RuleIds"/>), one result per finding with its location relative to the repository.
 /// </summary>
 public static class SarifWriter
 {
@@ -39,9 +40,17 @@ public static class SarifWriter
                 var first = decision.Findings.First(f => f.RuleId == id);
                 w.WriteStartObject();
                 w.WriteString("id", id);
+                var builtIn = RuleIds.Find(id);
                 w.WriteStartObject("shortDescription");
-                w.WriteString("text", ruleDescriptions?.GetValueOrDefault(id) ?? id);
+                w.WriteString("text", ruleDescriptions?.GetValueOrDefault(id) ?? builtIn?.Description ?? id);
                 w.WriteEndObject();
+                if (builtIn is not null)
+                {
+                    // The engine's own ids carry their help in the registry (RuleIds).
+                    w.WriteStartObject("help");
+                    w.WriteString("text", builtIn.Help);
+                    w.WriteEndObject();
+                }
                 w.WriteStartObject("defaultConfiguration");
                 w.WriteString("level", Level(first.Severity));
                 w.WriteEndObject();

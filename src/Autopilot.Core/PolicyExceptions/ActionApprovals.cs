@@ -17,7 +17,7 @@ namespace Autopilot.Core.PolicyExceptions;
 public static class ActionApprovals
 {
     /// <summary>The rule id of the finding that says an approval was used.</summary>
-    public const string RuleId = "AP-APPROVAL";
+    public const string RuleId = RuleIds.Approval;
 
     /// <summary>The <c>event</c> of an approval entry's details.</summary>
     public const string ApprovalEvent = "approval";

@@ -18,8 +18,8 @@ public sealed class ExceptionMatcher
     {
         _entries = exceptions.Select(e => new Entry(
             e,
-            e.Paths.Select(p => Glob.Compile(p.Value)).ToArray(),
-            e.Tools.Select(t => Glob.Compile(t.Value)).ToArray())).ToArray();
+            e.Paths.Select(p => Glob.Parse(p.Value, GlobKind.Path)).ToArray(),
+            e.Tools.Select(t => Glob.Parse(t.Value, GlobKind.Name)).ToArray())).ToArray();
     }
 
     public bool IsEmpty => _entries.Length == 0;
@@ -66,7 +66,8 @@ public sealed class ExceptionMatcher
     /// <summary>
     /// The paths the match is about must all match a glob (as written, or relative to the workspace): the action's path
     /// for a file operation; else the matched effect's target; else every positional argument of the matched
-    /// invocation (so <c>rm -rf build/x src</c> is not waived by <c>build/**</c>).
+    /// invocation (so <c>rm -rf build/x src</c> is not waived by <c>build/**</c>). A path relative to the workspace is
+    /// matched from the workspace root (<c>/build/**</c> anchors there), as the change gate matches repository paths.
     /// </summary>
     private static bool PathMatches(Glob[] globs, ActionMatch match, string? path, ActionContext context)
     {
@@ -77,7 +78,7 @@ public sealed class ExceptionMatcher
         {
             var absolute = PathForms.Normalize(PathForms.ToAbsolute(candidate, context.WorkingDirectory ?? context.WorkspaceRoot, context.HomeDirectory));
             var relative = PathForms.Relative(absolute, PathForms.Normalize(context.WorkspaceRoot));
-            return globs.Any(g => g.IsMatch(candidate) || (relative is not null && g.IsMatch(relative)));
+            return globs.Any(g => g.IsMatch(candidate) || (relative is not null && g.IsMatchUnderRoot(relative)));
         });
     }
 

@@ -22,8 +22,8 @@ public sealed record RecordedTransition(TransitionResult Result, LedgerEntry Ent
 /// </summary>
 public sealed class RecordedTransitions
 {
-    public const string TaskStartRule = "AP-TASK-START";
-    public const string LeaseRequiredRule = "AP-LEASE-REQUIRED";
+    public const string TaskStartRule = RuleIds.TaskStart;
+    public const string LeaseRequiredRule = RuleIds.LeaseRequired;
 
     private readonly PolicyEngine _engine;
     private readonly ILedgerStore _ledger;

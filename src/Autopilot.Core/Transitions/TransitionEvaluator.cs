@@ -86,7 +86,7 @@ public sealed class TransitionEvaluator
 
         if (!IsSafeTaskId(request.Task))
         {
-            var finding = new Finding("AP-TASK-ID", Severity.Deny, $"Task id '{request.Task}' must be a plain name (letters, digits, '.', '_', '-'), not a path.");
+            var finding = new Finding(RuleIds.TaskId, Severity.Deny, $"Task id '{request.Task}' must be a plain name (letters, digits, '.', '_', '-'), not a path.");
             return new TransitionResult(new Decision([finding], plan.PolicyHash, Stopwatch.GetElapsedTime(started)), null, []);
         }
 
@@ -291,7 +291,7 @@ public sealed class TransitionEvaluator
     /// <summary>The target that closes a task from its last phase (unless the policy has a phase of that name).</summary>
     public const string Done = "done";
 
-    public const string CloseRule = "AP-TASK-CLOSE";
+    public const string CloseRule = RuleIds.TaskClose;
 
     /// <summary>Findings about the evidence a task's work order adds (docs/work-orders.md).</summary>
     public const string WorkOrderEvidenceRule = "AP-WORKORDER-EVIDENCE";

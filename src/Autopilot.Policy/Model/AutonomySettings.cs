@@ -15,8 +15,8 @@ public sealed record AutonomySettings
     /// <summary>Consecutive failures that move an actor one level down (0: never).</summary>
     public int DemoteAfterFailures { get; init; }
 
-    public OutcomeRule AboveLevel { get; init; } = new("AP-AUTONOMY-ESCALATE", Verdict.Escalate, "Risk '{risk}' is above what level '{level}' may do alone ('{allow}').");
-    public OutcomeRule FarAboveLevel { get; init; } = new("AP-AUTONOMY-DENY", Verdict.Deny, "Risk '{risk}' is far above what level '{level}' may do ('{escalate}' with a human at most).");
+    public OutcomeRule AboveLevel { get; init; } = new(RuleIds.AutonomyEscalate, Verdict.Escalate, "Risk '{risk}' is above what level '{level}' may do alone ('{allow}').");
+    public OutcomeRule FarAboveLevel { get; init; } = new(RuleIds.AutonomyDeny, Verdict.Deny, "Risk '{risk}' is far above what level '{level}' may do ('{escalate}' with a human at most).");
 }
 
 /// <summary>An autonomy level: risk up to <see cref="AllowUpTo"/> alone, up to <see cref="EscalateUpTo"/> with a human, deny above.</summary>

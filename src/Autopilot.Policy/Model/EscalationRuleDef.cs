@@ -58,12 +58,12 @@ public sealed record ToolSettings
     /// <summary>Tools every phase may call (globs), on top of each phase's own list.</summary>
     public IReadOnlyList<string> Always { get; init; } = [];
 
-    public OutcomeRule NotAllowed { get; init; } = new("AP-TOOL-PHASE", Verdict.Deny, "Tool '{tool}' is not allowed in phase '{phase}'.");
+    public OutcomeRule NotAllowed { get; init; } = new(RuleIds.ToolPhase, Verdict.Deny, "Tool '{tool}' is not allowed in phase '{phase}'.");
 }
 
 public sealed record AttestationSettings
 {
     public Severity DefaultDrift { get; init; } = Severity.Warning;
-    public string RuleId { get; init; } = "AP-ATTEST-DRIFT";
+    public string RuleId { get; init; } = RuleIds.AttestDrift;
     public string Message { get; init; } = "Recorded {subject} hash changed in phase '{phase}': {expected} → {actual}.";
 }

@@ -31,12 +31,12 @@ public sealed record TransitionSettings
 
     public IReadOnlyList<TransitionEdgeDef> Edges { get; init; } = [];
 
-    public OutcomeRule Skip { get; init; } = new("AP-PHASE-SKIP", Verdict.Deny, "Phases move forward one step at a time; '{from}' → '{to}' skips {skipped}.");
-    public OutcomeRule Backtrack { get; init; } = new("AP-PHASE-BACKTRACK", Verdict.Allow, "Backtrack from '{from}' to '{to}' is allowed and recorded.");
-    public OutcomeRule MissingEvidence { get; init; } = new("AP-EVIDENCE-MISSING", Verdict.Deny, "Leaving '{from}' needs evidence '{evidence}' at {path}.");
-    public OutcomeRule InvalidEvidence { get; init; } = new("AP-EVIDENCE-INVALID", Verdict.Deny, "Evidence '{evidence}' at {path} is not valid: {reason}.");
-    public OutcomeRule UnknownPhase { get; init; } = new("AP-PHASE-UNKNOWN", Verdict.Deny, "'{phase}' is not a phase of this policy.");
-    public OutcomeRule SamePhase { get; init; } = new("AP-PHASE-SAME", Verdict.Allow, "The task is already in '{to}'.");
+    public OutcomeRule Skip { get; init; } = new(RuleIds.PhaseSkip, Verdict.Deny, "Phases move forward one step at a time; '{from}' → '{to}' skips {skipped}.");
+    public OutcomeRule Backtrack { get; init; } = new(RuleIds.PhaseBacktrack, Verdict.Allow, "Backtrack from '{from}' to '{to}' is allowed and recorded.");
+    public OutcomeRule MissingEvidence { get; init; } = new(RuleIds.EvidenceMissing, Verdict.Deny, "Leaving '{from}' needs evidence '{evidence}' at {path}.");
+    public OutcomeRule InvalidEvidence { get; init; } = new(RuleIds.EvidenceInvalid, Verdict.Deny, "Evidence '{evidence}' at {path} is not valid: {reason}.");
+    public OutcomeRule UnknownPhase { get; init; } = new(RuleIds.PhaseUnknown, Verdict.Deny, "'{phase}' is not a phase of this policy.");
+    public OutcomeRule SamePhase { get; init; } = new(RuleIds.PhaseSame, Verdict.Allow, "The task is already in '{to}'.");
 }
 
 public sealed record TransitionEdgeDef(string From, string To, SourceLocation? Location);

@@ -16,7 +16,7 @@ public sealed record PolicyExceptionDef
     /// <summary>The id of the rule the exception waives.</summary>
     public Located<string> Rule { get; init; } = new("", null);
 
-    /// <summary>Path globs (the project's path glob, <c>Core/Actions/Glob.cs</c>) of the file the action touches.</summary>
+    /// <summary>Path globs (the project's one glob, <c>Policy/Patterns/Glob.cs</c>, docs/globs.md) of the file the action touches.</summary>
     public IReadOnlyList<Located<string>> Paths { get; init; } = [];
 
     /// <summary>Patterns (<see cref="Patterns.ArgumentPattern"/>: <c>*</c> is any text) of the command text.</summary>

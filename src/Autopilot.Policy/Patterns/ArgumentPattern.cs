@@ -58,7 +58,7 @@ public static class ArgumentPattern
                     i++;
                     break;
                 case '[':
-                    var close = ClassEnd(pattern, i);
+                    var close = Glob.ClassEnd(pattern, i);
                     if (close < 0)
                     {
                         return $"'[' at position {i + 1} is never closed";
@@ -136,7 +136,7 @@ public static class ArgumentPattern
             case '\\' when p + 1 < pattern.Length:
                 return Same(pattern[p + 1], c, ignoreCase) ? p + 2 : -1;
             case '[':
-                var close = ClassEnd(pattern, p);
+                var close = Glob.ClassEnd(pattern, p);
                 if (close < 0)
                 {
                     return Same('[', c, ignoreCase) ? p + 1 : -1;
@@ -150,36 +150,6 @@ public static class ArgumentPattern
 
     private static bool Same(char a, char b, bool ignoreCase) =>
         a == b || (ignoreCase && char.ToUpperInvariant(a) == char.ToUpperInvariant(b));
-
-    /// <summary>Index of the <c>]</c> closing the class opened at <paramref name="open"/>, or -1.</summary>
-    private static int ClassEnd(string pattern, int open)
-    {
-        var k = open + 1;
-        if (k < pattern.Length && pattern[k] is '!' or '^')
-        {
-            k++;
-        }
-
-        // A ']' right after the opening is a member of the class, not its end.
-        if (k < pattern.Length && pattern[k] == ']')
-        {
-            k++;
-        }
-
-        for (; k < pattern.Length; k++)
-        {
-            if (pattern[k] == '\\')
-            {
-                k++;
-            }
-            else if (pattern[k] == ']')
-            {
-                return k;
-            }
-        }
-
-        return -1;
-    }
 
     private static bool InClass(string pattern, int open, int close, char c, bool ignoreCase)
     {

@@ -126,7 +126,7 @@ public static class PolicyValidator
 
             foreach (var tool in phase.Tools ?? [])
             {
-                if (GlobSyntax.Validate(tool.Value) is { } globError)
+                if (Glob.Validate(tool.Value, GlobKind.Name) is { } globError)
                 {
                     Error(PolicyDiagnosticIds.InvalidPattern, $"Tool glob '{tool.Value}': {globError}.", tool.Location);
                 }
@@ -190,6 +190,14 @@ public static class PolicyValidator
         {
             CheckRisk(new Located<string>(name, null), what);
         }
+
+        // The classifier parses these lists with the same glob: a glob lint lets through must not fail at run time.
+        foreach (var list in new[] { doc.Actions.ProtectedPaths, doc.Actions.SecretPaths, doc.Actions.TempPaths, doc.Actions.WorkspaceExtraPaths })
+        {
+            CheckGlobs(list, fallback, Error);
+        }
+
+        CheckGlobs(doc.Tools.Always, fallback, Error);
 
         // Rule ids are unique across every list of rules: a finding's id names exactly one rule.
         var ruleIds = new Dictionary<string, SourceLocation?>(StringComparer.Ordinal);
@@ -317,7 +325,7 @@ public static class PolicyValidator
 
             foreach (var glob in exception.Paths.Concat(exception.Tools))
             {
-                if (GlobSyntax.Validate(glob.Value) is { } problem)
+                if (Glob.Validate(glob.Value) is { } problem)
                 {
                     error(PolicyDiagnosticIds.InvalidPattern, $"Glob '{glob.Value}': {problem}.", glob.Location);
                 }
@@ -392,7 +400,7 @@ public static class PolicyValidator
     {
         foreach (var glob in globs)
         {
-            if (GlobSyntax.Validate(glob) is { } problem)
+            if (Glob.Validate(glob) is { } problem)
             {
                 error(PolicyDiagnosticIds.InvalidPattern, $"Glob '{glob}': {problem}.", at);
             }

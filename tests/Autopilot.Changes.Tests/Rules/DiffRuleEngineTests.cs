@@ -396,7 +396,7 @@ public sealed class DiffRuleEngineTests(RuleRepoFixture fixture) : IClassFixture
         Assert.Equal(["mystery", "bad-glob", "bad-regex", "no-paths"], findings.Select(f => f.RuleId));
         Assert.All(findings, f => Assert.Equal(Severity.Deny, f.Severity));
         Assert.Contains("unknown kind 'telepathy'", findings[0].Message, StringComparison.Ordinal);
-        Assert.Contains("'[' without its ']'", findings[1].Message, StringComparison.Ordinal);
+        Assert.Contains("'[' at position 5 is never closed", findings[1].Message, StringComparison.Ordinal);
         Assert.Contains("not a valid regex", findings[2].Message, StringComparison.Ordinal);
         Assert.Contains("needs 'paths'", findings[3].Message, StringComparison.Ordinal);
     }

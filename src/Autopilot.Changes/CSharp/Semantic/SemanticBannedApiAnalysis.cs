@@ -14,7 +14,7 @@ namespace Autopilot.Changes.CSharp.Semantic;
 public sealed class SemanticBannedApiAnalysis(SemanticOptions options)
 {
     /// <summary>The warning that says a file fell back to syntax matching.</summary>
-    public const string FallbackRuleId = "AP-CSHARP-SEMANTIC";
+    public const string FallbackRuleId = RuleIds.CSharpSemantic;
 
     public SemanticBannedApiResult Analyze(IReadOnlyList<CSharpFileChange> files, IReadOnlyList<BannedApiEntry> entries, CancellationToken cancellationToken = default)
     {
