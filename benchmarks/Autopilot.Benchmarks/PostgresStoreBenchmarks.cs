@@ -31,7 +31,8 @@ public class PostgresStoreBenchmarks
         PostgresSchema.Migrate(_database);
         _ledger = PostgresLedgerStore.Open(_database);
         _leases = new PostgresLeaseStore(_database);
-        _bare = NpgsqlDataSource.Create(connection);
+        // The floor at its best: prepared and without a reset on return to the pool, as the store's own connections.
+        _bare = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connection) { MaxAutoPrepare = 32, AutoPrepareMinUsages = 2, NoResetOnClose = true }.ConnectionString);
         using (var command = _bare.CreateCommand("create table if not exists bench_bare (id bigserial primary key, line bytea not null)"))
         {
             command.ExecuteNonQuery();
@@ -104,5 +105,53 @@ public static class PostgresLoad
             $"commits={store.CommitCount} locked_commits={store.LockedCommitCount} mean_batch={(double)appended / Math.Max(1, store.CommitCount):0.0} " +
             $"verify={(verification.IsValid ? "ok" : "BROKEN: " + verification.Problem!.Message)} entries={verification.EntryCount} verify_ms={verifyClock.Elapsed.TotalMilliseconds:0}");
         return verification.IsValid && verification.EntryCount == appended ? 0 : 1;
+    }
+}
+
+/// <summary>
+/// The three operations of <see cref="PostgresStoreBenchmarks"/> interleaved (bare, append, lease, bare, …)
+/// for a number of rounds, medians and p10/p90: a cross-check of the ratios on a machine whose fsync latency
+/// drifts between BenchmarkDotNet's sequential runs (other engineers' builds share the disk).
+/// </summary>
+public static class PostgresInterleaved
+{
+    public static int Run(string connection, int rounds)
+    {
+        Environment.SetEnvironmentVariable("AUTOPILOT_BENCH_POSTGRES", connection);
+        var benchmarks = new PostgresStoreBenchmarks();
+        benchmarks.Setup();
+        var operations = new (string Name, Action Run)[]
+        {
+            ("BareInsertCommit", () => benchmarks.BareInsertCommit()),
+            ("DurableAppend", () => benchmarks.DurableAppend()),
+            ("LeaseAcquireRelease", () => benchmarks.LeaseAcquireRelease()),
+        };
+        var times = operations.Select(_ => new List<double>(rounds)).ToArray();
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int i = 0; i < operations.Length; i++)
+            {
+                long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                operations[i].Run();
+                times[i].Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+        }
+
+        benchmarks.Cleanup();
+        double baseline = Median(times[0]);
+        for (int i = 0; i < operations.Length; i++)
+        {
+            // The first tenth is warm-up (JIT, prepared statements, pool).
+            var sorted = times[i].Skip(rounds / 10).Order().ToList();
+            Console.WriteLine($"{operations[i].Name}: median {sorted[sorted.Count / 2]:0} us (p10 {sorted[sorted.Count / 10]:0}, p90 {sorted[sorted.Count * 9 / 10]:0}), ratio to BareInsertCommit {Median(times[i]) / baseline:0.00}");
+        }
+
+        return 0;
+
+        double Median(List<double> values)
+        {
+            var sorted = values.Skip(rounds / 10).Order().ToList();
+            return sorted[sorted.Count / 2];
+        }
     }
 }

@@ -9,5 +9,12 @@ if (args is ["postgres-load", var connection, ..])
         args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 10);
 }
 
+// `-- postgres-interleaved <connection> [rounds]`: PostgresStoreBenchmarks' operations interleaved, medians (a cross-check).
+if (args is ["postgres-interleaved", var target, ..])
+{
+    return Autopilot.Benchmarks.PostgresInterleaved.Run(target,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Autopilot.Benchmarks.EngineBenchmarks).Assembly).Run(args);
 return 0;

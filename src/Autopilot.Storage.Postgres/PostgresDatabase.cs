@@ -62,6 +62,22 @@ public sealed class PostgresDatabase : IDisposable
         }
 
         builder.ApplicationName ??= "autopilot";
+
+        // The store sends the same few statements over and over: prepared once per physical connection,
+        // they skip parsing and planning (the append's statement took ~0.7 ms to plan, more than its
+        // execution). The store never changes session state (its settings and advisory locks are
+        // transaction-scoped), so a pooled connection needs no reset on return, and a reset would only
+        // cost the server work on the next call.
+        if (!target.Contains("auto prepare", StringComparison.OrdinalIgnoreCase) && !target.Contains("autoprepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!target.Contains("reset", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
         scope ??= ledger ?? DefaultScope;
         string display = $"postgres://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}?ledger={scope}";
         return new PostgresDatabase(NpgsqlDataSource.Create(builder), scope, display);
