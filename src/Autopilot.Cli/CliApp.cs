@@ -30,7 +30,10 @@ public static class CliApp
         try
         {
             using var telemetry = TelemetrySetup.StartFromEnvironment();
-            return root.Parse(args).Invoke();
+            var parsed = root.Parse(args);
+            string? store = parsed.GetValue(StateOptions.Store);
+            StateOptions.SharedLedger = stateDir => Storage.StateStores.SharedLedger(stateDir, store);
+            return parsed.Invoke();
         }
         catch (Exception ex)
         {

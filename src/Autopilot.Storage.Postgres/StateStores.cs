@@ -101,6 +101,33 @@ public sealed class StateStores : IDisposable
         return new StateStores(stateDir, PostgresDatabase.Open(target), source);
     }
 
+    /// <summary>
+    /// For the records the hot commands write (the decision log, the hook's entries, one-time approvals and exception
+    /// uses): null when the configuration names files, else how to open the shared store's ledger (each call its own
+    /// connection pool, closed with the ledger). Reads the setting only; nothing connects until the ledger is opened.
+    /// </summary>
+    public static Func<ILedgerStore>? SharedLedger(string stateDir, string? explicitStore)
+    {
+        if (Resolve(stateDir, explicitStore).Target is null)
+        {
+            return null;
+        }
+
+        return () =>
+        {
+            var stores = Open(stateDir, explicitStore);
+            try
+            {
+                return PostgresLedgerStore.Open(stores.Database!, ownsDatabase: true);
+            }
+            catch
+            {
+                stores.Dispose();
+                throw;
+            }
+        };
+    }
+
     public ILedgerStore OpenLedger() =>
         _database is null ? FileLedgerStore.Open(Path.Combine(_stateDir, "ledger")) : PostgresLedgerStore.Open(_database);
 

@@ -29,10 +29,20 @@ internal static class StateOptions
     public static StateStores OpenStores(ParseResult result, string stateDir) => StateStores.Open(stateDir, result.GetValue(Store));
 
     /// <summary>
-    /// The state folder's file ledger. The decision log, exception uses and one-time approvals are kept there: they do not
-    /// follow <c>--store</c> yet (the transition, escalation, lease and attestation records do).
+    /// For a state folder: null when the configuration names files, else how to open the shared store's ledger. Set by
+    /// the managed CLI (<see cref="CliApp"/>), which carries the database client; a front that leaves it null keeps the
+    /// state folder's files. Passed to the hook as <see cref="Core.Hooks.HookSettings.SharedLedger"/>.
     /// </summary>
-    public static FileLedgerStore OpenLedger(string stateDir) => FileLedgerStore.Open(LedgerDir(stateDir));
+    public static Func<string, Func<ILedgerStore>?>? SharedLedger { get; set; }
+
+    /// <summary>
+    /// The ledger of the decision log, exception uses and one-time approvals: the configured shared store's, else the
+    /// state folder's file ledger.
+    /// </summary>
+    public static ILedgerStore OpenLedger(string stateDir) => SharedLedger?.Invoke(stateDir)?.Invoke() ?? FileLedgerStore.Open(LedgerDir(stateDir));
+
+    /// <summary>Whether this state folder keeps a ledger: a shared store is configured, or its <c>ledger/</c> folder exists.</summary>
+    public static bool KeepsLedger(string stateDir) => SharedLedger?.Invoke(stateDir) is not null || Directory.Exists(LedgerDir(stateDir));
 
     public static string LedgerDir(string stateDir) => Path.Combine(stateDir, "ledger");
 

@@ -183,7 +183,7 @@ public static class HookRunner
     private static HookReply Record(HookAdapter adapter, HookEvent e, HookScope scope, Verdict verdict, IReadOnlyList<string> ruleIds, string reason, string? action, HookReply told, ApprovalUse? approval)
     {
         var ledgerDir = Path.Combine(scope.StateDir, "ledger");
-        var required = scope.Task is not null || approval is not null || (verdict != Verdict.Allow && Directory.Exists(ledgerDir));
+        var required = scope.Task is not null || approval is not null || (verdict != Verdict.Allow && (scope.Shared is not null || Directory.Exists(ledgerDir)));
         if (!required)
         {
             return told;
@@ -191,7 +191,7 @@ public static class HookRunner
 
         try
         {
-            using var ledger = FileLedgerStore.Open(ledgerDir);
+            using var ledger = scope.Shared?.Invoke() ?? FileLedgerStore.Open(ledgerDir);
             ledger.Append(new LedgerAppend
             {
                 Actor = scope.Settings.Actor ?? adapter.Name,
@@ -207,7 +207,7 @@ public static class HookRunner
         }
         catch (Exception ex) when (ex is Storage.StorageException or LedgerCorruptException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            return adapter.Failure(Deny($"the decision cannot be recorded in the ledger at {ledgerDir} ({ex.Message})"));
+            return adapter.Failure(Deny($"the decision cannot be recorded in the ledger{(scope.Shared is null ? $" at {ledgerDir}" : " of the shared store")} ({ex.Message})"));
         }
     }
 
@@ -310,12 +310,26 @@ public static class HookRunner
 
         public string? Phase { get; init; }
 
+        /// <summary>The shared store's ledger when one is configured (<see cref="HookSettings.SharedLedger"/>); null: the state folder's.</summary>
+        public Func<ILedgerStore>? Shared { get; init; }
+
         private IReadOnlyList<LedgerEntry>? _entries;
 
         public IReadOnlyList<LedgerEntry> LedgerEntries()
         {
+            if (_entries is not null)
+            {
+                return _entries;
+            }
+
+            if (Shared is not null)
+            {
+                using var ledger = Shared();
+                return _entries = ledger.ReadAll();
+            }
+
             var dir = Path.Combine(StateDir, "ledger");
-            return _entries ??= Directory.Exists(dir) ? LedgerReader.ReadEntries(dir).Entries : [];
+            return _entries = Directory.Exists(dir) ? LedgerReader.ReadEntries(dir).Entries : [];
         }
 
         public static HookScope Open(HookEvent e, HookSettings settings)
@@ -341,9 +355,10 @@ public static class HookRunner
                 };
             }
 
-            var scope = new HookScope { Settings = settings, Repository = repo, StateDir = stateDir, Engine = loaded.Engine, Task = settings.Task };
+            var shared = settings.SharedLedger?.Invoke(stateDir);
+            var scope = new HookScope { Settings = settings, Repository = repo, StateDir = stateDir, Engine = loaded.Engine, Task = settings.Task, Shared = shared };
             var phase = settings.Phase ?? (settings.Task is { } task ? new LedgerReader(scope.LedgerEntries()).CurrentPhase(task) : null);
-            return new HookScope { Settings = settings, Repository = repo, StateDir = stateDir, Engine = loaded.Engine, Task = settings.Task, Phase = phase, _entries = scope._entries };
+            return new HookScope { Settings = settings, Repository = repo, StateDir = stateDir, Engine = loaded.Engine, Task = settings.Task, Shared = shared, Phase = phase, _entries = scope._entries };
         }
     }
 }

@@ -33,6 +33,13 @@ public sealed record HookSettings
 
     public string? Actor { get; init; }
 
+    /// <summary>
+    /// The shared store the configuration names for a state folder (<c>--store</c>, <c>AUTOPILOT_STORE</c>,
+    /// <c>.autopilot/config</c>): null when it names files, else how to open that store's ledger. The hook's entries
+    /// and one-time approvals then live there, one log for a fleet. Null here: the state folder's files.
+    /// </summary>
+    public Func<string, Func<Ledger.ILedgerStore>?>? SharedLedger { get; init; }
+
     public TimeSpan Deadline { get; init; } = DefaultDeadline;
 
     /// <summary>One-time approval codes granted through the environment (<c>AUTOPILOT_APPROVE</c>).</summary>
