@@ -9,10 +9,10 @@ if (args is ["postgres-load", var connection, ..])
         args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 10);
 }
 
-// `-- postgres-interleaved <connection> [rounds]`: PostgresStoreBenchmarks' operations interleaved, medians (a cross-check).
-if (args is ["postgres-interleaved", var target, ..])
+// `-- interleaved <ClassName> [rounds]`: the class's methods interleaved, medians (a cross-check of the ratios; Interleaved.cs).
+if (args is ["interleaved", var className, ..])
 {
-    return Autopilot.Benchmarks.PostgresInterleaved.Run(target,
+    return Autopilot.Benchmarks.Interleaved.Run(className,
         args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000);
 }
 
