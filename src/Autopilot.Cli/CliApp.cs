@@ -9,6 +9,7 @@ public static class CliApp
 {
     public static int Run(string[] args)
     {
+        Storage.Postgres.PostgresStateBackend.Register();
         var root = new RootCommand("autopilot: policy gates for autonomous coding agents — phases, actions, changes, escalation.");
         root.Subcommands.Add(GateCommand.Create());
         root.Subcommands.Add(PolicyCommand.Create());
@@ -31,8 +32,7 @@ public static class CliApp
         {
             using var telemetry = TelemetrySetup.StartFromEnvironment();
             var parsed = root.Parse(args);
-            string? store = parsed.GetValue(StateOptions.Store);
-            StateOptions.SharedLedger = stateDir => Storage.StateStores.SharedLedger(stateDir, store);
+            StateOptions.ExplicitStore = parsed.GetValue(StateOptions.Store);
             return parsed.Invoke();
         }
         catch (Exception ex)

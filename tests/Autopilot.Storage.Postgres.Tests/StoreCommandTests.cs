@@ -1,4 +1,6 @@
 using Autopilot.Core.Ledger;
+using Autopilot.Core.Storage;
+using Autopilot.Storage.Postgres;
 using Autopilot.Core.Tests.Conformance;
 
 namespace Autopilot.Storage.Postgres.Tests;
@@ -50,9 +52,10 @@ public sealed class StoreCommandTests : IDisposable
 
         // The store chosen by .autopilot/config (no --store): appends continue the imported chain.
         File.WriteAllText(Path.Combine(state, StateStores.ConfigFileName), $"# shared ledger\nstore: {target}\n");
+        PostgresStateBackend.Register();
         using (var stores = StateStores.Open(state))
         {
-            Assert.True(stores.IsPostgres);
+            Assert.True(stores.IsShared);
             using var ledger = stores.OpenLedger();
             Assert.Equal(26, ledger.Append(LedgerStoreConformance.Draft(i: 26)).Entry.Sequence);
         }

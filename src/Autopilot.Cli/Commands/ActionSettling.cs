@@ -25,7 +25,8 @@ internal static class ActionSettling
                 return Hint(decision, question, subject, context);
             }
 
-            using var ledger = StateOptions.OpenLedger(state);
+            using var stores = StateOptions.OpenStores(state);
+            using var ledger = stores.OpenLedger();
             return Hint(ActionSettlement.Settle(decision, ledger, question, subject, context, actor, DateTimeOffset.UtcNow), question, subject, context);
         }
         catch (Exception ex) when (StateOptions.IsStateFailure(ex))

@@ -42,13 +42,16 @@ internal static class CommonOptions
             return null;
         }
 
-        return LoadReporting(path).Engine;
+        return LoadReporting(path, PolicySource.CacheDirectory(repo)).Engine;
     }
 
-    /// <summary>Loads a policy file (null: the built-in default), printing its diagnostics and, when it fails, that it has errors.</summary>
-    public static LoadedPolicy LoadReporting(string? path)
+    /// <summary>
+    /// Loads a policy file (null: the built-in default), printing its diagnostics and, when it fails, that it has errors;
+    /// <paramref name="cacheDirectory"/> keeps parsed texts between calls (<see cref="PolicySource.Load"/>).
+    /// </summary>
+    public static LoadedPolicy LoadReporting(string? path, string? cacheDirectory = null)
     {
-        var loaded = PolicySource.Load(path);
+        var loaded = PolicySource.Load(path, cacheDirectory: cacheDirectory);
         foreach (var diagnostic in loaded.Diagnostics)
         {
             Console.Error.WriteLine(diagnostic.ToString());

@@ -10,7 +10,7 @@ namespace Autopilot.Cli.Commands;
 /// The one place the deciding commands (check, gate, escalate, hook; transition through its own ledger entry) write
 /// the decision log (issue 14). A decision is recorded when the repository keeps a ledger (a shared store is configured,
 /// or the state folder's <c>ledger/</c> exists) or <c>AUTOPILOT_DECISION_LOG=on</c>; never with
-/// <c>AUTOPILOT_DECISION_LOG=off</c>. It goes where the configuration puts the ledger (<see cref="StateOptions.OpenLedger"/>).
+/// <c>AUTOPILOT_DECISION_LOG=off</c>. It goes where the configuration puts the ledger (<see cref="StateOptions.OpenStores(string)"/>).
 /// A ledger that cannot be written is reported on stderr and leaves the decision as it is.
 /// </summary>
 internal static class DecisionRecording
@@ -36,7 +36,8 @@ internal static class DecisionRecording
             }
 
             var record = DecisionRecord.From(question, decision, facts, Origin(engine));
-            using var ledger = StateOptions.OpenLedger(stateDir);
+            using var stores = StateOptions.OpenStores(stateDir);
+            using var ledger = stores.OpenLedger();
             return DecisionLog.Record(ledger, actor, record).Entry.Sequence;
         }
         catch (Exception ex) when (StateOptions.IsStateFailure(ex))

@@ -47,12 +47,12 @@ internal static class HookCommand
                     Task = result.GetValue(task) ?? fromEnvironment.Task,
                     ModeMap = result.GetValue(modeMap)!,
                     StateDir = result.GetValue(state),
-                    SharedLedger = StateOptions.SharedLedger,
+                    Store = result.GetValue(StateOptions.Store),
                     Deadline = result.GetValue(deadline) is { } ms and > 0 ? TimeSpan.FromMilliseconds(ms) : fromEnvironment.Deadline,
                 };
                 reply = HookRunner.Run(adapter.Name, stdin, settings);
             }
-            catch (Exception ex)
+            catch (Exception ex) when (ex is not Core.Policies.PolicyHandOffException)
             {
                 // Reading stdin failed: HookRunner was never reached, so answer its way here.
                 reply = adapter.Failure($"Autopilot: deny: internal error: {ex.Message}; the tool call cannot be judged, so it is blocked.");

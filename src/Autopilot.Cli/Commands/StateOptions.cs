@@ -2,7 +2,6 @@ using System.CommandLine;
 using Autopilot.Core.Leases;
 using Autopilot.Core.Ledger;
 using Autopilot.Core.Storage;
-using Autopilot.Storage;
 
 namespace Autopilot.Cli.Commands;
 
@@ -29,20 +28,21 @@ internal static class StateOptions
     public static StateStores OpenStores(ParseResult result, string stateDir) => StateStores.Open(stateDir, result.GetValue(Store));
 
     /// <summary>
-    /// For a state folder: null when the configuration names files, else how to open the shared store's ledger. Set by
-    /// the managed CLI (<see cref="CliApp"/>), which carries the database client; a front that leaves it null keeps the
-    /// state folder's files. Passed to the hook as <see cref="Core.Hooks.HookSettings.SharedLedger"/>.
+    /// This invocation's <c>--store</c>, for the code that records without a parse result (the decision log, exception
+    /// uses): set by the front after parsing (<see cref="CliApp"/>, the native front).
     /// </summary>
-    public static Func<string, Func<ILedgerStore>?>? SharedLedger { get; set; }
+    public static string? ExplicitStore { get; set; }
 
     /// <summary>
-    /// The ledger of the decision log, exception uses and one-time approvals: the configured shared store's, else the
-    /// state folder's file ledger.
+    /// The stores for the decision log, exception uses and one-time approvals: the configured shared store (its ledger is
+    /// the fleet's one log), else the state folder's files. In a program without the shared store's driver (the native
+    /// front) a configured one hands the call to the managed CLI (<see cref="Core.Policies.PolicyHandOffException"/>).
     /// </summary>
-    public static ILedgerStore OpenLedger(string stateDir) => SharedLedger?.Invoke(stateDir)?.Invoke() ?? FileLedgerStore.Open(LedgerDir(stateDir));
+    public static StateStores OpenStores(string stateDir) => StateStores.Open(stateDir, ExplicitStore);
 
     /// <summary>Whether this state folder keeps a ledger: a shared store is configured, or its <c>ledger/</c> folder exists.</summary>
-    public static bool KeepsLedger(string stateDir) => SharedLedger?.Invoke(stateDir) is not null || Directory.Exists(LedgerDir(stateDir));
+    public static bool KeepsLedger(string stateDir) =>
+        StateStores.Resolve(stateDir, ExplicitStore).Target is not null || Directory.Exists(LedgerDir(stateDir));
 
     public static string LedgerDir(string stateDir) => Path.Combine(stateDir, "ledger");
 

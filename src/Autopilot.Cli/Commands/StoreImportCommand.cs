@@ -23,7 +23,7 @@ internal static class StoreImportCommand
             try
             {
                 using var stores = StateOptions.OpenStores(result, stateDir);
-                if (stores.Database is not { } database)
+                if (stores.Backend is not Storage.Postgres.PostgresStateBackend { Database: var database })
                 {
                     Console.Error.WriteLine("autopilot: store import needs a PostgreSQL store to import into: --store postgres://user@host:port/db");
                     return (int)ExitCode.BadInput;

@@ -16,7 +16,7 @@ internal static class StoreMigrateCommand
             try
             {
                 using var stores = StateOptions.OpenStores(result, StateOptions.Resolve(result.GetValue(state), result.GetValue(repo)!));
-                if (stores.Database is not { } database)
+                if (stores.Backend is not Storage.Postgres.PostgresStateBackend { Database: var database })
                 {
                     Console.Error.WriteLine("autopilot: store migrate needs a PostgreSQL store: --store postgres://user@host:port/db (the file store has no schema)");
                     return (int)ExitCode.BadInput;

@@ -295,7 +295,7 @@ internal sealed class CommandShapeMatcher
     {
         private readonly int _index;
         private readonly NameSet _globs;
-        private readonly Regex? _regex;
+        private readonly Lazy<Regex>? _regex;
 
         public ArgAt(ArgAtDef def, RiskRuleDef rule)
         {
@@ -303,14 +303,7 @@ internal sealed class CommandShapeMatcher
             _globs = NameSet.Create(def.Globs.Select(g => g.Value));
             if (def.Regex is { } pattern)
             {
-                try
-                {
-                    _regex = PolicyRegex.ForCommands(pattern.Value);
-                }
-                catch (Exception e) when (e is ArgumentException or NotSupportedException)
-                {
-                    throw new ArgumentException($"risk rule '{rule.Id}'{CompiledCommandRule.At(rule)}: argAt regex '{pattern.Value}' is not a usable regex: {e.Message}", e);
-                }
+                _regex = new Lazy<Regex>(() => CompiledCommandRule.Compile(rule, "argAt regex", pattern.Value));
             }
         }
 
@@ -320,6 +313,6 @@ internal sealed class CommandShapeMatcher
             return i >= 0 && i < positionals.Count ? positionals[i] : null;
         }
 
-        public bool Matches(string value) => (_globs.IsEmpty || _globs.Contains(value)) && (_regex is null || _regex.IsMatch(value));
+        public bool Matches(string value) => (_globs.IsEmpty || _globs.Contains(value)) && (_regex is null || _regex.Value.IsMatch(value));
     }
 }

@@ -10,9 +10,9 @@ namespace Autopilot.Core.Actions;
 internal sealed class NameSet
 {
     private readonly HashSet<string>? _exact;
-    private readonly Regex? _globs;
+    private readonly Lazy<Regex>? _globs;
 
-    private NameSet(HashSet<string>? exact, Regex? globs)
+    private NameSet(HashSet<string>? exact, Lazy<Regex>? globs)
     {
         _exact = exact;
         _globs = globs;
@@ -39,11 +39,11 @@ internal sealed class NameSet
             }
         }
 
-        return new NameSet(exact, globs is null ? null : Glob.ToRegex(globs));
+        return new NameSet(exact, globs is null ? null : Glob.ToLazyRegex(globs));
     }
 
     public bool Contains(string name) =>
-        (_exact is not null && _exact.Contains(name)) || (_globs is not null && _globs.IsMatch(name));
+        (_exact is not null && _exact.Contains(name)) || (_globs is not null && _globs.Value.IsMatch(name));
 }
 
 /// <summary>
@@ -398,7 +398,7 @@ internal sealed class CompiledCommandRule
     private readonly HashSet<string>? _anyFlags;
     private readonly HashSet<string>[] _allFlagGroups;
     private readonly PathGlobSet? _args;
-    private readonly Regex? _argsRegex;
+    private readonly Lazy<Regex>? _argsRegex;
     private readonly PathGlobSet? _redirectTo;
     private readonly NameSet _pipeFrom;
     private readonly InvocationContext _contexts;
@@ -427,14 +427,9 @@ internal sealed class CompiledCommandRule
         _args = PathGlobSet.Create(match.Args);
         if (match.ArgsRegex is { Length: > 0 } pattern)
         {
-            try
-            {
-                _argsRegex = PolicyRegex.ForCommands(pattern);
-            }
-            catch (Exception e) when (e is ArgumentException or NotSupportedException)
-            {
-                throw new ArgumentException($"risk rule '{rule.Id}'{At(rule)}: argsRegex '{pattern}' is not a usable regex: {e.Message}", e);
-            }
+            // Built on first use: a non-backtracking regex costs milliseconds to build and most calls never reach it.
+            // The policy's validator compiled the same pattern the same way (PolicyRegex) before this plan existed.
+            _argsRegex = new Lazy<Regex>(() => Compile(rule, "argsRegex", pattern));
         }
 
         _redirectTo = PathGlobSet.Create(match.RedirectTo);
@@ -462,6 +457,19 @@ internal sealed class CompiledCommandRule
     public IReadOnlyCollection<string>? ExactPrograms => _programs.IsEmpty ? null : _programs.ExactOnly;
 
     internal static string At(RiskRuleDef rule) => rule.Location is null ? "" : $" at {rule.Location}";
+
+    /// <summary>A command pattern of <paramref name="rule"/>, compiled as <see cref="PolicyRegex.ForCommands"/> does; an error names the rule.</summary>
+    internal static Regex Compile(RiskRuleDef rule, string what, string pattern)
+    {
+        try
+        {
+            return PolicyRegex.ForCommands(pattern);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw new ArgumentException($"risk rule '{rule.Id}'{At(rule)}: {what} '{pattern}' is not a usable regex: {e.Message}", e);
+        }
+    }
 
     /// <summary>True when the rule names no program or its program list takes <paramref name="program"/>.</summary>
     public bool TakesProgram(string program) => _programs.IsEmpty || _programs.Contains(program);
@@ -575,19 +583,19 @@ internal sealed class CompiledCommandRule
             for (var ai = 0; ai < inv.Args.Count; ai++)
             {
                 var a = inv.Args[ai];
-                if (_argsRegex.IsMatch(a))
+                if (_argsRegex.Value.IsMatch(a))
                 {
                     hit = a;
                     break;
                 }
             }
 
-            if (hit is null && inv.Args.Count > 1 && _argsRegex.IsMatch(view.JoinedArgs))
+            if (hit is null && inv.Args.Count > 1 && _argsRegex.Value.IsMatch(view.JoinedArgs))
             {
                 hit = view.JoinedArgs;
             }
 
-            if (hit is null && inv.InlineCode is not null && _argsRegex.IsMatch(inv.InlineCode))
+            if (hit is null && inv.InlineCode is not null && _argsRegex.Value.IsMatch(inv.InlineCode))
             {
                 hit = inv.InlineCode;
             }

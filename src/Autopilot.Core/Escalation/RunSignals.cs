@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json;
 using Autopilot.Policy.Model;
 
@@ -105,12 +106,13 @@ public sealed class RunSignals
     /// <summary>The signals as a JSON object, for <c>when:</c> predicates (<c>facts.signals.x</c>).</summary>
     public string ToFactsJson()
     {
-        var facts = new Dictionary<string, object?>
+        // Built as nodes, not serialized by reflection: the native front (docs/native.md) runs this too.
+        var signals = new JsonObject();
+        for (var i = 0; i < SignalNames.All.Count; i++)
         {
-            ["task"] = Task,
-            ["phase"] = Phase,
-            ["signals"] = SignalNames.All.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => _values[p.i]),
-        };
-        return JsonSerializer.Serialize(facts);
+            signals[SignalNames.All[i]] = _values[i];
+        }
+
+        return new JsonObject { ["task"] = Task, ["phase"] = Phase, ["signals"] = signals }.ToJsonString();
     }
 }

@@ -37,7 +37,7 @@ public sealed class RunSignalsStore : IRunSignalsStore
         using var _ = FileLock.Acquire(file + ".lock", TimeSpan.FromSeconds(10));
         var state = DurableFile.ReadAllBytesOrNull(file) is { } bytes ? JsonNode.Parse(bytes) as JsonObject ?? [] : [];
         Apply(state, failed, errorText);
-        DurableFile.WriteAtomic(file, JsonSerializer.SerializeToUtf8Bytes(state));
+        DurableFile.WriteAtomic(file, System.Text.Encoding.UTF8.GetBytes(state.ToJsonString()));
         return ToSignals(session, state);
     }
 

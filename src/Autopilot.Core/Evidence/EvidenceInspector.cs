@@ -105,6 +105,11 @@ public sealed partial class EvidenceInspector
 
             if (def.Schema is { } schema)
             {
+                if (!EngineFeatures.JsonSchemas)
+                {
+                    throw EngineFeatures.Missing("JSON Schemas");
+                }
+
                 if (!JsonSchemaValidator.TryFromText(schema, out var validator, out var schemaError))
                 {
                     return $"the policy's schema for it cannot be used: {schemaError}";
@@ -131,14 +136,14 @@ public sealed partial class EvidenceInspector
 
             if (def.When is { } when)
             {
-                var facts = JsonSerializer.Serialize(new Dictionary<string, object?>
+                var facts = new System.Text.Json.Nodes.JsonObject
                 {
-                    ["content"] = json?.RootElement,
+                    ["content"] = json is null ? null : System.Text.Json.Nodes.JsonNode.Parse(json.RootElement.GetRawText()),
                     ["text"] = text,
                     ["path"] = path,
                     ["task"] = task,
                     ["phase"] = phase,
-                });
+                }.ToJsonString();
                 try
                 {
                     if (!_predicates.Evaluate(when.Value, facts))

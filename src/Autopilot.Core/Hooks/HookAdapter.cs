@@ -82,21 +82,7 @@ public abstract class HookAdapter
     }
 
     /// <summary>A new JSON object from name/value pairs (an adapter re-shaping an agent's tool input into Claude Code's field names).</summary>
-    protected static JsonElement Object(params (string Name, string? Value)[] fields)
-    {
-        var text = Json(w =>
-        {
-            foreach (var (name, value) in fields)
-            {
-                if (value is not null)
-                {
-                    w.WriteString(name, value);
-                }
-            }
-        });
-        using var doc = JsonDocument.Parse(text);
-        return doc.RootElement.Clone();
-    }
+    protected static JsonElement Object(params (string Name, string? Value)[] fields) => Ledger.LedgerDetails.Object(fields);
 
     /// <summary>Failure signals Claude Code's and Codex's tool responses carry.</summary>
     protected static (bool Failed, string? Error) Outcome(JsonElement response)

@@ -44,11 +44,24 @@ public static class HookRunner
         catch (Exception ex)
         {
             var inner = ex is AggregateException { InnerException: { } first } ? first : ex;
+            if (inner is PolicyHandOffException)
+            {
+                // The native front hands this call to the managed CLI (docs/native.md).
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
+            }
+
             return adapter.Failure(Deny($"internal error: {inner.Message}"));
         }
     }
 
     private static string Deny(string message) => ClaudeCodeHook.Unjudged(message).Reason;
+
+    /// <summary>
+    /// The blocking reply in <paramref name="agent"/>'s contract (Claude Code's for an agent it does not know) for a failure
+    /// outside <see cref="Run"/>: the process's own deadline, input that could not be read.
+    /// </summary>
+    public static HookReply Failure(string agent, string message) =>
+        (HookAdapter.For(agent) ?? HookAdapter.All[0]).Failure(Deny(message));
 
     private static HookReply RunCore(HookAdapter adapter, string? stdin, HookSettings settings)
     {
@@ -183,7 +196,7 @@ public static class HookRunner
     private static HookReply Record(HookAdapter adapter, HookEvent e, HookScope scope, Verdict verdict, IReadOnlyList<string> ruleIds, string reason, string? action, HookReply told, ApprovalUse? approval)
     {
         var ledgerDir = Path.Combine(scope.StateDir, "ledger");
-        var required = scope.Task is not null || approval is not null || (verdict != Verdict.Allow && (scope.Shared is not null || Directory.Exists(ledgerDir)));
+        var required = scope.Task is not null || approval is not null || (verdict != Verdict.Allow && (scope.Shared || Directory.Exists(ledgerDir)));
         if (!required)
         {
             return told;
@@ -191,7 +204,8 @@ public static class HookRunner
 
         try
         {
-            using var ledger = scope.Shared?.Invoke() ?? FileLedgerStore.Open(ledgerDir);
+            using var stores = Storage.StateStores.Open(scope.StateDir, scope.Settings.Store);
+            using var ledger = stores.OpenLedger();
             ledger.Append(new LedgerAppend
             {
                 Actor = scope.Settings.Actor ?? adapter.Name,
@@ -207,7 +221,7 @@ public static class HookRunner
         }
         catch (Exception ex) when (ex is Storage.StorageException or LedgerCorruptException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            return adapter.Failure(Deny($"the decision cannot be recorded in the ledger{(scope.Shared is null ? $" at {ledgerDir}" : " of the shared store")} ({ex.Message})"));
+            return adapter.Failure(Deny($"the decision cannot be recorded in the ledger{(scope.Shared ? " of the shared store" : $" at {ledgerDir}")} ({ex.Message})"));
         }
     }
 
@@ -310,8 +324,8 @@ public static class HookRunner
 
         public string? Phase { get; init; }
 
-        /// <summary>The shared store's ledger when one is configured (<see cref="HookSettings.SharedLedger"/>); null: the state folder's.</summary>
-        public Func<ILedgerStore>? Shared { get; init; }
+        /// <summary>Whether a shared store is configured (<see cref="HookSettings.Store"/>, AUTOPILOT_STORE, the config file): the ledger is its.</summary>
+        public bool Shared { get; init; }
 
         private IReadOnlyList<LedgerEntry>? _entries;
 
@@ -322,10 +336,10 @@ public static class HookRunner
                 return _entries;
             }
 
-            if (Shared is not null)
+            if (Shared)
             {
-                using var ledger = Shared();
-                return _entries = ledger.ReadAll();
+                using var stores = Storage.StateStores.Open(StateDir, Settings.Store);
+                return _entries = stores.ReadLedger();
             }
 
             var dir = Path.Combine(StateDir, "ledger");
@@ -339,7 +353,7 @@ public static class HookRunner
             LoadedPolicy loaded;
             try
             {
-                loaded = PolicySource.Load(PolicySource.Resolve(settings.PolicyPath, repo));
+                loaded = PolicySource.Load(PolicySource.Resolve(settings.PolicyPath, repo), cacheDirectory: PolicySource.CacheDirectory(repo));
             }
             catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
             {
@@ -355,7 +369,7 @@ public static class HookRunner
                 };
             }
 
-            var shared = settings.SharedLedger?.Invoke(stateDir);
+            var shared = Storage.StateStores.Resolve(stateDir, settings.Store).Target is not null;
             var scope = new HookScope { Settings = settings, Repository = repo, StateDir = stateDir, Engine = loaded.Engine, Task = settings.Task, Shared = shared };
             var phase = settings.Phase ?? (settings.Task is { } task ? new LedgerReader(scope.LedgerEntries()).CurrentPhase(task) : null);
             return new HookScope { Settings = settings, Repository = repo, StateDir = stateDir, Engine = loaded.Engine, Task = settings.Task, Shared = shared, Phase = phase, _entries = scope._entries };

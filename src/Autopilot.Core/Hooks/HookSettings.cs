@@ -34,11 +34,11 @@ public sealed record HookSettings
     public string? Actor { get; init; }
 
     /// <summary>
-    /// The shared store the configuration names for a state folder (<c>--store</c>, <c>AUTOPILOT_STORE</c>,
-    /// <c>.autopilot/config</c>): null when it names files, else how to open that store's ledger. The hook's entries
-    /// and one-time approvals then live there, one log for a fleet. Null here: the state folder's files.
+    /// The <c>--store</c> given, if any; with <c>AUTOPILOT_STORE</c> and <c>.autopilot/config</c> it picks where the hook's
+    /// ledger entries and one-time approvals live (<see cref="Storage.StateStores"/>): a shared store's ledger, one log
+    /// for a fleet, or the state folder's files.
     /// </summary>
-    public Func<string, Func<Ledger.ILedgerStore>?>? SharedLedger { get; init; }
+    public string? Store { get; init; }
 
     public TimeSpan Deadline { get; init; } = DefaultDeadline;
 

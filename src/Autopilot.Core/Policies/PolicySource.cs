@@ -79,18 +79,44 @@ public static class PolicySource
     }
 
     /// <summary>Loads and compiles a policy; <paramref name="lint"/> always runs every check, even for the built-in default.</summary>
-    public static LoadedPolicy Load(string? path, bool lint = false)
+    /// <param name="path">The policy file, or null for the built-in default.</param>
+    /// <param name="lint">Run every check and read every text (no cache).</param>
+    /// <param name="cacheDirectory">
+    /// Where parsed policy and pack texts are kept between calls (<see cref="PolicyCache"/>, usually
+    /// <c>.autopilot/cache</c>); null parses every time.
+    /// </param>
+    public static LoadedPolicy Load(string? path, bool lint = false, string? cacheDirectory = null)
     {
-        var loaded = path is null ? PolicyLoader.LoadText(BuiltInDefaultText(), BuiltInName) : PolicyLayers.LoadFile(path);
+        var cache = lint || cacheDirectory is null ? null : new PolicyCache(cacheDirectory);
+        var previous = YamlEventCache.Current;
+        YamlEventCache.Current = cache;
+        try
+        {
+            var loaded = path is null ? PolicyLoader.LoadText(BuiltInDefaultText(), BuiltInName) : PolicyLayers.LoadFile(path);
 
-        // The built-in default was checked when it was compiled in (its tests lint it with the runtime checks);
-        // skipping the JavaScript and JSON Schema engines here saves most of the CLI's start-up.
-        // Likewise its packs are compiled in: their YAML is read only when they changed since (the hash tells) or for lint.
-        var builtIn = !lint && loaded.Document?.Hash == Compiled.DefaultPolicy.Hash;
-        var checks = builtIn ? PolicyChecks.None : lint ? LintChecks : RuntimeChecks;
-        var result = PlanBuilder.Compile(loaded, checks, builtIn ? Compiled.DefaultPolicy.PacksHash : null);
-        return new LoadedPolicy(path ?? BuiltInName, result.Plan is null ? null : EngineFor(result.Plan), result.Diagnostics);
+            // The built-in default was checked when it was compiled in (its tests lint it with the runtime checks);
+            // skipping the JavaScript and JSON Schema engines here saves most of the CLI's start-up.
+            // Likewise its packs are compiled in: their YAML is read only when they changed since (the hash tells) or for lint.
+            // A policy replayed from the cache passed every check when it was stored (only clean loads are stored).
+            var builtIn = !lint && loaded.Document?.Hash == Compiled.DefaultPolicy.Hash;
+            var cached = loaded.Document is { } document && cache is not null && cache.WasHit(document.Hash);
+            var checks = builtIn || cached ? PolicyChecks.AlreadyChecked : lint ? LintChecks : RuntimeChecks;
+            var result = PlanBuilder.Compile(loaded, checks, builtIn ? Compiled.DefaultPolicy.PacksHash : null);
+            if (result.Plan is not null)
+            {
+                cache?.Commit();
+            }
+
+            return new LoadedPolicy(path ?? BuiltInName, result.Plan is null ? null : EngineFor(result.Plan), result.Diagnostics);
+        }
+        finally
+        {
+            YamlEventCache.Current = previous;
+        }
     }
+
+    /// <summary>The cache folder of a repository's state: <c>.autopilot/cache</c>.</summary>
+    public static string CacheDirectory(string repositoryRoot) => Path.Combine(repositoryRoot, ".autopilot", "cache");
 
     /// <summary>
     /// The built-in default policy runs on the gates and the effect resolver the source generator compiled into this
@@ -114,6 +140,11 @@ public static class PolicySource
 
     private static string? CheckSchema(string schemaJson)
     {
+        if (!EngineFeatures.JsonSchemas)
+        {
+            throw EngineFeatures.Missing("JSON Schemas");
+        }
+
         if (!JsonSchemaValidator.TryFromText(schemaJson, out var validator, out var error))
         {
             return error!.Message;

@@ -85,13 +85,7 @@ public static class ActionApprovals
     /// <summary>Records an approval of the action with <paramref name="code"/>, usable once until <paramref name="expires"/>.</summary>
     public static LedgerEntry Approve(ILedgerStore ledger, string code, string reason, string actor, DateTimeOffset expires)
     {
-        var details = JsonSerializer.SerializeToElement(new Dictionary<string, string>
-        {
-            ["event"] = ApprovalEvent,
-            ["code"] = code,
-            ["reason"] = reason,
-            ["expires"] = expires.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        });
+        var details = LedgerDetails.Object(("event", ApprovalEvent), ("code", code), ("reason", reason), ("expires", expires.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
         return ledger.Append(new LedgerAppend { Actor = actor, Kind = LedgerEntryKind.Other, RuleIds = [RuleId], Details = details }).Entry;
     }
 
@@ -125,14 +119,7 @@ public static class ActionApprovals
                 PolicyHash = decision.PolicyHash,
                 // Whoever appends this key first consumes the approval; a second process gets Duplicate and no allow.
                 IdempotencyKey = "approval-used:" + approval.Hash,
-                Details = JsonSerializer.SerializeToElement(new Dictionary<string, string>
-                {
-                    ["event"] = UsedEvent,
-                    ["code"] = code,
-                    ["approval"] = approval.Hash,
-                    ["digest"] = digest,
-                    ["subject"] = subject,
-                }),
+                Details = LedgerDetails.Object(("event", UsedEvent), ("code", code), ("approval", approval.Hash), ("digest", digest), ("subject", subject)),
             });
             if (consumed.Duplicate)
             {

@@ -27,16 +27,7 @@ public static class ExceptionLedger
                 Verdict = decision.Verdict,
                 RuleIds = [use.ExceptionId, use.RuleId],
                 PolicyHash = decision.PolicyHash,
-                Details = JsonSerializer.SerializeToElement(new Dictionary<string, string>
-                {
-                    ["event"] = UsedEvent,
-                    ["exception"] = use.ExceptionId,
-                    ["rule"] = use.RuleId,
-                    ["owner"] = use.Owner,
-                    ["reason"] = use.Reason,
-                    ["expires"] = use.Expires?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
-                    ["subject"] = use.Subject,
-                }),
+                Details = LedgerDetails.Object(("event", UsedEvent), ("exception", use.ExceptionId), ("rule", use.RuleId), ("owner", use.Owner), ("reason", use.Reason), ("expires", use.Expires?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? ""), ("subject", use.Subject)),
             });
             count++;
         }

@@ -43,7 +43,8 @@ public sealed class PredicateEngine
     private Engine? _engine;
 
     /// <summary>Null when the predicate parses; otherwise the parser's message with the predicate's line and column.</summary>
-    public static string? CheckSyntax(string predicate) => PredicateSource.Wrap(predicate).Error;
+    public static string? CheckSyntax(string predicate) =>
+        EngineFeatures.Scripting ? PredicateSource.Wrap(predicate).Error : throw EngineFeatures.Missing("JavaScript predicates");
 
     /// <summary>Evaluates <paramref name="predicate"/> with <paramref name="factsJson"/> (a JSON object) bound to <c>facts</c>.</summary>
     /// <exception cref="PredicateException">The predicate does not parse, throws, hits a limit or does not return a boolean.</exception>
@@ -64,6 +65,11 @@ public sealed class PredicateEngine
     private bool Run(string predicate, string? factsJson, PredicateFacts? facts)
     {
         ArgumentNullException.ThrowIfNull(predicate);
+        if (!EngineFeatures.Scripting)
+        {
+            throw EngineFeatures.Missing("JavaScript predicates");
+        }
+
         lock (_gate)
         {
             try

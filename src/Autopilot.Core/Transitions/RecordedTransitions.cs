@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json;
 using Autopilot.Core.Decisions;
 using Autopilot.Core.Evidence;
@@ -117,12 +118,15 @@ public sealed class RecordedTransitions
     /// <summary>The findings go into the entry's details so that a replay answers exactly what the first call did.</summary>
     private static JsonElement FindingsDetails(Decision decision, TransitionKind? kind)
     {
-        var details = new
+        var findings = new JsonArray();
+        foreach (var f in decision.Findings)
         {
-            kind = kind?.ToString().ToLowerInvariant(),
-            findings = decision.Findings.Select(f => new { ruleId = f.RuleId, severity = f.Severity.ToWire(), message = f.Message }).ToArray(),
-        };
-        return JsonSerializer.SerializeToElement(details);
+            findings.Add((JsonNode)new JsonObject { ["ruleId"] = f.RuleId, ["severity"] = f.Severity.ToWire(), ["message"] = f.Message });
+        }
+
+        var details = new JsonObject { ["kind"] = kind?.ToString().ToLowerInvariant(), ["findings"] = findings };
+        using var document = JsonDocument.Parse(details.ToJsonString());
+        return document.RootElement.Clone();
     }
 
     private static TransitionResult Replay(LedgerEntry entry)

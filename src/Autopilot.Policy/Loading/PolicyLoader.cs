@@ -111,8 +111,8 @@ public static class PolicyLoader
         var stream = new YamlStream();
         try
         {
-            using var reader = new StringReader(text);
-            stream.Load(reader);
+            stream.Load(YamlEventCache.ParserFor(text, bytes, out var afterLoad));
+            afterLoad?.Invoke();
         }
         catch (YamlException ex)
         {

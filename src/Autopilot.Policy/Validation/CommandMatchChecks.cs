@@ -16,13 +16,13 @@ internal static class CommandMatchChecks
 
     private static readonly Regex s_placeholder = new(@"\{(?<name>[A-Za-z][A-Za-z0-9_]*)\}", RegexOptions.CultureInvariant);
 
-    public static void Check(CommandMatchDef command, SourceLocation? ruleAt, Action<string, string, SourceLocation?> error)
+    public static void Check(CommandMatchDef command, SourceLocation? ruleAt, Action<string, string, SourceLocation?> error, bool compilePatterns = true)
     {
         var at = command.Location ?? ruleAt;
         PolicyValidator.CheckGlobs(command.Programs, at, error);
         PolicyValidator.CheckGlobs(command.Args, at, error);
         PolicyValidator.CheckGlobs(command.RedirectTo, at, error);
-        if (command.ArgsRegex is { } regex)
+        if (compilePatterns && command.ArgsRegex is { } regex)
         {
             PolicyValidator.CheckRegex(regex, PolicyRegexKind.Commands, at, error);
         }
@@ -43,7 +43,7 @@ internal static class CommandMatchChecks
         foreach (var argAt in command.ArgAt)
         {
             CheckLocatedGlobs(argAt.Globs, argAt.Location ?? at, error);
-            if (argAt.Regex is { } argRegex)
+            if (compilePatterns && argAt.Regex is { } argRegex)
             {
                 PolicyValidator.CheckRegex(argRegex.Value, PolicyRegexKind.Commands, argRegex.Location ?? argAt.Location ?? at, error);
             }
@@ -61,7 +61,7 @@ internal static class CommandMatchChecks
                 error(PolicyDiagnosticIds.EmptyRule, "'not' is empty: an empty matcher matches every invocation, so the rule could never match.", not.Location ?? at);
             }
 
-            Check(not, at, error);
+            Check(not, at, error, compilePatterns);
         }
     }
 

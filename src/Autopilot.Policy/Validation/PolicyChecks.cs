@@ -9,6 +9,16 @@ public sealed class PolicyChecks
 {
     public static readonly PolicyChecks None = new();
 
+    /// <summary>
+    /// For a text that passed every check before (the built-in default that was compiled in, a policy cache entry that
+    /// was stored only after a clean load): its command patterns, which cost milliseconds each to build on the
+    /// non-backtracking engine, are not compiled again here; the runtime builds each on first use.
+    /// </summary>
+    public static readonly PolicyChecks AlreadyChecked = new() { CompileCommandPatterns = false };
+
+    /// <summary>Compile every <c>argsRegex</c> and <c>argAt</c> regex to check it (true unless the text was checked before).</summary>
+    public bool CompileCommandPatterns { get; init; } = true;
+
     public System.Func<string, string?>? Predicate { get; init; }
 
     public System.Func<string, string?>? JsonSchema { get; init; }

@@ -221,7 +221,7 @@ public static class PolicyValidator
 
             if (risk.Command is { } command)
             {
-                CommandMatchChecks.Check(command, risk.Location, Error);
+                CommandMatchChecks.Check(command, risk.Location, Error, checks.CompileCommandPatterns);
             }
 
             CommandMatchChecks.CheckMessage(risk, Warn);

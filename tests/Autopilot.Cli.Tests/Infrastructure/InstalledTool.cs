@@ -1,8 +1,11 @@
 namespace Autopilot.Cli.Tests.Infrastructure;
 
 /// <summary>
-/// The tool as a user gets it: `dotnet pack` of the CLI into a local feed, then
-/// `dotnet tool install --tool-path`. Done once for the test collection (it takes tens of seconds).
+/// The tool as a user gets it: `dotnet pack` of the tool project (src/Autopilot.Native, docs/native.md) into a local
+/// feed, then `dotnet tool install --tool-path`. Done once for the test collection (it takes tens of seconds).
+/// With AUTOPILOT_LONG_TESTS=1 the feed holds this machine's NativeAOT package (one AOT publish, about a minute or
+/// more) and the install picks it, as a user's would; otherwise only the portable `any` package is packed (the same
+/// front program on the JIT, with the managed CLI beside it), so that the normal suite stays fast.
 /// </summary>
 public sealed class InstalledTool : IDisposable
 {
@@ -13,13 +16,20 @@ public sealed class InstalledTool : IDisposable
         var tools = Path.Combine(Root, "tools");
         Directory.CreateDirectory(feed);
 
+        IsNative = Environment.GetEnvironmentVariable("AUTOPILOT_LONG_TESTS") == "1" && OperatingSystem.IsLinux()
+            && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64;
+        var project = Path.Combine(CliProcess.RepoRoot, "src", "Autopilot.Native", "Autopilot.Native.csproj");
         // A separate configuration keeps this build's outputs apart from the test run's Debug build.
-        var pack = TestProcess.Run("dotnet",
-            ["pack", Path.Combine(CliProcess.RepoRoot, "src", "Autopilot.Cli", "Autopilot.Cli.csproj"), "-c", "Release", "-o", feed, "-p:UseSharedCompilation=false", "-nodeReuse:false"],
-            CliProcess.RepoRoot, timeoutMs: 600_000);
-        if (pack.ExitCode != 0)
+        string[] common = ["-c", "Release", "-o", feed, "-p:UseSharedCompilation=false", "-nodeReuse:false"];
+        string[] rids = IsNative ? [] : ["-p:ToolPackageRuntimeIdentifiers=any"];
+        foreach (var rid in IsNative ? new[] { "", "any", "linux-x64" } : ["", "any"])
         {
-            throw new InvalidOperationException("dotnet pack failed:\n" + pack);
+            string[] args = ["pack", project, .. common, .. rids, .. (rid.Length == 0 ? Array.Empty<string>() : ["-r", rid])];
+            var pack = TestProcess.Run("dotnet", args, CliProcess.RepoRoot, timeoutMs: 1_200_000);
+            if (pack.ExitCode != 0)
+            {
+                throw new InvalidOperationException("dotnet pack failed:\n" + pack);
+            }
         }
 
         var install = TestProcess.Run("dotnet",
@@ -34,6 +44,9 @@ public sealed class InstalledTool : IDisposable
     }
 
     public string Root { get; }
+
+    /// <summary>True when the installed package is this machine's NativeAOT one (long runs), false for the portable one.</summary>
+    public bool IsNative { get; }
 
     public string Executable { get; }
 

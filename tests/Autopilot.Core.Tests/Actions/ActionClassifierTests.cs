@@ -187,8 +187,11 @@ public sealed class ActionClassifierTests : IDisposable
         Assert.Contains("X-1", e.Message, StringComparison.Ordinal);
         Assert.Contains("p.yaml:3:9", e.Message, StringComparison.Ordinal);
 
+        // Command patterns are built on first use (the validator compiled them the same way when the policy loaded):
+        // a bad one that got past it still names its rule, and the call fails instead of matching nothing.
         var badRegex = new RiskRuleDef { Id = "X-2", Command = new() { ArgsRegex = "(a)\\1" } };
-        Assert.Contains("X-2", Assert.Throws<ArgumentException>(() => new ActionClassifier([badRegex], new ActionSettings(), TestRiskRules.Levels)).Message, StringComparison.Ordinal);
+        var lazy = new ActionClassifier([badRegex], new ActionSettings(), TestRiskRules.Levels);
+        Assert.Contains("X-2", Assert.Throws<ArgumentException>(() => lazy.ClassifyCommand("ls a", TestRiskRules.Context)).Message, StringComparison.Ordinal);
 
         var badContext = new RiskRuleDef { Id = "X-3", Command = new() { Contexts = ["everywhere"] } };
         Assert.Contains("everywhere", Assert.Throws<ArgumentException>(() => new ActionClassifier([badContext], new ActionSettings(), TestRiskRules.Levels)).Message, StringComparison.Ordinal);

@@ -292,7 +292,9 @@ public sealed class CommandShapeMatcherTests
             risks:
               - { id: R, risk: high, message: m, command: { argAt: { index: 0, regex: '(?<=a)b' } } }
             """, "/t/p.policy.yaml").Document!;
-        var e = Assert.Throws<ArgumentException>(() => new ActionClassifier(doc.Risks, doc.Actions, doc.RiskLevels));
+        // Built on first use (the validator compiles it at load, see PolicyValidator.CheckRegex): the error names the rule.
+        var classifier = new ActionClassifier(doc.Risks, doc.Actions, doc.RiskLevels);
+        var e = Assert.Throws<ArgumentException>(() => classifier.ClassifyCommand("x b", s_context));
         Assert.Contains("risk rule 'R'", e.Message, StringComparison.Ordinal);
         Assert.Contains("argAt regex", e.Message, StringComparison.Ordinal);
     }

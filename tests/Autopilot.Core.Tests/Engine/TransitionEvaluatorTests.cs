@@ -168,7 +168,7 @@ public sealed class TransitionGateVerdictTests : IDisposable
     private TransitionResult Move(Verdict gateVerdict, string from, string to)
     {
         var plan = EngineFixture.Default.Plan;
-        var engine = new Policies.PolicyEngine(plan, new FixedGate(new Gates.InterpretedTransitionGate(plan), gateVerdict));
+        var engine = new Autopilot.Core.Policies.PolicyEngine(plan, new FixedGate(new Gates.InterpretedTransitionGate(plan), gateVerdict));
         return new TransitionEvaluator(engine).Evaluate(new TransitionRequest("T-1", from, to, _root.Path));
     }
 

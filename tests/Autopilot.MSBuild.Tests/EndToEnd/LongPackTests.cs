@@ -47,27 +47,31 @@ public sealed class LongPackTests
     }
 
     [LongFact]
-    public void TheReadyToRunOptInPacksARidSpecificToolThatRuns()
+    public void TheNativePackageForThisMachineInstallsAndRunsTheFront()
     {
-        var feed = Path.Combine(_feed.Root, "r2r-feed");
-        var tools = Path.Combine(_feed.Root, "r2r-tools");
-        TestProcess.Must(
-            "dotnet",
-            ["pack", Path.Combine(TestProcess.RepoRoot, "src", "Autopilot.Cli", "Autopilot.Cli.csproj"), "-c", "Release",
-             "-p:AutopilotReadyToRun=true", $"-p:ArtifactsPath={Path.Combine(_feed.Root, "r2r-artifacts")}", $"-p:PackageOutputPath={feed}",
-             "-p:UseSharedCompilation=false", "-nodeReuse:false"],
-            TestProcess.RepoRoot,
-            timeoutMs: 1_200_000);
-
-        using (var zip = ZipFile.OpenRead(Path.Combine(feed, $"Autopilot.Tool.{_feed.Version}.nupkg")))
+        var feed = Path.Combine(_feed.Root, "native-feed");
+        var tools = Path.Combine(_feed.Root, "native-tools");
+        var project = Path.Combine(TestProcess.RepoRoot, "src", "Autopilot.Native", "Autopilot.Native.csproj");
+        foreach (string[] rid in new[] { Array.Empty<string>(), ["-r", "any"], ["-r", "linux-x64"] })
         {
-            Assert.Contains(zip.Entries, e => e.FullName.StartsWith("tools/net10.0/", StringComparison.Ordinal)
-                && e.FullName.EndsWith("/autopilot.dll", StringComparison.Ordinal) && !e.FullName.Contains("/any/", StringComparison.Ordinal));
+            TestProcess.Must(
+                "dotnet",
+                ["pack", project, "-c", "Release", .. rid, $"-p:ArtifactsPath={Path.Combine(_feed.Root, "native-artifacts")}", $"-p:PackageOutputPath={feed}",
+                 "-p:UseSharedCompilation=false", "-nodeReuse:false"],
+                TestProcess.RepoRoot,
+                timeoutMs: 1_200_000);
+        }
+
+        using (var zip = ZipFile.OpenRead(Path.Combine(feed, $"Autopilot.Tool.linux-x64.{_feed.Version}.nupkg")))
+        {
+            Assert.Contains(zip.Entries, e => e.FullName == "tools/net10.0/linux-x64/autopilot-native");
+            Assert.Contains(zip.Entries, e => e.FullName == "tools/net10.0/linux-x64/autopilot.dll");
         }
 
         TestProcess.Must("dotnet", ["tool", "install", "--tool-path", tools, "--add-source", feed, "Autopilot.Tool", "--version", _feed.Version],
-            _feed.Root, new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_feed.Root, "r2r-packages") });
-        var check = TestProcess.Run(Path.Combine(tools, "autopilot"), ["check", "autonomy", "--level", "execute_safe", "--risk", "low"], _feed.Root);
+            _feed.Root, new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_feed.Root, "native-packages") });
+        var check = TestProcess.Run(Path.Combine(tools, "autopilot"), ["check", "autonomy", "--level", "execute_safe", "--risk", "low"], _feed.Root,
+            new Dictionary<string, string> { ["AUTOPILOT_NATIVE_ONLY"] = "1" });
         Assert.True(check.ExitCode == 0, check.ToString());
         Assert.StartsWith("ALLOW", check.StdOut);
     }

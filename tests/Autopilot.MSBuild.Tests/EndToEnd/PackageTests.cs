@@ -71,14 +71,18 @@ public sealed class PackageTests
     }
 
     [Fact]
-    public void TheToolPackageIsAPortableDotnetTool()
+    public void TheToolPackageNamesAPackagePerPlatformAndThePortableFallback()
     {
+        // The package users ask for carries no program: it points at one package per RID (docs/native.md).
         using var zip = ZipFile.OpenRead(_feed.PackagePath("Autopilot.Tool"));
         var nuspec = Nuspec(zip);
-
         Assert.Equal("DotnetTool", (string?)nuspec.Descendants().Single(e => e.Name.LocalName == "packageType").Attribute("name"));
-        Assert.Contains(zip.Entries, e => e.FullName == "tools/net10.0/any/autopilot.dll");
-        Assert.Contains(zip.Entries, e => e.FullName == "tools/net10.0/any/DotnetToolSettings.xml");
+        var settings = zip.Entries.Single(e => e.FullName.EndsWith("/DotnetToolSettings.xml", StringComparison.Ordinal));
+        using var reader = new StreamReader(settings.Open());
+        var xml = XDocument.Parse(reader.ReadToEnd());
+        var rids = xml.Descendants().Where(e => e.Name.LocalName == "RuntimeIdentifierPackage").Select(e => (string?)e.Attribute("RuntimeIdentifier")).ToList();
+        Assert.Equal(["linux-x64", "linux-arm64", "osx-arm64", "win-x64", "any"], rids);
+        Assert.DoesNotContain(zip.Entries, e => e.FullName.EndsWith("autopilot.dll", StringComparison.Ordinal));
     }
 
     [Fact]

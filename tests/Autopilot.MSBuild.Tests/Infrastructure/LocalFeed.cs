@@ -21,7 +21,7 @@ public sealed class LocalFeed : IDisposable
         "src/Autopilot.Policy/Autopilot.Policy.csproj",
         "src/Autopilot.Core/Autopilot.Core.csproj",
         "src/Autopilot.Changes/Autopilot.Changes.csproj",
-        "src/Autopilot.Cli/Autopilot.Cli.csproj",
+        "src/Autopilot.Native/Autopilot.Native.csproj",
         "src/Autopilot.MSBuild/Autopilot.MSBuild.csproj",
         .. File.Exists(Path.Combine(TestProcess.RepoRoot, GeneratorProject)) ? [GeneratorProject] : Array.Empty<string>(),
     ];

@@ -1,0 +1,1 @@
+return Autopilot.Native.NativeApp.Run(args);
