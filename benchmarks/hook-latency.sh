@@ -3,7 +3,7 @@
 # cc-safety-net 2.4.5, on the same Claude Code PreToolUse event. Packs the tool into a local feed, installs it with
 # `dotnet tool install --tool-path`, installs the peer with npm, then times each command N times (hyperfine when
 # it is installed, else a timing loop) and prints a markdown table (mean, max), peak RSS of a hook call and the
-# installed size per RID. Usage: benchmarks/hook-latency.sh [runs]   (default 50)
+# installed size per RID. Usage: benchmarks/hook-latency.sh [runs]   (default 50; AUTOPILOT_FEED=dir uses packages packed before)
 set -euo pipefail
 runs="${1:-50}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -14,11 +14,16 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 rid="$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')"
 version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$repo/Directory.Build.props" | head -1)"
 feed="$work/feed"; tools="$work/tools"; peer="$work/peer"; project="$work/project"
-echo "== packing Autopilot.Tool $version (pointer, any, $rid) into $feed" >&2
-native="$repo/src/Autopilot.Native/Autopilot.Native.csproj"
-dotnet pack "$native" -c Release -o "$feed" -m:1 -v q -nologo >&2
-dotnet pack "$native" -c Release -r any -o "$feed" -m:1 -v q -nologo >&2
-dotnet pack "$native" -c Release -r "$rid" -o "$feed" -m:1 -v q -nologo >&2
+if [ -n "${AUTOPILOT_FEED:-}" ]; then
+  # Packages packed before (the same three), e.g. to measure on a quiet machine without packing first.
+  feed="$AUTOPILOT_FEED"
+else
+  echo "== packing Autopilot.Tool $version (pointer, any, $rid) into $feed" >&2
+  native="$repo/src/Autopilot.Native/Autopilot.Native.csproj"
+  dotnet pack "$native" -c Release -o "$feed" -m:1 -v q -nologo >&2
+  dotnet pack "$native" -c Release -r any -o "$feed" -m:1 -v q -nologo >&2
+  dotnet pack "$native" -c Release -r "$rid" -o "$feed" -m:1 -v q -nologo >&2
+fi
 echo "== installing the tool and the peer" >&2
 dotnet tool install --tool-path "$tools" --add-source "$feed" Autopilot.Tool --version "$version" >&2
 mkdir -p "$peer" && (cd "$peer" && npm install --silent --no-audit --no-fund cc-safety-net@2.4.5 >&2)
@@ -36,6 +41,7 @@ mkdir -p "$project/state/evidence/T-1/plan" && echo "1. do it" > "$project/state
 
 # Each case: a name, a folder to run in, a file for stdin (or -), the command.
 cases=(
+  "/bin/true (process start on this machine)|$project|-|/bin/true"
   "autopilot hook claude-code|$project|$work/event.json|$ap hook claude-code"
   "cc-safety-net hook --claude-code (peer)|$project|$work/event.json|$csn hook --claude-code"
   "autopilot check command|$project|-|$ap check command 'git status && npm test'"
@@ -50,6 +56,7 @@ import shlex, statistics, subprocess, sys, time
 runs = int(sys.argv[1])
 print(f"| command | mean (ms) | max (ms) | runs |")
 print("| --- | ---: | ---: | ---: |")
+means = {}
 for case in sys.argv[2:]:
     name, cwd, stdin_file, command = case.split("|", 3)
     data = open(stdin_file, "rb").read() if stdin_file != "-" else b""
@@ -63,6 +70,11 @@ for case in sys.argv[2:]:
         subprocess.run(argv, cwd=cwd, input=data, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append((time.perf_counter() - start) * 1000)
     print(f"| `{name}` | {statistics.mean(times):.1f} | {max(times):.1f} | {runs} |")
+    means[name] = statistics.mean(times)
+hook = means.get("autopilot hook claude-code")
+peer = next((m for n, m in means.items() if n.endswith("(peer)")), None)
+if hook and peer:
+    print(f"\nThe peer's mean over the hook's: {peer / hook:.1f}x (target: at least 10x).")
 PY
 
 # The decision the hook gave (so the table is about a real answer), peak memory, sizes.
@@ -71,7 +83,7 @@ rss="$(cd "$project" && /usr/bin/time -v "$ap" hook claude-code < "$work/event.j
 peer_rss="$(cd "$project" && /usr/bin/time -v "$csn" hook --claude-code < "$work/event.json" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}')"
 gate="$(cd "$project" && git commit -q --allow-empty -m init && "$ap" gate --base HEAD --format json >/dev/null 2>&1; echo $?)"
 {
-  echo "Machine: $(nproc) cores, $(uname -sm); $(date -u +%Y-%m-%dT%H:%MZ); $runs runs each, whole process, tool installed from a local feed."
+  echo "Machine: $(nproc) cores, $(uname -sm); $(date -u +%Y-%m-%dT%H:%MZ); load average $(cut -d' ' -f1-3 /proc/loadavg); $runs runs each, whole process, tool installed from a local feed."
   echo
   cat "$work/table.md"
   echo

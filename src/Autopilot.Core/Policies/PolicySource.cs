@@ -101,7 +101,9 @@ public static class PolicySource
             var builtIn = !lint && loaded.Document?.Hash == Compiled.DefaultPolicy.Hash;
             var cached = loaded.Document is { } document && cache is not null && cache.WasHit(document.Hash);
             var checks = builtIn || cached ? PolicyChecks.AlreadyChecked : lint ? LintChecks : RuntimeChecks;
-            var result = PlanBuilder.Compile(loaded, checks, builtIn ? Compiled.DefaultPolicy.PacksHash : null);
+            // Any policy that names exactly the built-in packs the generator compiled (the default's, by their hashes) runs
+            // on that compiled resolver: their YAML is not read at all. Lint reads every text.
+            var result = PlanBuilder.Compile(loaded, checks, lint ? null : Compiled.DefaultPolicy.PacksHash);
             if (result.Plan is not null)
             {
                 cache?.Commit();
@@ -121,13 +123,17 @@ public static class PolicySource
     /// <summary>
     /// The built-in default policy runs on the gates and the effect resolver the source generator compiled into this
     /// assembly; any other policy (or a default that differs from what was compiled, which the hashes tell: the
-    /// policy's, and its packs') runs on the interpreter.
+    /// policy's, and its packs') runs on the interpreter, except that a policy naming exactly the default's built-in
+    /// packs, unchanged, uses their compiled resolver.
     /// </summary>
     public static PolicyEngine EngineFor(PolicyPlan plan)
     {
         if (plan.PolicyHash != Compiled.DefaultPolicy.Hash)
         {
-            return new PolicyEngine(plan);
+            // A team's policy on the default's built-in packs: its own gates interpreted, the packs' compiled resolver.
+            return plan.PacksHash == Compiled.DefaultPolicy.PacksHash && plan.Packs.Count == 0
+                ? new PolicyEngine(plan) { Effects = Compiled.DefaultPolicy.Effects }
+                : new PolicyEngine(plan);
         }
 
         return new PolicyEngine(plan, Compiled.DefaultPolicy.Transitions, Compiled.DefaultPolicy.Autonomy, Compiled.DefaultPolicy.Escalation)

@@ -93,6 +93,22 @@ public sealed class GateOnRealLayoutsTests : IDisposable
     }
 
     [Fact]
+    public void A_framework_added_to_the_project_is_not_a_change_of_every_member()
+    {
+        // The project starts building for net9.0 and a member appears under an #if every framework defines: only the
+        // member is an API change; that the members now also exist for net9.0 is the project file's change, not theirs.
+        var findings = Judge(r =>
+        {
+            r.Write("src/MyLib/MyLib.csproj", Project("<TargetFrameworks>net9.0;net8.0;netstandard2.0</TargetFrameworks>"));
+            r.Write("src/MyLib/Geo.cs", "namespace MyLib;\n\npublic class Geo\n{\n    public int Zoom { get; set; }\n    public int Tilt { get; set; }\n}\n");
+        });
+        var api = Assert.Single(findings, f => f.RuleId == PublicApi);
+        Assert.Contains("MyLib.Geo.Tilt", api.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("MyLib.Geo.Zoom", api.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("MyLib.Geo (", api.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_changed_nullable_property_is_reported_as_an_annotation_change()
     {
         var findings = Judge(r => r.Write("src/Core/Core.csproj", Project("<TargetFramework>net8.0</TargetFramework><Nullable>enable</Nullable>")));

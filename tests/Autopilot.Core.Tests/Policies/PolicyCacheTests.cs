@@ -1,3 +1,4 @@
+using Autopilot.Policy.Packs;
 using System.Security.Cryptography;
 using System.Text;
 using Autopilot.Core.Actions;
@@ -38,7 +39,20 @@ public sealed class PolicyCacheTests : IDisposable
         var loaded = Load(text);
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
         Assert.True(File.Exists(EntryFor(text)));
-        Assert.True(Directory.GetFiles(CacheDir, "yaml-*.bin").Length >= 2, "the packs the policy reads are stored too");
+
+        // It names the default's built-in packs, unchanged: their compiled resolver serves and their YAML is never read.
+        Assert.True(loaded.Engine!.EffectsCompiled);
+        Assert.Single(Directory.GetFiles(CacheDir, "yaml-*.bin"));
+
+        // Packs it reads are stored too: the same policy with one pack of its own.
+        var packDir = Path.Combine(_dir.Path, "own");
+        Directory.CreateDirectory(packDir);
+        File.WriteAllText(Path.Combine(packDir, "mine.pack.yaml"), PackLoader.BuiltInText("git")!);
+        var withOwnPack = text.Replace("packs: [core, git,", "packs: [core, own/mine.pack.yaml,", StringComparison.Ordinal);
+        Assert.NotEqual(text, withOwnPack);
+        var ownLoaded = PolicySource.Load(_dir.Write("own.yaml", withOwnPack), cacheDirectory: CacheDir);
+        Assert.False(ownLoaded.Engine?.EffectsCompiled ?? true);
+        Assert.True(Directory.GetFiles(CacheDir, "yaml-*.bin").Length >= 3, "the packs the policy reads are stored too");
 
         var stored = new PolicyCache(CacheDir).TryRead(Hash(text));
         Assert.NotNull(stored);
