@@ -15,5 +15,12 @@ if (args is ["glob-stopwatch", ..])
     return Autopilot.Benchmarks.GlobBenchmarks.Stopwatch(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
 }
 
+// `-- interleaved <ClassName> [rounds]`: the class's methods interleaved, medians (a cross-check of the ratios; Interleaved.cs).
+if (args is ["interleaved", var className, ..])
+{
+    return Autopilot.Benchmarks.Interleaved.Run(className,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Autopilot.Benchmarks.EngineBenchmarks).Assembly).Run(args);
 return 0;

@@ -1,4 +1,3 @@
-using Autopilot.Core.Leases;
 using Autopilot.Core.Ledger;
 using Autopilot.Core.Storage;
 using BenchmarkDotNet.Attributes;
@@ -7,7 +6,7 @@ namespace Autopilot.Benchmarks;
 
 /// <summary>
 /// Durable state. Targets: in-memory chain append (canonical form + SHA-256) ≤2 µs; a durable append at most
-/// 1.2× a bare write+fsync of the same bytes on the same disk; lease acquire+release ≤100 µs on a local disk.
+/// 1.2× a bare write+fsync of the same bytes on the same disk (leases: <see cref="LeaseBenchmarks"/>).
 /// The folder is under the repository's benchmarks output (a real disk, not tmpfs).
 /// </summary>
 [MemoryDiagnoser]
@@ -17,10 +16,8 @@ public class StateBenchmarks
     private LedgerAppend _draft = null!;
     private string _dir = "";
     private FileLedgerStore _ledger = null!;
-    private FileLeaseStore _leases = null!;
     private FileStream _bare = null!;
     private byte[] _line = [];
-    private int _lease;
 
     /// <summary>A typical entry (a transition with a rule and one evidence hash), shared by the store benchmarks.</summary>
     internal static LedgerAppend TransitionDraft() => new()
@@ -42,7 +39,6 @@ public class StateBenchmarks
         _draft = TransitionDraft();
         _dir = Path.Combine(AppContext.BaseDirectory, "state-bench-" + Guid.NewGuid().ToString("N"));
         _ledger = FileLedgerStore.Open(Path.Combine(_dir, "ledger"));
-        _leases = new FileLeaseStore(Path.Combine(_dir, "leases"));
         _buffer.Clear();
         LedgerEntryCodec.WriteLine(_draft, 1, DateTimeOffset.UtcNow, LedgerEntry.GenesisHash, _buffer);
         _line = _buffer.WrittenSpan.ToArray();
@@ -75,11 +71,4 @@ public class StateBenchmarks
 
     [Benchmark]
     public long DurableAppend() => _ledger.Append(_draft).Entry.Sequence;
-
-    [Benchmark]
-    public bool LeaseAcquireRelease()
-    {
-        var result = _leases.Acquire("T-" + (_lease++ % 16), "implement", "agent-7", TimeSpan.FromMinutes(5));
-        return _leases.Release(result.Lease!).Succeeded;
-    }
 }

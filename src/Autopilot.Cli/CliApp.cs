@@ -31,7 +31,9 @@ public static class CliApp
         try
         {
             using var telemetry = TelemetrySetup.StartFromEnvironment();
-            return root.Parse(args).Invoke();
+            var parsed = root.Parse(args);
+            StateOptions.ExplicitStore = parsed.GetValue(StateOptions.Store);
+            return parsed.Invoke();
         }
         catch (Exception ex)
         {

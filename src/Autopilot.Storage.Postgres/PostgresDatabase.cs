@@ -62,6 +62,22 @@ public sealed class PostgresDatabase : IDisposable
         }
 
         builder.ApplicationName ??= "autopilot";
+
+        // The store sends the same few statements over and over: prepared once per physical connection,
+        // they skip parsing and planning (the append's statement took ~0.7 ms to plan, more than its
+        // execution). The store never changes session state (its settings and advisory locks are
+        // transaction-scoped), so a pooled connection needs no reset on return, and a reset would only
+        // cost the server work on the next call.
+        if (!target.Contains("auto prepare", StringComparison.OrdinalIgnoreCase) && !target.Contains("autoprepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!target.Contains("reset", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
         scope ??= ledger ?? DefaultScope;
         string display = $"postgres://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}?ledger={scope}";
         return new PostgresDatabase(NpgsqlDataSource.Create(builder), scope, display);
@@ -170,24 +186,34 @@ public sealed class PostgresDatabase : IDisposable
     }
 
     /// <summary>
-    /// Runs work that is safe to repeat (reads, lease statements). When the pooled connection turns
-    /// out to be one the server already ended, the pool is cleared and the work runs once more.
+    /// Runs work that is safe to repeat (reads, lease statements). When the connection breaks (the
+    /// server ended the session, a pooled connection was already dead, the network cut it), the pool
+    /// is cleared and the work runs once more on a fresh connection; the flag tells it that it is the
+    /// second run (a first whose answer was lost may have committed).
     /// </summary>
-    internal T Retrying<T>(Func<NpgsqlConnection, T> work)
+    internal T Retrying<T>(Func<NpgsqlConnection, bool, T> work)
     {
         for (int attempt = 0; ; attempt++)
         {
             using var connection = Connect();
             try
             {
-                return work(connection);
+                return work(connection, attempt > 0);
             }
             catch (Exception ex) when (attempt == 0 && IsBrokenConnection(ex))
             {
                 DataSource.Clear();
+                Interlocked.Increment(ref _retries);
             }
         }
     }
+
+    internal T Retrying<T>(Func<NpgsqlConnection, T> work) => Retrying((connection, _) => work(connection));
+
+    private long _retries;
+
+    /// <summary>Statements run a second time after a broken connection (for tests and diagnostics).</summary>
+    internal long Retries => Interlocked.Read(ref _retries);
 
     /// <summary>A storage error naming the database, for any failure talking to it.</summary>
     internal StorageException Failure(string what, Exception ex) =>

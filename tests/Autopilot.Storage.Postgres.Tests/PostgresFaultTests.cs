@@ -155,6 +155,40 @@ public sealed class PostgresFaultTests : IDisposable
     }
 
     [SkippableFact]
+    public void LeaseStatementsAfterACutConnection_RunOnceMoreOnAFreshOne()
+    {
+        var (cluster, database, _) = Scope();
+        var store = new PostgresLeaseStore(database);
+        void CutEverySession() =>
+            cluster.Execute("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'autopilot' and pid <> pg_backend_pid()");
+
+        // Each statement finds its pooled connection cut by the server, and answers as if nothing happened.
+        var first = store.Acquire("T-1", "implement", "alice", TimeSpan.FromMinutes(1)).Lease!;
+        CutEverySession();
+        var renewed = store.Renew(first, TimeSpan.FromMinutes(2));
+        Assert.Equal(LeaseStatus.Renewed, renewed.Status);
+        Assert.Equal(first.Token, renewed.Lease!.Token);
+        CutEverySession();
+        var again = store.Acquire("T-1", "implement", "alice", TimeSpan.FromMinutes(1));
+        Assert.Equal(LeaseStatus.Acquired, again.Status);
+        Assert.Equal(first.Token, again.Lease!.Token);
+        CutEverySession();
+        Assert.Equal(LeaseStatus.Released, store.Release(first).Status);
+        CutEverySession();
+        var next = store.Acquire("T-1", "implement", "bob", TimeSpan.FromMinutes(1));
+        Assert.Equal(LeaseStatus.Acquired, next.Status);
+        Assert.True(next.Lease!.Token > first.Token);
+        Assert.True(database.Retries >= 4, $"only {database.Retries} statements ran again: the cuts were not met");
+
+        // A holder other than the one recorded is still refused after a cut (the retry does not blur who holds it).
+        CutEverySession();
+        var refused = store.Acquire("T-1", "implement", "carol", TimeSpan.FromMinutes(1));
+        Assert.Equal(LeaseStatus.Held, refused.Status);
+        Assert.Equal("bob", refused.Holder!.Holder);
+        Assert.Equal(LeaseStatus.NotHeld, store.Release(first).Status);
+    }
+
+    [SkippableFact]
     public void TheServerRestartedDuringAppendsFromEightProcesses_LosesNoAcknowledgedEntry()
     {
         var (cluster, database, target) = Scope();

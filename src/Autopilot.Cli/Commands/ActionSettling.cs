@@ -18,14 +18,15 @@ internal static class ActionSettling
     public static Decision? Settle(Decision decision, string question, string subject, ActionContext context, string? stateDir, string repo, string actor)
     {
         var state = StateOptions.Resolve(stateDir, repo);
-        if (!ActionSettlement.NeedsLedger(decision, Directory.Exists(StateOptions.LedgerDir(state))))
-        {
-            return Hint(decision, question, subject, context);
-        }
-
         try
         {
-            using var ledger = StateOptions.OpenLedger(state);
+            if (!ActionSettlement.NeedsLedger(decision, StateOptions.KeepsLedger(state)))
+            {
+                return Hint(decision, question, subject, context);
+            }
+
+            using var stores = StateOptions.OpenStores(state);
+            using var ledger = stores.OpenLedger();
             return Hint(ActionSettlement.Settle(decision, ledger, question, subject, context, actor, DateTimeOffset.UtcNow), question, subject, context);
         }
         catch (Exception ex) when (StateOptions.IsStateFailure(ex))

@@ -29,7 +29,8 @@ internal static class ApproveCommand
             {
                 if (given.StartsWith(HookApprovals.CodePrefix, StringComparison.Ordinal))
                 {
-                    using var hookLedger = StateOptions.OpenLedger(state);
+                    using var hookStores = StateOptions.OpenStores(result, state);
+                    using var hookLedger = hookStores.OpenLedger();
                     var granted = HookApprovals.Grant(hookLedger, given, result.GetValue(actor)!);
                     Console.Out.WriteLine($"Approved {given} once (ledger entry {granted.Sequence}); retry the action unchanged.");
                     return (int)ExitCode.Allow;
@@ -49,7 +50,8 @@ internal static class ApproveCommand
                     return (int)ExitCode.BadInput;
                 }
 
-                using var ledger = StateOptions.OpenLedger(state);
+                using var stores = StateOptions.OpenStores(result, state);
+                using var ledger = stores.OpenLedger();
                 var expires = DateTimeOffset.UtcNow.AddHours(hours);
                 var entry = ActionApprovals.Approve(ledger, normalized, why, result.GetValue(actor)!, expires);
                 Console.Out.WriteLine($"approved {normalized} once, until {expires:yyyy-MM-dd HH:mm} UTC (ledger entry {entry.Sequence})");

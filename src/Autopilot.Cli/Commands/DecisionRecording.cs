@@ -8,8 +8,9 @@ namespace Autopilot.Cli.Commands;
 
 /// <summary>
 /// The one place the deciding commands (check, gate, escalate, hook; transition through its own ledger entry) write
-/// the decision log (issue 14). A decision is recorded when the repository keeps a ledger (the state folder's
-/// <c>ledger/</c> exists) or <c>AUTOPILOT_DECISION_LOG=on</c>; never with <c>AUTOPILOT_DECISION_LOG=off</c>.
+/// the decision log (issue 14). A decision is recorded when the repository keeps a ledger (a shared store is configured,
+/// or the state folder's <c>ledger/</c> exists) or <c>AUTOPILOT_DECISION_LOG=on</c>; never with
+/// <c>AUTOPILOT_DECISION_LOG=off</c>. It goes where the configuration puts the ledger (<see cref="StateOptions.OpenStores(string)"/>).
 /// A ledger that cannot be written is reported on stderr and leaves the decision as it is.
 /// </summary>
 internal static class DecisionRecording
@@ -21,21 +22,22 @@ internal static class DecisionRecording
     {
         "off" or "0" or "false" => false,
         "on" or "1" or "true" => true,
-        _ => Directory.Exists(StateOptions.LedgerDir(stateDir)),
+        _ => StateOptions.KeepsLedger(stateDir),
     };
 
     /// <summary>Records <paramref name="decision"/> and the facts it read; returns the entry's sequence, or null when nothing was recorded.</summary>
     public static long? Record(PolicyEngine engine, string stateDir, string actor, string question, Decision decision, DecisionFacts facts)
     {
-        if (!Enabled(stateDir))
-        {
-            return null;
-        }
-
-        var record = DecisionRecord.From(question, decision, facts, Origin(engine));
         try
         {
-            using var ledger = StateOptions.OpenLedger(stateDir);
+            if (!Enabled(stateDir))
+            {
+                return null;
+            }
+
+            var record = DecisionRecord.From(question, decision, facts, Origin(engine));
+            using var stores = StateOptions.OpenStores(stateDir);
+            using var ledger = stores.OpenLedger();
             return DecisionLog.Record(ledger, actor, record).Entry.Sequence;
         }
         catch (Exception ex) when (StateOptions.IsStateFailure(ex))

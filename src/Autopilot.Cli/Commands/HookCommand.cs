@@ -47,6 +47,7 @@ internal static class HookCommand
                     Task = result.GetValue(task) ?? fromEnvironment.Task,
                     ModeMap = result.GetValue(modeMap)!,
                     StateDir = result.GetValue(state),
+                    Store = result.GetValue(StateOptions.Store),
                     Deadline = result.GetValue(deadline) is { } ms and > 0 ? TimeSpan.FromMilliseconds(ms) : fromEnvironment.Deadline,
                 };
                 reply = HookRunner.Run(adapter.Name, stdin, settings);

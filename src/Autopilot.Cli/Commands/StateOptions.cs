@@ -28,10 +28,21 @@ internal static class StateOptions
     public static StateStores OpenStores(ParseResult result, string stateDir) => StateStores.Open(stateDir, result.GetValue(Store));
 
     /// <summary>
-    /// The state folder's file ledger. The decision log, exception uses and one-time approvals are kept there: they do not
-    /// follow <c>--store</c> yet (the transition, escalation, lease and attestation records do).
+    /// This invocation's <c>--store</c>, for the code that records without a parse result (the decision log, exception
+    /// uses): set by the front after parsing (<see cref="CliApp"/>, the native front).
     /// </summary>
-    public static FileLedgerStore OpenLedger(string stateDir) => FileLedgerStore.Open(LedgerDir(stateDir));
+    public static string? ExplicitStore { get; set; }
+
+    /// <summary>
+    /// The stores for the decision log, exception uses and one-time approvals: the configured shared store (its ledger is
+    /// the fleet's one log), else the state folder's files. In a program without the shared store's driver (the native
+    /// front) a configured one hands the call to the managed CLI (<see cref="Core.Policies.PolicyHandOffException"/>).
+    /// </summary>
+    public static StateStores OpenStores(string stateDir) => StateStores.Open(stateDir, ExplicitStore);
+
+    /// <summary>Whether this state folder keeps a ledger: a shared store is configured, or its <c>ledger/</c> folder exists.</summary>
+    public static bool KeepsLedger(string stateDir) =>
+        StateStores.Resolve(stateDir, ExplicitStore).Target is not null || Directory.Exists(LedgerDir(stateDir));
 
     public static string LedgerDir(string stateDir) => Path.Combine(stateDir, "ledger");
 

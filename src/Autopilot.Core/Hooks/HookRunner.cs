@@ -196,7 +196,7 @@ public static class HookRunner
     private static HookReply Record(HookAdapter adapter, HookEvent e, HookScope scope, Verdict verdict, IReadOnlyList<string> ruleIds, string reason, string? action, HookReply told, ApprovalUse? approval)
     {
         var ledgerDir = Path.Combine(scope.StateDir, "ledger");
-        var required = scope.Task is not null || approval is not null || (verdict != Verdict.Allow && Directory.Exists(ledgerDir));
+        var required = scope.Task is not null || approval is not null || (verdict != Verdict.Allow && (scope.Shared || Directory.Exists(ledgerDir)));
         if (!required)
         {
             return told;
@@ -204,7 +204,8 @@ public static class HookRunner
 
         try
         {
-            using var ledger = FileLedgerStore.Open(ledgerDir);
+            using var stores = Storage.StateStores.Open(scope.StateDir, scope.Settings.Store);
+            using var ledger = stores.OpenLedger();
             ledger.Append(new LedgerAppend
             {
                 Actor = scope.Settings.Actor ?? adapter.Name,
@@ -220,7 +221,7 @@ public static class HookRunner
         }
         catch (Exception ex) when (ex is Storage.StorageException or LedgerCorruptException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            return adapter.Failure(Deny($"the decision cannot be recorded in the ledger at {ledgerDir} ({ex.Message})"));
+            return adapter.Failure(Deny($"the decision cannot be recorded in the ledger{(scope.Shared ? " of the shared store" : $" at {ledgerDir}")} ({ex.Message})"));
         }
     }
 
@@ -323,12 +324,26 @@ public static class HookRunner
 
         public string? Phase { get; init; }
 
+        /// <summary>Whether a shared store is configured (<see cref="HookSettings.Store"/>, AUTOPILOT_STORE, the config file): the ledger is its.</summary>
+        public bool Shared { get; init; }
+
         private IReadOnlyList<LedgerEntry>? _entries;
 
         public IReadOnlyList<LedgerEntry> LedgerEntries()
         {
+            if (_entries is not null)
+            {
+                return _entries;
+            }
+
+            if (Shared)
+            {
+                using var stores = Storage.StateStores.Open(StateDir, Settings.Store);
+                return _entries = stores.ReadLedger();
+            }
+
             var dir = Path.Combine(StateDir, "ledger");
-            return _entries ??= Directory.Exists(dir) ? LedgerReader.ReadEntries(dir).Entries : [];
+            return _entries = Directory.Exists(dir) ? LedgerReader.ReadEntries(dir).Entries : [];
         }
 
         public static HookScope Open(HookEvent e, HookSettings settings)
@@ -354,9 +369,10 @@ public static class HookRunner
                 };
             }
 
-            var scope = new HookScope { Settings = settings, Repository = repo, StateDir = stateDir, Engine = loaded.Engine, Task = settings.Task };
+            var shared = Storage.StateStores.Resolve(stateDir, settings.Store).Target is not null;
+            var scope = new HookScope { Settings = settings, Repository = repo, StateDir = stateDir, Engine = loaded.Engine, Task = settings.Task, Shared = shared };
             var phase = settings.Phase ?? (settings.Task is { } task ? new LedgerReader(scope.LedgerEntries()).CurrentPhase(task) : null);
-            return new HookScope { Settings = settings, Repository = repo, StateDir = stateDir, Engine = loaded.Engine, Task = settings.Task, Phase = phase, _entries = scope._entries };
+            return new HookScope { Settings = settings, Repository = repo, StateDir = stateDir, Engine = loaded.Engine, Task = settings.Task, Shared = shared, Phase = phase, _entries = scope._entries };
         }
     }
 }

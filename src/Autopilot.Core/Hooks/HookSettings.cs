@@ -33,6 +33,13 @@ public sealed record HookSettings
 
     public string? Actor { get; init; }
 
+    /// <summary>
+    /// The <c>--store</c> given, if any; with <c>AUTOPILOT_STORE</c> and <c>.autopilot/config</c> it picks where the hook's
+    /// ledger entries and one-time approvals live (<see cref="Storage.StateStores"/>): a shared store's ledger, one log
+    /// for a fleet, or the state folder's files.
+    /// </summary>
+    public string? Store { get; init; }
+
     public TimeSpan Deadline { get; init; } = DefaultDeadline;
 
     /// <summary>One-time approval codes granted through the environment (<c>AUTOPILOT_APPROVE</c>).</summary>

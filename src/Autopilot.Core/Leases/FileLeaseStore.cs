@@ -12,12 +12,20 @@ namespace Autopilot.Core.Leases;
 /// and <c>.lock</c> serialising every operation across processes.
 /// </summary>
 /// <remarks>
-/// The fencing counter is one for the folder, so tokens grow across all tasks and phases (which
-/// implies they grow for each). It is written (temp + fsync + rename) before the lease that carries
-/// the new token, so after a crash the counter is never behind a token that was handed out. Release
-/// deletes the lease file without fsync: if a crash undoes the delete, the lease merely lingers
-/// until it expires. Expiry is judged by the store's clock; holders should renew well before it
-/// and fence their writes with the token, since a stalled process can outlive its lease.
+/// <para>One fsync per grant. The fencing counter is one for the folder, so tokens grow across all tasks
+/// and phases (which implies they grow for each). It is the only state that must survive a power cut: a
+/// token handed out must never be handed out again, because a resource may have seen it. So the counter
+/// is overwritten in place (no rename, so no directory entry to flush; no size change, so fdatasync) in one of two checksummed slots,
+/// the one not holding the current value, and flushed before the lease that carries the new token is
+/// put in place; a write torn by a power cut spoils only that slot, and the other still holds the value
+/// before it, which no caller was told. The directory is flushed only when the counter file is created.</para>
+/// <para>Lease files are replaced atomically (temporary file, rename) but not flushed: a power cut stops
+/// every process on the machine, holders included, so a lease record lost with it (or left empty by it:
+/// the file's data never reached the disk) protects no one; the next acquire gets a newer token from
+/// the counter. A process killed at any point (SIGKILL) loses nothing, since the kernel keeps what was
+/// written. Release deletes the lease file without a flush: if a power cut undoes the delete, the lease
+/// merely lingers until it expires. Expiry is judged by the store's clock; holders should renew well
+/// before it and fence their writes with the token, since a stalled process can outlive its lease.</para>
 /// </remarks>
 public sealed class FileLeaseStore : ILeaseStore
 {
@@ -60,10 +68,24 @@ public sealed class FileLeaseStore : ILeaseStore
             return LeaseRules.Extended(extended);
         }
 
-        long token = Math.Max(ReadCounter(), existing?.Token ?? 0) + 1;
-        DurableFile.WriteAtomic(_counterPath, Encoding.ASCII.GetBytes(token.ToString(CultureInfo.InvariantCulture) + "\n"));
+        var counter = ReadCounter();
+        long token = Math.Max(counter.Value, existing?.Token ?? 0) + 1;
         var lease = new Lease(task, phase, holder, token, now, now + timeToLive);
-        WriteLease(path, lease);
+
+        // The lease is written first (a full disk fails here, before the counter moves), the counter is
+        // made durable, and only then does the lease take its name: no reader sees a token the counter lacks.
+        string staged = StageLease(path, lease);
+        try
+        {
+            WriteCounter(counter, token);
+            DurableFile.Replace(staged, path);
+        }
+        catch
+        {
+            DurableFile.TryDelete(staged);
+            throw;
+        }
+
         return LeaseRules.Granted(lease, existing);
     }
 
@@ -124,7 +146,7 @@ public sealed class FileLeaseStore : ILeaseStore
     public long LastToken()
     {
         using var held = Lock();
-        return ReadCounter();
+        return ReadCounter().Value;
     }
 
     private FileLock Lock()
@@ -144,28 +166,90 @@ public sealed class FileLeaseStore : ILeaseStore
     private string LeasePath(string task, string phase) =>
         Path.Combine(Directory, DurableFile.EscapeFileName(task) + "@" + DurableFile.EscapeFileName(phase) + LeaseExtension);
 
-    private long ReadCounter()
+    /// <summary>
+    /// The counter file: two slots of <see cref="SlotLength"/> bytes, each <c>&lt;20-digit token&gt; &lt;8 hex of
+    /// its SHA-256&gt;</c> and a newline; the value is the larger valid slot. A file of one number (the
+    /// format before slots) is read as that number and rewritten as slots at the next grant.
+    /// </summary>
+    private const int SlotLength = 30;
+
+    private readonly record struct Counter(long Value, int FreeSlot, bool Slotted);
+
+    private Counter ReadCounter()
     {
         byte[]? bytes = DurableFile.ReadAllBytesOrNull(_counterPath);
         if (bytes is null)
         {
-            return 0;
+            return new Counter(0, 0, Slotted: false);
         }
 
-        if (!long.TryParse(Encoding.ASCII.GetString(bytes).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value))
+        if (bytes.Length == 2 * SlotLength)
         {
-            // Guessing could hand out a token twice: refuse instead.
-            throw new StorageException($"the fencing counter '{_counterPath}' is unreadable; restore it to at least the largest token ever granted", _counterPath);
+            long? first = ParseSlot(bytes.AsSpan(0, SlotLength)), second = ParseSlot(bytes.AsSpan(SlotLength, SlotLength));
+            if (first is not null || second is not null)
+            {
+                // Overwrite the slot that does not hold the value (an invalid one first): a torn write then spoils only that one.
+                int free = first is null ? 0 : second is null ? 1 : first < second ? 0 : 1;
+                return new Counter(Math.Max(first ?? 0, second ?? 0), free, Slotted: true);
+            }
+        }
+        else if (long.TryParse(Encoding.ASCII.GetString(bytes).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value))
+        {
+            return new Counter(value, 0, Slotted: false);
+        }
+
+        // Guessing could hand out a token twice: refuse instead.
+        throw new StorageException($"the fencing counter '{_counterPath}' is unreadable; restore it to at least the largest token ever granted", _counterPath);
+    }
+
+    private static long? ParseSlot(ReadOnlySpan<byte> slot)
+    {
+        if (slot[^1] != (byte)'\n' || slot[20] != (byte)' '
+            || !long.TryParse(slot[..20], NumberStyles.None, CultureInfo.InvariantCulture, out long value)
+            || !slot[21..29].SequenceEqual(Encoding.ASCII.GetBytes(DurableFile.Sha256Hex(slot[..20])[..8])))
+        {
+            return null;
         }
 
         return value;
     }
 
+    private static byte[] Slot(long token)
+    {
+        string digits = token.ToString("D20", CultureInfo.InvariantCulture);
+        return Encoding.ASCII.GetBytes(digits + " " + DurableFile.Sha256Hex(Encoding.ASCII.GetBytes(digits))[..8] + "\n");
+    }
+
+    /// <summary>Makes <paramref name="token"/> the counter on disk: one slot overwritten in place and flushed.</summary>
+    private void WriteCounter(Counter counter, long token)
+    {
+        if (!counter.Slotted)
+        {
+            // Created (or converted from the one-number format): both slots, then the file and its directory entry flushed.
+            DurableFile.WriteAtomic(_counterPath, [.. Slot(token), .. Slot(token)]);
+            DurableFile.FlushDirectory(Directory);
+            return;
+        }
+
+        try
+        {
+            using var handle = File.OpenHandle(_counterPath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            RandomAccess.Write(handle, Slot(token), counter.FreeSlot * SlotLength);
+            DurableFile.FlushData(handle);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException($"cannot write the fencing counter '{_counterPath}': {ex.Message}", _counterPath, ex);
+        }
+    }
+
     private static Lease? ReadLease(string path)
     {
         byte[]? bytes = DurableFile.ReadAllBytesOrNull(path);
-        if (bytes is null)
+        if (bytes is null || bytes.Length == 0)
         {
+            // Empty: a lease renamed into place whose data a power cut kept from the disk (lease files are
+            // not flushed). Its holder stopped with the machine, and its token is below the counter.
             return null;
         }
 
@@ -187,7 +271,27 @@ public sealed class FileLeaseStore : ILeaseStore
         }
     }
 
-    private static void WriteLease(string path, Lease lease)
+    /// <summary>Replaces the lease file (atomic, not flushed: see the remarks).</summary>
+    private static void WriteLease(string path, Lease lease) => DurableFile.WriteAtomic(path, Serialize(lease), flushToDisk: false);
+
+    /// <summary>Writes the lease beside its final name; <see cref="DurableFile.Replace"/> puts it in place.</summary>
+    private static string StageLease(string path, Lease lease)
+    {
+        string staged = path + ".tmp";
+        try
+        {
+            File.WriteAllBytes(staged, Serialize(lease));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            DurableFile.TryDelete(staged);
+            throw new StorageException($"cannot write '{path}': {ex.Message}", path, ex);
+        }
+
+        return staged;
+    }
+
+    private static byte[] Serialize(Lease lease)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -202,6 +306,6 @@ public sealed class FileLeaseStore : ILeaseStore
             writer.WriteEndObject();
         }
 
-        DurableFile.WriteAtomic(path, buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -12,8 +12,7 @@ public static class DurableFile
     /// the temporary name is fixed, so two unlocked writers would collide.
     /// </summary>
     /// <remarks>The directory is not fsynced: a power cut right after the rename may bring back the
-    /// old file, which for leases only delays a take-over and for counters is covered by fsyncing the
-    /// new value before it is used.</remarks>
+    /// old file. Where the new name must survive too, call <see cref="FlushDirectory"/> after it.</remarks>
     public static void WriteAtomic(string path, ReadOnlySpan<byte> content, bool flushToDisk = true)
     {
         string temp = path + ".tmp";
@@ -35,6 +34,91 @@ public static class DurableFile
             TryDelete(temp);
             throw new StorageException($"cannot write '{path}': {ex.Message}", path, ex);
         }
+    }
+
+    /// <summary>Renames <paramref name="staged"/> over <paramref name="path"/> (atomic on one file system).</summary>
+    public static void Replace(string staged, string path)
+    {
+        try
+        {
+            File.Move(staged, path, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException($"cannot write '{path}': {ex.Message}", path, ex);
+        }
+    }
+
+    /// <summary>
+    /// Flushes a directory's entries (fsync of the directory), so that a file created or renamed in it
+    /// survives a power cut. .NET opens no directory handles, hence libc's open and fsync. A no-op on
+    /// Windows, where the rename is journalled with the file.
+    /// </summary>
+    public static void FlushDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        int fd = NativeMethods.Open(directory, 0 /* O_RDONLY */);
+        if (fd < 0 || NativeMethods.Fsync(fd) != 0)
+        {
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (fd >= 0)
+            {
+                NativeMethods.Close(fd);
+            }
+
+            throw new StorageException($"cannot flush the directory '{directory}': errno {errno}", directory);
+        }
+
+        NativeMethods.Close(fd);
+    }
+
+    /// <summary>
+    /// Flushes a file's data written in place (no size change, blocks already allocated): fdatasync on
+    /// Linux, which skips the timestamps and so needs no journal commit; a full flush elsewhere.
+    /// </summary>
+    public static void FlushData(SafeFileHandle handle)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            RandomAccess.FlushToDisk(handle);
+            return;
+        }
+
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            if (NativeMethods.Fdatasync((int)handle.DangerousGetHandle()) != 0)
+            {
+                throw new IOException($"fdatasync failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private static class NativeMethods
+    {
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+        public static extern int Fdatasync(int fd);
+
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "open", SetLastError = true)]
+        public static extern int Open([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int flags);
+
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+        public static extern int Fsync(int fd);
+
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "close")]
+        public static extern int Close(int fd);
     }
 
     /// <summary>The file's bytes, or null when it does not exist.</summary>

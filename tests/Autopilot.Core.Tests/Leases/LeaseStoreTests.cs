@@ -63,4 +63,63 @@ public sealed class LeaseStoreTests : IDisposable
         _clock.Advance(s_ttl);
         Assert.True(_store.Acquire("T", "p", "bob", s_ttl).Lease!.Token > held.Token);
     }
+
+    // What a power cut can leave behind (a mock of the disk's state: the cut itself cannot be caused here).
+
+    [Fact]
+    public void ACounterSlotTornMidGrant_LeavesTheValueBeforeIt_AndTheNextGrantIsNewer()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            _store.Release(_store.Acquire("T", "p", "alice", s_ttl).Lease!);
+        }
+
+        string counter = Path.Combine(_store.Directory, FileLeaseStore.CounterFileName);
+        byte[] bytes = File.ReadAllBytes(counter);
+        Assert.Equal(60, bytes.Length);
+        Assert.Equal(3, _store.LastToken());
+
+        // The grant of token 4 writes the slot not holding 3; cut it off half-way.
+        int free = System.Text.Encoding.ASCII.GetString(bytes, 0, 20) == "00000000000000000003" ? 30 : 0;
+        "00000000000000000004 "u8.ToArray().AsSpan(0, 12).CopyTo(bytes.AsSpan(free));
+        File.WriteAllBytes(counter, bytes);
+
+        Assert.Equal(3, _store.LastToken());
+        Assert.Equal(4, _store.Acquire("T", "p", "bob", s_ttl).Lease!.Token);
+        Assert.Equal(4, new FileLeaseStore(_store.Directory).LastToken());
+    }
+
+    [Fact]
+    public void BothCounterSlotsSpoilt_FailClosed()
+    {
+        _store.Acquire("T", "p", "alice", s_ttl);
+        File.WriteAllBytes(Path.Combine(_store.Directory, FileLeaseStore.CounterFileName), new byte[60]);
+        var error = Assert.Throws<StorageException>(() => _store.Acquire("T", "q", "h", s_ttl));
+        Assert.Contains("fencing counter", error.Message);
+    }
+
+    [Fact]
+    public void AnEmptyLeaseFile_LeftByAPowerCut_IsNoLease_AndTheNextGrantIsNewer()
+    {
+        var lost = _store.Acquire("T", "p", "alice", s_ttl).Lease!;
+        string file = Assert.Single(Directory.GetFiles(_store.Directory, "*.lease"));
+        File.WriteAllBytes(file, []);
+
+        Assert.Null(_store.Get("T", "p"));
+        var next = _store.Acquire("T", "p", "bob", s_ttl);
+        Assert.Equal(LeaseStatus.Acquired, next.Status);
+        Assert.True(next.Lease!.Token > lost.Token);
+    }
+
+    [Fact]
+    public void ACounterInTheOneNumberFormat_IsContinued_AndRewrittenAsSlots()
+    {
+        Directory.CreateDirectory(_store.Directory);
+        string counter = Path.Combine(_store.Directory, FileLeaseStore.CounterFileName);
+        File.WriteAllText(counter, "41\n");
+        Assert.Equal(42, _store.Acquire("T", "p", "alice", s_ttl).Lease!.Token);
+        Assert.Equal(60, new FileInfo(counter).Length);
+        Assert.Equal(43, _store.Acquire("T", "q", "alice", s_ttl).Lease!.Token);
+        Assert.Equal(43, _store.LastToken());
+    }
 }
