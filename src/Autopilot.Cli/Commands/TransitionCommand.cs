@@ -53,7 +53,7 @@ internal static class TransitionCommand
             }
             catch (InvalidDataException ex)
             {
-                return CommonOptions.BadInput("AP-WORKORDER", ex.Message, result.GetValue(format)!, engine.PolicyHash);
+                return CommonOptions.BadInput(RuleIds.WorkOrder, ex.Message, result.GetValue(format)!, engine.PolicyHash);
             }
 
             TransitionResult outcome;

@@ -294,7 +294,7 @@ public sealed class TransitionEvaluator
     public const string CloseRule = RuleIds.TaskClose;
 
     /// <summary>Findings about the evidence a task's work order adds (docs/work-orders.md).</summary>
-    public const string WorkOrderEvidenceRule = "AP-WORKORDER-EVIDENCE";
+    public const string WorkOrderEvidenceRule = RuleIds.WorkOrderEvidence;
 
     /// <summary>An allowed outcome is still reported (as info) so that backtracks are visible and recorded.</summary>
     private static Severity Severe(Verdict verdict) => verdict == Verdict.Allow ? Severity.Info : verdict.ToSeverity();

@@ -58,6 +58,8 @@ static class RuleIds
     public const string TaskStart = "AP-TASK-START";
     public const string TaskClose = "AP-TASK-CLOSE";
     public const string LeaseRequired = "AP-LEASE-REQUIRED";
+    public const string WorkOrderEvidence = "AP-WORKORDER-EVIDENCE";
+    public const string WorkOrder = "AP-WORKORDER";
 
     // Autonomy
     /// <summary>The prefix the autonomy findings share (for grouping them in explanations).</summary>
@@ -125,6 +127,8 @@ static class RuleIds
         new(TaskStart, "The task's first transition was recorded.", "Nothing to do."),
         new(TaskClose, "The task was closed.", "Nothing to do."),
         new(LeaseRequired, "Recording a transition needs the task's lease.", "Acquire the task's lease (autopilot lease acquire) and retry with it."),
+        new(WorkOrderEvidence, "The task's work order requires evidence to leave the phase (docs/work-orders.md).", "Write the evidence the work order names, or, if it no longer applies, apply a corrected work order."),
+        new(WorkOrder, "The task's recorded work-order constraints cannot be read.", "Fix or re-apply the work order (autopilot workorder apply FILE); nothing is allowed until then."),
         new(AutonomyEscalate, "The action's risk is above what the autonomy level may do alone.", "Ask a human to approve it, or take a lower-risk route."),
         new(AutonomyDeny, "The action's risk is far above what the autonomy level may do.", "Do not do it; a human has to do this."),
         new(AutonomyUnknown, "The autonomy level is not one of this policy's.", "Use one of the policy's autonomy levels."),
