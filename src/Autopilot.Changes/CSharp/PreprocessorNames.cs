@@ -161,7 +161,8 @@ internal static partial class PreprocessorNames
         }
     }
 
-    [GeneratedRegex(@"^[ \t]*#[ \t]*(?:if|elif)\b(.*)$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    // A byte-order mark before the first directive (a file saved with one, read as text) is whitespace to the compiler too.
+    [GeneratedRegex(@"^[ \t\uFEFF]*#[ \t]*(?:if|elif)\b(.*)$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex Condition();
 
     [GeneratedRegex(@"[A-Za-z_][A-Za-z0-9_]*", RegexOptions.CultureInvariant)]

@@ -93,6 +93,17 @@ public sealed class GateOnRealLayoutsTests : IDisposable
     }
 
     [Fact]
+    public void A_type_forward_under_if_in_a_file_that_starts_with_a_byte_order_mark_is_seen()
+    {
+        // StackExchange.Redis d60d987e2a73: Hacks.cs starts with a BOM, then `#if NET5_0_OR_GREATER` and a type forward.
+        var findings = Judge(r => r.Write("src/MyLib/Hacks.cs",
+            "\uFEFF#if NET8_0_OR_GREATER\n[assembly: System.Runtime.CompilerServices.TypeForwardedTo(typeof(System.Runtime.CompilerServices.IsExternalInit))]\n#endif\n"));
+        var api = Assert.Single(findings, f => f.RuleId == PublicApi);
+        Assert.Contains("IsExternalInit", api.Message, StringComparison.Ordinal);
+        Assert.Contains("net8.0", api.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_framework_added_to_the_project_is_not_a_change_of_every_member()
     {
         // The project starts building for net9.0 and a member appears under an #if every framework defines: only the
