@@ -71,11 +71,6 @@ public static class NativeApp
         }
     }
 
-    /// <summary>The hook's own deadline, in milliseconds: well inside the agent's hook timeout (Claude Code: 60 s).</summary>
-    public const string DeadlineVariable = "AUTOPILOT_HOOK_DEADLINE_MS";
-
-    private const int DefaultDeadlineMs = 10_000;
-
     private static int s_answered;
 
     /// <summary>
@@ -84,7 +79,8 @@ public static class NativeApp
     /// </summary>
     private static Timer StartDeadline(string agent, TextWriter stdout, TextWriter stderr)
     {
-        var ms = int.TryParse(Environment.GetEnvironmentVariable(DeadlineVariable), out var given) && given > 0 ? given : DefaultDeadlineMs;
+        // The same deadline the hook runner keeps (HookSettings), for the whole process: start-up and output included.
+        var ms = (int)Autopilot.Core.Hooks.HookSettings.DeadlineFromEnvironment().TotalMilliseconds;
         return new Timer(_ =>
         {
             if (Interlocked.Exchange(ref s_answered, 1) != 0)
@@ -92,7 +88,7 @@ public static class NativeApp
                 return;
             }
 
-            var reply = Autopilot.Core.Hooks.HookRunner.Failure(agent, $"no answer within the hook's deadline of {ms} ms ({DeadlineVariable})");
+            var reply = Autopilot.Core.Hooks.HookRunner.Failure(agent, $"no answer within the hook's deadline of {ms} ms ({Autopilot.Core.Hooks.HookSettings.DeadlineVariable})");
             stdout.Write(reply.Stdout);
             stdout.Flush();
             stderr.WriteLine(reply.Stderr);

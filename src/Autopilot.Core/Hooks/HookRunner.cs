@@ -61,7 +61,7 @@ public static class HookRunner
     /// outside <see cref="Run"/>: the process's own deadline, input that could not be read.
     /// </summary>
     public static HookReply Failure(string agent, string message) =>
-        (HookAdapter.For(agent) ?? HookAdapter.All[0]).Failure(Deny(message));
+        (HookAdapter.For(agent) ?? HookAdapter.For("claude-code")!).Failure(Deny(message));
 
     private static HookReply RunCore(HookAdapter adapter, string? stdin, HookSettings settings)
     {

@@ -13,6 +13,13 @@ public sealed record HookSettings
     /// <summary>Our own deadline: well inside every agent's hook timeout (Copilot's default, the shortest, is 30 s).</summary>
     public static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(10);
 
+    /// <summary>The environment variable that sets our own deadline, in milliseconds.</summary>
+    public const string DeadlineVariable = "AUTOPILOT_HOOK_DEADLINE_MS";
+
+    /// <summary>The deadline <see cref="DeadlineVariable"/> sets, else <see cref="DefaultDeadline"/>.</summary>
+    public static TimeSpan DeadlineFromEnvironment() =>
+        int.TryParse(Environment.GetEnvironmentVariable(DeadlineVariable), out var ms) && ms > 0 ? TimeSpan.FromMilliseconds(ms) : DefaultDeadline;
+
     /// <summary>The repository when the event names no usable cwd.</summary>
     public required string RepositoryRoot { get; init; }
 
@@ -47,9 +54,6 @@ public sealed record HookSettings
 
     public static HookSettings FromEnvironment(string repositoryRoot)
     {
-        var deadline = int.TryParse(Environment.GetEnvironmentVariable("AUTOPILOT_HOOK_DEADLINE_MS"), out var ms) && ms > 0
-            ? TimeSpan.FromMilliseconds(ms)
-            : DefaultDeadline;
         return new HookSettings
         {
             RepositoryRoot = repositoryRoot,
@@ -57,7 +61,7 @@ public sealed record HookSettings
             Phase = Environment.GetEnvironmentVariable("AUTOPILOT_PHASE"),
             Task = Environment.GetEnvironmentVariable("AUTOPILOT_TASK"),
             Actor = Environment.GetEnvironmentVariable("AUTOPILOT_ACTOR"),
-            Deadline = deadline,
+            Deadline = DeadlineFromEnvironment(),
             Approvals = (Environment.GetEnvironmentVariable("AUTOPILOT_APPROVE") ?? "")
                 .Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };

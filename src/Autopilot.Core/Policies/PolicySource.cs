@@ -128,19 +128,18 @@ public static class PolicySource
     /// </summary>
     public static PolicyEngine EngineFor(PolicyPlan plan)
     {
+        // The packs live in Autopilot.Policy: packs that changed since this assembly was built are interpreted.
+        var effects = plan.PacksHash == Compiled.DefaultPolicy.PacksHash && plan.Packs.Count == 0 ? Compiled.DefaultPolicy.Effects : null;
         if (plan.PolicyHash != Compiled.DefaultPolicy.Hash)
         {
             // A team's policy on the default's built-in packs: its own gates interpreted, the packs' compiled resolver.
-            return plan.PacksHash == Compiled.DefaultPolicy.PacksHash && plan.Packs.Count == 0
-                ? new PolicyEngine(plan) { Effects = Compiled.DefaultPolicy.Effects }
-                : new PolicyEngine(plan);
+            return new PolicyEngine(plan) { Effects = effects };
         }
 
         return new PolicyEngine(plan, Compiled.DefaultPolicy.Transitions, Compiled.DefaultPolicy.Autonomy, Compiled.DefaultPolicy.Escalation)
         {
             IsCompiled = true,
-            // The packs live in Autopilot.Policy: packs that changed since this assembly was built are interpreted.
-            Effects = plan.PacksHash == Compiled.DefaultPolicy.PacksHash ? Compiled.DefaultPolicy.Effects : null,
+            Effects = effects,
         };
     }
 

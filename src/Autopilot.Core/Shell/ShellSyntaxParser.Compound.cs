@@ -11,11 +11,17 @@ internal sealed partial class ShellSyntaxParser
         _pos++;
         SkipBlanks();
         Expect(')', open, "function definition needs '()'");
+        return ParseFunctionBody(start, nameWord.Text);
+    }
+
+    /// <summary>The body of a function whose name (and <c>()</c>, if any) was read, and its redirects.</summary>
+    private FunctionDefNode ParseFunctionBody(int start, string name)
+    {
         SkipBlanksAndNewlines();
         EnterDepth(start);
         var body = ParseCommand();
         _depth--;
-        return new FunctionDefNode(Span(start, _pos), nameWord.Text, body, ParseTrailingRedirects());
+        return new FunctionDefNode(Span(start, _pos), name, body, ParseTrailingRedirects());
     }
 
     private FunctionDefNode ParseFunctionKeyword(int start)
@@ -32,11 +38,7 @@ internal sealed partial class ShellSyntaxParser
             Expect(')', open, "function definition needs '()'");
         }
 
-        SkipBlanksAndNewlines();
-        EnterDepth(start);
-        var body = ParseCommand();
-        _depth--;
-        return new FunctionDefNode(Span(start, _pos), name.Text, body, ParseTrailingRedirects());
+        return ParseFunctionBody(start, name.Text);
     }
 
     private BraceGroupNode ParseBraceGroup(int start)
