@@ -16,6 +16,15 @@ public sealed class PolicyChecks
     /// </summary>
     public static readonly PolicyChecks AlreadyChecked = new() { CompileCommandPatterns = false };
 
+    /// <summary>
+    /// For the policy whose gates and packs were compiled into the caller by the source generator (its hash says so):
+    /// its tests lint it with every check, so the validator does not run again on each load.
+    /// </summary>
+    public static readonly PolicyChecks CompiledIn = new() { Validate = false, CompileCommandPatterns = false };
+
+    /// <summary>Run the validator (true unless the text is the one compiled in).</summary>
+    public bool Validate { get; init; } = true;
+
     /// <summary>Compile every <c>argsRegex</c> and <c>argAt</c> regex to check it (true unless the text was checked before).</summary>
     public bool CompileCommandPatterns { get; init; } = true;
 
