@@ -196,11 +196,12 @@ public sealed class CSharpChangeAnalyzer
         var beforeVisibility = new Visibility(before);
         var afterVisibility = new Visibility(after);
 
-        // Variants (frameworks, configurations) the project has on both sides. A framework the change adds to or drops
+        // Variants (frameworks, configurations) each project has on both sides. A framework the change adds to or drops
         // from the project file is a change of the project, not of each member's API: members are compared per variant
-        // only where both sides compile that variant.
-        var oldLabels = before.Values.SelectMany(f => f.Variants.Keys).ToHashSet(StringComparer.Ordinal);
-        var newLabels = after.Values.SelectMany(f => f.Variants.Keys).ToHashSet(StringComparer.Ordinal);
+        // only where both sides compile that variant in the member's own project (another project that targets the
+        // framework says nothing about this one).
+        var oldLabels = before.Values.SelectMany(f => f.Variants.Keys.Select(l => f.Project + "|" + l)).ToHashSet(StringComparer.Ordinal);
+        var newLabels = after.Values.SelectMany(f => f.Variants.Keys.Select(l => f.Project + "|" + l)).ToHashSet(StringComparer.Ordinal);
 
         // A whole type that appeared or went away stands for its members (partial types excepted: other parts may live on).
         var wholeTypes = new HashSet<string>(StringComparer.Ordinal);
@@ -249,8 +250,8 @@ public sealed class CSharpChangeAnalyzer
             else
             {
                 // Per variant (framework and configuration): where it went away, appeared, or looks different.
-                var lost = old.Variants.Keys.Except(@new.Variants.Keys, StringComparer.Ordinal).Where(newLabels.Contains).ToList();
-                var gained = @new.Variants.Keys.Except(old.Variants.Keys, StringComparer.Ordinal).Where(oldLabels.Contains).ToList();
+                var lost = old.Variants.Keys.Except(@new.Variants.Keys, StringComparer.Ordinal).Where(l => newLabels.Contains(@new.Project + "|" + l)).ToList();
+                var gained = @new.Variants.Keys.Except(old.Variants.Keys, StringComparer.Ordinal).Where(l => oldLabels.Contains(old.Project + "|" + l)).ToList();
                 var differs = old.Variants.Keys.Intersect(@new.Variants.Keys, StringComparer.Ordinal)
                     .Where(k => !string.Equals(old.Variants[k], @new.Variants[k], StringComparison.Ordinal)).ToList();
                 var variantsDiffer = lost.Count + gained.Count + differs.Count > 0;
