@@ -139,6 +139,33 @@ public sealed class GateOnRealLayoutsTests : IDisposable
     }
 
     [Fact]
+    public void Attributes_that_PublicAPI_files_cannot_record_have_their_own_finding()
+    {
+        // StackExchange.Redis f690d168b5b8: [Browsable(false), EditorBrowsable(...)] on a property, an operator respaced. The
+        // PublicAPI files do not change; the attribute is still reported, under its own id.
+        _repo.Write("src/Core/Thing.cs", "using System.ComponentModel;\nnamespace Core;\npublic class Thing\n{\n    public bool IsInteger => true;\n    public static explicit operator double? (Thing value) => null;\n}\n");
+        var @base = _repo.Commit("a property");
+        var findings = Judge(
+            r => r.Write(
+                "src/Core/Thing.cs",
+                "using System.ComponentModel;\nnamespace Core;\npublic class Thing\n{\n    [Browsable(false), EditorBrowsable(EditorBrowsableState.Advanced)] // hide it\n    public bool IsInteger => true;\n    public static explicit operator double?(Thing value) => null;\n}\n"),
+            @base);
+        Assert.DoesNotContain(findings, f => f.RuleId == PublicApi);
+        var attribute = Assert.Single(findings, f => f.RuleId == "AP-DIFF-API-ATTRIBUTE");
+        Assert.Equal(Severity.Info, attribute.Severity);
+        Assert.Contains("Core.Thing.IsInteger", attribute.Message, StringComparison.Ordinal);
+
+        // An attribute that breaks callers' builds escalates as the public-api rule does.
+        var obsolete = Judge(
+            r => r.Write(
+                "src/Core/Thing.cs",
+                "using System.ComponentModel;\nnamespace Core;\npublic class Thing\n{\n    [Obsolete(\"gone\", error: true)]\n    public bool IsInteger => true;\n    public static explicit operator double?(Thing value) => null;\n}\n"),
+            @base);
+        Assert.Equal(Severity.Escalate, Assert.Single(obsolete, f => f.RuleId == "AP-DIFF-API-ATTRIBUTE").Severity);
+        Assert.DoesNotContain(obsolete, f => f.RuleId == PublicApi);
+    }
+
+    [Fact]
     public void A_changed_nullable_property_is_reported_as_an_annotation_change()
     {
         var findings = Judge(r => r.Write("src/Core/Core.csproj", Project("<TargetFramework>net8.0</TargetFramework><Nullable>enable</Nullable>")));
