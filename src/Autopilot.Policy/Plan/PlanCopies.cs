@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Linq;
@@ -14,10 +15,12 @@ namespace Autopilot.Policy.Plan;
 /// </summary>
 internal static class PlanCopies
 {
-    public static IReadOnlyList<T> List<T>(IEnumerable<T> items) => new ReadOnlyCollection<T>(items.ToArray());
+    // An empty list needs no copy: the empty array has nothing to write (most lists of a pack's effects are empty).
+    public static IReadOnlyList<T> List<T>(IEnumerable<T> items) =>
+        items is IReadOnlyCollection<T> { Count: 0 } ? Array.Empty<T>() : new ReadOnlyCollection<T>(items.ToArray());
 
-    public static IReadOnlyList<TOut> List<TIn, TOut>(IEnumerable<TIn> items, System.Func<TIn, TOut> copy) =>
-        new ReadOnlyCollection<TOut>(items.Select(copy).ToArray());
+    public static IReadOnlyList<TOut> List<TIn, TOut>(IEnumerable<TIn> items, Func<TIn, TOut> copy) =>
+        items is IReadOnlyCollection<TIn> { Count: 0 } ? Array.Empty<TOut>() : new ReadOnlyCollection<TOut>(items.Select(copy).ToArray());
 
     public static IReadOnlyDictionary<TKey, TValue> Dictionary<TKey, TValue>(Dictionary<TKey, TValue> items) =>
         new ReadOnlyDictionary<TKey, TValue>(new Dictionary<TKey, TValue>(items, items.Comparer));
