@@ -186,7 +186,7 @@ public static class PlanBuilder
             PhaseTools = PlanCopies.List(phaseTools),
             Exceptions = PlanCopies.List(doc.Exceptions, PlanCopies.Of),
             Rules = RuleIndex(doc),
-            RuleCatalog = RuleCatalog(doc),
+            RuleCatalogSource = new Lazy<IReadOnlyList<RuleDescription>>(() => RuleCatalog(doc)),
         };
     }
 
@@ -227,7 +227,7 @@ public static class PlanBuilder
         Add(doc.Autonomy.FarAboveLevel.Id, RuleSection.Autonomy, Enforcement.Enforce, doc.Autonomy.FarAboveLevel.Location);
         Add(doc.Tools.NotAllowed.Id, RuleSection.Tool, Enforcement.Enforce, doc.Tools.NotAllowed.Location);
 
-        return PlanCopies.Dictionary(rules);
+        return new System.Collections.ObjectModel.ReadOnlyDictionary<string, PlanRule>(rules);
     }
 
     /// <summary>Every rule id a finding can carry: the built-in outcome rules, then risks, escalation, failures and diff rules (first wins on a repeat).</summary>

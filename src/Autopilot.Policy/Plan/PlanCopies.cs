@@ -22,9 +22,6 @@ internal static class PlanCopies
     public static IReadOnlyList<TOut> List<TIn, TOut>(IEnumerable<TIn> items, Func<TIn, TOut> copy) =>
         items is IReadOnlyCollection<TIn> { Count: 0 } ? Array.Empty<TOut>() : new ReadOnlyCollection<TOut>(items.Select(copy).ToArray());
 
-    public static IReadOnlyDictionary<TKey, TValue> Dictionary<TKey, TValue>(Dictionary<TKey, TValue> items) =>
-        new ReadOnlyDictionary<TKey, TValue>(new Dictionary<TKey, TValue>(items, items.Comparer));
-
     public static PhaseDef Of(PhaseDef p) => p with
     {
         Evidence = List(p.Evidence),

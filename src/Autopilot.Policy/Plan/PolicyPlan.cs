@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Autopilot.Policy.Model;
 
@@ -136,8 +137,11 @@ public sealed class PolicyPlan
     /// <summary>
     /// Every rule id a finding can carry, once, with a short description: the built-in outcome rules, then risk,
     /// escalation, failure and diff rules (the first definition wins on a repeat). The generated <c>RuleIds</c> class lists these.
+    /// Built on first use: only the generator and the authoring kit ask, not a hook call.
     /// </summary>
-    public IReadOnlyList<RuleDescription> RuleCatalog { get; internal set; } = [];
+    public IReadOnlyList<RuleDescription> RuleCatalog => RuleCatalogSource.Value;
+
+    internal Lazy<IReadOnlyList<RuleDescription>> RuleCatalogSource { get; set; } = new(() => []);
 
     public int PhaseCount => Phases.Count;
 
