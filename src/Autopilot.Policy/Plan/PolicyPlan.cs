@@ -32,6 +32,7 @@ public enum TransitionKind : byte
 /// </remarks>
 public sealed class PolicyPlan
 {
+    // Only PlanBuilder makes a plan, and it sets every member (the null! defaults are never seen).
     internal PolicyPlan()
     {
     }
@@ -41,7 +42,7 @@ public sealed class PolicyPlan
     /// itself (<c>policy effective</c>, <c>policy explain</c>, <c>policy test</c>'s coverage, <c>workorder</c> checks).
     /// Evaluation never reads it: what a decision needs is lowered into the plan's other members (docs/architecture.md).
     /// </summary>
-    public PolicyDocument Source { get; internal set; } = new();
+    public PolicyDocument Source { get; internal set; } = null!;
 
     /// <summary>SHA-256 (hex) of the policy's bytes: every decision names the policy that made it.</summary>
     public string PolicyHash { get; internal set; } = "";
@@ -50,7 +51,7 @@ public sealed class PolicyPlan
     public string SourcePath { get; internal set; } = "";
 
     /// <summary>The policy's name, version and description.</summary>
-    public PolicyMetadata Metadata { get; internal set; } = new();
+    public PolicyMetadata Metadata { get; internal set; } = null!;
 
     /// <summary>The program packs the action classifier reads, loaded and checked (docs/effects.md).</summary>
     public IReadOnlyList<Packs.PackDef> Packs { get; internal set; } = [];
@@ -67,7 +68,7 @@ public sealed class PolicyPlan
     public IReadOnlyList<TransitionKind> TransitionTable { get; internal set; } = [];
 
     /// <summary>The outcome rule and verdict of each kind of move: what both the interpreted and the generated transition gates answer.</summary>
-    public TransitionPlan Transitions { get; internal set; } = new();
+    public TransitionPlan Transitions { get; internal set; } = null!;
 
     /// <summary>Per phase: bit i set when leaving the phase needs evidence i.</summary>
     public IReadOnlyList<ulong> RequiredEvidence { get; internal set; } = [];
@@ -85,7 +86,7 @@ public sealed class PolicyPlan
     public IReadOnlyList<Verdict> AutonomyTable { get; internal set; } = [];
 
     /// <summary>The autonomy levels with their risk thresholds, and the outcome rules of an action above a level.</summary>
-    public AutonomyPlan Autonomy { get; internal set; } = new();
+    public AutonomyPlan Autonomy { get; internal set; } = null!;
 
     public int DefaultAutonomyLevel { get; internal set; }
 
@@ -100,10 +101,10 @@ public sealed class PolicyPlan
     public IReadOnlyList<RiskRuleDef> Risks { get; internal set; } = [];
 
     /// <summary>How commands are judged as a whole (mode, default and built-in risks, allowlist, path classes).</summary>
-    public ActionSettings Actions { get; internal set; } = new();
+    public ActionSettings Actions { get; internal set; } = null!;
 
     /// <summary>Tools every phase may call and the rule of a tool a phase does not allow.</summary>
-    public ToolSettings Tools { get; internal set; } = new();
+    public ToolSettings Tools { get; internal set; } = null!;
 
     /// <summary>The diff gate's rules, in the order the policy lists them.</summary>
     public IReadOnlyList<DiffRuleDef> Diff { get; internal set; } = [];
@@ -114,10 +115,10 @@ public sealed class PolicyPlan
     public IReadOnlyList<EscalationPlan> Escalation { get; internal set; } = [];
 
     /// <summary>Failure classes and the retry cap.</summary>
-    public FailureSettings Failures { get; internal set; } = new();
+    public FailureSettings Failures { get; internal set; } = null!;
 
     /// <summary>The rule id, message and default severity of a prompt-attestation drift.</summary>
-    public AttestationSettings Attestation { get; internal set; } = new();
+    public AttestationSettings Attestation { get; internal set; } = null!;
 
     /// <summary>Per phase: the attestation drift severity that applies there.</summary>
     public IReadOnlyList<Severity> AttestationDrift { get; internal set; } = [];
@@ -186,12 +187,14 @@ public sealed class PolicyPlan
 /// </summary>
 public sealed record TransitionPlan
 {
-    public OutcomeRule Skip { get; init; } = new TransitionSettings().Skip;
-    public OutcomeRule Backtrack { get; init; } = new TransitionSettings().Backtrack;
-    public OutcomeRule MissingEvidence { get; init; } = new TransitionSettings().MissingEvidence;
-    public OutcomeRule InvalidEvidence { get; init; } = new TransitionSettings().InvalidEvidence;
-    public OutcomeRule UnknownPhase { get; init; } = new TransitionSettings().UnknownPhase;
-    public OutcomeRule SamePhase { get; init; } = new TransitionSettings().SamePhase;
+    private static readonly TransitionSettings s_defaults = new();
+
+    public OutcomeRule Skip { get; init; } = s_defaults.Skip;
+    public OutcomeRule Backtrack { get; init; } = s_defaults.Backtrack;
+    public OutcomeRule MissingEvidence { get; init; } = s_defaults.MissingEvidence;
+    public OutcomeRule InvalidEvidence { get; init; } = s_defaults.InvalidEvidence;
+    public OutcomeRule UnknownPhase { get; init; } = s_defaults.UnknownPhase;
+    public OutcomeRule SamePhase { get; init; } = s_defaults.SamePhase;
 
     /// <summary>
     /// The verdict for a phase index the plan does not know (only a bug or bad input gives one): the unknown-phase
@@ -215,14 +218,16 @@ public sealed record TransitionPlan
 /// <summary>The autonomy levels with their thresholds, and the rules of an action above a level.</summary>
 public sealed record AutonomyPlan
 {
+    private static readonly AutonomySettings s_defaults = new();
+
     /// <summary>The levels in the order the policy lists them (the plan's <see cref="PolicyPlan.AutonomyLevels"/> are their ids).</summary>
     public IReadOnlyList<AutonomyLevelPlan> Levels { get; init; } = [];
 
     /// <summary>An action above what the level may do alone (escalate).</summary>
-    public OutcomeRule AboveLevel { get; init; } = new AutonomySettings().AboveLevel;
+    public OutcomeRule AboveLevel { get; init; } = s_defaults.AboveLevel;
 
     /// <summary>An action above what the level may do even with a human (deny).</summary>
-    public OutcomeRule FarAboveLevel { get; init; } = new AutonomySettings().FarAboveLevel;
+    public OutcomeRule FarAboveLevel { get; init; } = s_defaults.FarAboveLevel;
 }
 
 /// <summary>
