@@ -34,7 +34,7 @@ public class EffectResolverBenchmarks
     public void Setup()
     {
         var engine = PolicySource.Load(null).Engine!;
-        var doc = engine.Plan.Document;
+        var doc = engine.Plan;
         // A plain load leaves the packs to the compiled resolver; lint reads their YAML for the interpreter.
         _interpreted = new ProgramPacks(PolicySource.Load(null, lint: true).Engine!.Plan.Packs);
         _compiled = Autopilot.Core.Policies.Compiled.DefaultPolicy.Effects;
@@ -43,9 +43,8 @@ public class EffectResolverBenchmarks
             throw new InvalidOperationException("the default policy's packs differ from those the resolver was generated from");
         }
 
-        var protectedGlobs = doc.Diff.Where(r => r.Kind == "protected-paths").SelectMany(r => r.Paths).Distinct().ToArray();
-        _interpretedClassifier = new ActionClassifier(doc.Risks, doc.Actions, doc.RiskLevels, protectedGlobs, doc.Tools, doc.Phases, _interpreted);
-        _compiledClassifier = new ActionClassifier(doc.Risks, doc.Actions, doc.RiskLevels, protectedGlobs, doc.Tools, doc.Phases, _compiled);
+        _interpretedClassifier = new ActionClassifier(doc.Risks, doc.Actions, doc.RiskLevels, doc.ProtectedPaths, doc.Tools, doc.PhaseDefinitions, _interpreted);
+        _compiledClassifier = new ActionClassifier(doc.Risks, doc.Actions, doc.RiskLevels, doc.ProtectedPaths, doc.Tools, doc.PhaseDefinitions, _compiled);
         _context = new ActionContext("/work/repo", "/home/agent") { ResolveSymlinks = false };
         _invocations = CommandParser.Parse(Command).Invocations;
     }

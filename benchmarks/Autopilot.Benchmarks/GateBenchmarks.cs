@@ -25,7 +25,7 @@ public class GateBenchmarks
     public void Setup()
     {
         var engine = PolicySource.Load(null).Engine!;
-        _rules = new DiffRuleEngine(engine.Plan.Document.Diff, engine);
+        _rules = new DiffRuleEngine(engine.Plan.Diff, engine);
         _scope = new ScopeFacts { AllowedPaths = ["src/**", "tests/**"] };
         var diff = new StringBuilder();
         for (var i = 0; i < 1000; i++)
@@ -43,7 +43,7 @@ public class GateBenchmarks
         _thousandFileDiff = diff.ToString();
         _thousandFiles = UnifiedDiffParser.Parse(_thousandFileDiff);
 
-        _analyzer = new CSharpChangeAnalyzer(CSharpRules.BannedEntries(engine.Plan.Document.Diff));
+        _analyzer = new CSharpChangeAnalyzer(CSharpRules.BannedEntries(engine.Plan.Diff));
         _csharpFiles = Enumerable.Range(0, 100).Select(i => new CSharpFileChange($"src/F{i}.cs", CSharpFile(i, false), CSharpFile(i, true))).ToList();
     }
 

@@ -28,11 +28,11 @@ public class GlobBenchmarks
     public void Setup()
     {
         _engine = PolicySource.Load(null).Engine!;
-        _lists = DefaultPolicyGlobs(_engine.Plan.Document);
+        _lists = DefaultPolicyGlobs(_engine.Plan);
     }
 
     /// <summary>Every glob list of the policy the action classifier compiles: (globs, whether they are names).</summary>
-    public static (List<string> Globs, bool Names)[] DefaultPolicyGlobs(PolicyDocument doc)
+    public static (List<string> Globs, bool Names)[] DefaultPolicyGlobs(Autopilot.Policy.Plan.PolicyPlan doc)
     {
         var lists = new List<(List<string>, bool)>();
         void Add(IEnumerable<string> globs, bool names)
@@ -71,7 +71,7 @@ public class GlobBenchmarks
         Add(doc.Actions.SecretPaths, false);
         Add(doc.Actions.TempPaths, false);
         Add(doc.Actions.WorkspaceExtraPaths, false);
-        Add(doc.Diff.Where(r => r.Kind == "protected-paths").SelectMany(r => r.Paths), false);
+        Add(doc.ProtectedPaths, false);
         Add(doc.Tools.Always, true);
         return [.. lists];
     }

@@ -119,7 +119,6 @@ public sealed partial class PolicyGateGenerator
 
     private static PolicySpec BuildSpec(PolicyPlan plan, PolicyInput input, string className)
     {
-        var doc = plan.Document;
         var n = plan.PhaseCount;
 
         var phaseIds = Identifiers.Distinct(plan.Phases, "Phase");
@@ -135,38 +134,22 @@ public sealed partial class PolicyGateGenerator
             phases.Add(new PhaseTransitionSpec(forward, plan.RequiredEvidence[from]));
         }
 
-        var t = doc.Transitions;
+        // The verdicts and thresholds are the plan's, lowered once by PlanBuilder for the interpreter and the generator alike.
+        var t = plan.Transitions;
         var transitions = new TransitionSpec(
-            t.Skip.Verdict,
-            t.Backtrack.Verdict,
-            t.MissingEvidence.Verdict,
-            t.SamePhase.Verdict,
-            // As the interpreter: an unknown phase index is never allowed outright.
-            VerdictExtensions.Max(t.UnknownPhase.Verdict, Verdict.Escalate),
+            t.VerdictFor(TransitionKind.Skip),
+            t.VerdictFor(TransitionKind.Backtrack),
+            t.VerdictFor(TransitionKind.Forward),
+            t.VerdictFor(TransitionKind.Same),
+            t.UnknownIndex,
             phases.ToEquatableArray());
 
-        // The autonomy table's rows are monotone (allow, then escalate, then deny): keep the two thresholds.
-        var risks = plan.RiskLevels.Count;
-        var levels = new List<AutonomyLevelSpec>();
-        for (var l = 0; l < plan.AutonomyLevels.Count; l++)
-        {
-            var row = Enumerable.Range(0, risks).Select(r => plan.AutonomyTable[(l * risks) + r]).ToArray();
-            levels.Add(new AutonomyLevelSpec(
-                plan.AutonomyLevels[l],
-                levelIds[l],
-                doc.Autonomy.Levels[l].Description,
-                row.Count(v => v == Verdict.Allow) - 1,
-                row.Count(v => v != Verdict.Deny) - 1));
-        }
+        var levels = plan.Autonomy.Levels
+            .Select((l, i) => new AutonomyLevelSpec(l.Id, levelIds[i], l.Description, l.AllowUpTo, l.EscalateUpTo))
+            .ToList();
 
-        var rules = RuleIds(doc);
+        var rules = plan.RuleCatalog;
         var ruleIds = Identifiers.Distinct(rules.Select(r => r.Id).ToArray(), "RuleId");
-        var ruleIdentifier = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < rules.Count; i++)
-        {
-            ruleIdentifier[rules[i].Id] = ruleIds[i];
-        }
-
         var escalationIds = Identifiers.Distinct(plan.Escalation.Select(e => e.Rule.Id).ToArray(), "EscalationRules", "None");
         var escalation = plan.Escalation
             .Select((e, i) => new EscalationSpec(e.Rule.Id, escalationIds[i], e.Rule.Message, e.Rule.Severity, i < 64 ? i : -1, e.Condition is null ? null : Lower(e.Condition)))
@@ -178,11 +161,11 @@ public sealed partial class PolicyGateGenerator
             ClassName = className,
             SourcePath = input.Path,
             FileName = Path.GetFileName(input.Path),
-            Name = doc.Metadata.Name,
-            Version = doc.Metadata.Version,
-            Description = doc.Metadata.Description,
+            Name = plan.Metadata.Name,
+            Version = plan.Metadata.Version,
+            Description = plan.Metadata.Description,
             Hash = plan.PolicyHash,
-            Phases = plan.Phases.Select((id, i) => new NamedSpec(id, phaseIds[i], doc.Phases[i].Description)).ToEquatableArray(),
+            Phases = plan.Phases.Select((id, i) => new NamedSpec(id, phaseIds[i], plan.PhaseDefinitions[i].Description)).ToEquatableArray(),
             Evidence = evidence.Select((e, i) => new NamedSpec(e.Id, evidenceIds[i], e.Path)).ToEquatableArray(),
             RiskLevels = plan.RiskLevels.Select((id, i) => new NamedSpec(id, riskIds[i], "")).ToEquatableArray(),
             AutonomyLevels = levels.ToEquatableArray(),
@@ -257,53 +240,6 @@ public sealed partial class PolicyGateGenerator
     };
 
     private static LocationSpec? Lower(SourceLocation? l) => l is null ? null : new LocationSpec(l.Path, l.Line, l.Column, l.Length, l.Offset);
-
-    /// <summary>Every rule id a finding can carry: the built-in outcome rules, then risks, escalation, failures and diff rules (first wins on a repeat).</summary>
-    private static List<(string Id, string Description)> RuleIds(PolicyDocument doc)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var rules = new List<(string Id, string Description)>();
-        void Add(string id, string description)
-        {
-            if (id.Length > 0 && seen.Add(id))
-            {
-                rules.Add((id, description));
-            }
-        }
-
-        var t = doc.Transitions;
-        Add(t.Skip.Id, "transitions.skip");
-        Add(t.Backtrack.Id, "transitions.backtrack");
-        Add(t.MissingEvidence.Id, "transitions.missingEvidence");
-        Add(t.InvalidEvidence.Id, "transitions.invalidEvidence");
-        Add(t.UnknownPhase.Id, "transitions.unknownPhase");
-        Add(t.SamePhase.Id, "transitions.samePhase");
-        Add(doc.Autonomy.AboveLevel.Id, "autonomy.aboveLevel");
-        Add(doc.Autonomy.FarAboveLevel.Id, "autonomy.farAboveLevel");
-        Add(doc.Tools.NotAllowed.Id, "tools.notAllowed");
-        Add(doc.Attestation.RuleId, "attestation");
-        foreach (var r in doc.Risks)
-        {
-            Add(r.Id, $"risk rule ({r.Risk.Value}): {r.Message}");
-        }
-
-        foreach (var r in doc.Escalation)
-        {
-            Add(r.Id, $"escalation rule: {r.Message}");
-        }
-
-        foreach (var r in doc.Failures.Classes)
-        {
-            Add(r.Id, $"failure class: {r.Message}");
-        }
-
-        foreach (var r in doc.Diff)
-        {
-            Add(r.Id, $"diff rule ({r.Kind}): {r.Message}");
-        }
-
-        return rules;
-    }
 
     private static ConditionSpec Lower(ConditionPlan c) =>
         new(c.Op, c.Signal, c.Value, c.Children.Select(Lower).ToEquatableArray());

@@ -44,6 +44,19 @@ public sealed class DifferentialTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Overriding_and_example_policies_gates_answer_as_the_interpreter()
+    {
+        // Every transition verdict overridden (OneLoweringTests.Overrides), and the shipped examples.
+        var names = new[] { "overrides", "minimal", "custom-risk-levels", "strict-allowlist", "quickstarts-allowlist" };
+        var gates = Compile([.. names.Select(OneLoweringTests.Policy)]);
+
+        for (var i = 0; i < gates.Count; i++)
+        {
+            Assert.Equal(TestsPerPolicy * FactsPerTest, AssertAgree(gates[i], seed: (ulong)(10 + i)));
+        }
+    }
+
+    [Fact]
     public void Random_policies_gates_answer_as_the_interpreter()
     {
         var count = s_long ? 300 : 50;

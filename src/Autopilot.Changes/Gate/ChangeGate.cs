@@ -32,7 +32,7 @@ public sealed class ChangeGate
     public ChangeGate(PolicyEngine engine, IReadOnlyList<IChangeAnalysis>? analyses = null)
     {
         _engine = engine;
-        _rules = new DiffRuleEngine(engine.Plan.Document.Diff, engine);
+        _rules = new DiffRuleEngine(engine.Plan.Diff, engine);
         _analyses = analyses;
     }
 
@@ -67,13 +67,13 @@ public sealed class ChangeGate
             findings.Add(ownState);
         }
 
-        var analyses = _analyses ?? DefaultAnalyses(_engine.Plan.Document.Diff, repositoryRoot);
+        var analyses = _analyses ?? DefaultAnalyses(_engine.Plan.Diff, repositoryRoot);
         foreach (var analysis in analyses)
         {
             findings.AddRange(analysis.Evaluate(changes, scope));
         }
 
-        foreach (var rule in _engine.Plan.Document.Diff)
+        foreach (var rule in _engine.Plan.Diff)
         {
             if (DiffRuleEngine.ForeignKinds.Contains(rule.Kind) && !analyses.Any(a => a.Kinds.Contains(rule.Kind)))
             {

@@ -111,7 +111,7 @@ internal static class AttestCommand
                 }
 
                 var check = store.Check(t, p, current);
-                var settings = engine.Plan.Document.Attestation;
+                var settings = engine.Plan.Attestation;
                 var severity = engine.Plan.AttestationDrift[phaseIndex];
                 var findings = new List<Finding>();
                 if (!check.Recorded)

@@ -55,5 +55,5 @@ internal static class DecisionRecording
     public static string DefaultActor() => Environment.GetEnvironmentVariable("AUTOPILOT_ACTOR") ?? Environment.UserName;
 
     private static string Origin(PolicyEngine engine) =>
-        engine.Plan.Document.SourcePath is { Length: > 0 } path ? path : PolicySource.BuiltInName;
+        engine.Plan.SourcePath is { Length: > 0 } path ? path : PolicySource.BuiltInName;
 }

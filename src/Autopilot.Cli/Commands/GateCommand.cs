@@ -80,7 +80,7 @@ internal static class GateCommand
                     request = request with { DiffText = CommonOptions.ReadInput(diffPath), DiffSource = diffPath == "-" ? "stdin" : diffPath };
                 }
 
-                var rules = engine.Plan.Document.Diff;
+                var rules = engine.Plan.Diff;
                 var semanticOptions = result.GetValue(semantic) ? new SemanticOptions(repoRoot) : null;
                 outcome = new ChangeGate(engine, ChangeGate.DefaultAnalyses(rules, repoRoot, semanticOptions)).Judge(request);
             }
@@ -111,7 +111,7 @@ internal static class GateCommand
             switch (outputFormat)
             {
                 case "sarif":
-                    Console.Out.WriteLine(SarifWriter.ToSarif(decision, repoRoot, engine.Plan.Document.Diff.ToDictionary(r => r.Id, r => r.Message)));
+                    Console.Out.WriteLine(SarifWriter.ToSarif(decision, repoRoot, engine.Plan.Diff.ToDictionary(r => r.Id, r => r.Message)));
                     break;
                 case "github":
                     Console.Out.Write(GitHubAnnotationWriter.ToAnnotations(decision, repoRoot));

@@ -31,7 +31,7 @@ internal static class PolicyEffectiveCommand
                 return (int)ExitCode.BadInput;
             }
 
-            var doc = engine.Plan.Document;
+            var doc = engine.Plan.Source;
             var layers = doc.Layers.Count > 0 ? doc.Layers.ToList() : [new PolicyLayerInfo(PolicyLayers.RepositoryLayer, doc.SourcePath, doc.Hash)];
             WorkOrder? order = null;
             if (result.GetValue(workOrder) is { } orderPath)

@@ -30,7 +30,7 @@ internal static class PolicyExplainCommand
     public static string Explain(Autopilot.Core.Policies.PolicyEngine engine)
     {
         var plan = engine.Plan;
-        var doc = plan.Document;
+        var doc = plan.Source;
         var text = new StringBuilder();
         text.AppendLine($"Policy '{doc.Metadata.Name}' {doc.Metadata.Version} ({doc.SourcePath}, sha256 {doc.Hash[..12]}, {(engine.IsCompiled ? engine.EffectsCompiled ? "compiled gates and effects" : "compiled gates" : "interpreted")})");
         if (doc.Metadata.Description.Length > 0)

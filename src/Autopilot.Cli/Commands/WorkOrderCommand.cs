@@ -70,7 +70,7 @@ internal static class WorkOrderCommand
                 return Refuse(ex);
             }
 
-            var problems = WorkOrderLayer.Check(order, File.ReadAllText(path), engine.Plan.Document).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            var problems = WorkOrderLayer.Check(order, File.ReadAllText(path), engine.Plan.Source).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
             problems.ForEach(d => Console.Out.WriteLine(d.ToString()));
             if (!TransitionEvaluator.IsSafeTaskId(order.TaskId))
             {

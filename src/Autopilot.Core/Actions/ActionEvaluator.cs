@@ -19,10 +19,9 @@ public sealed class ActionEvaluator
     public ActionEvaluator(PolicyEngine engine)
     {
         _engine = engine;
-        var doc = engine.Plan.Document;
-        // Paths the diff gate protects are protected for file operations too: one list, two checks.
-        var protectedGlobs = doc.Diff.Where(r => r.Kind == "protected-paths").SelectMany(r => r.Paths).Distinct().ToArray();
-        Classifier = new ActionClassifier(doc.Risks, doc.Actions, doc.RiskLevels, protectedGlobs, doc.Tools, doc.Phases, engine.Effects);
+        var plan = engine.Plan;
+        // Paths the diff gate protects are protected for file operations too: one list (the plan's), two checks.
+        Classifier = new ActionClassifier(plan.Risks, plan.Actions, plan.RiskLevels, plan.ProtectedPaths, plan.Tools, plan.PhaseDefinitions, engine.Effects);
         Exceptions = new PolicyExceptions.ExceptionMatcher(engine.Plan.Exceptions);
     }
 

@@ -43,10 +43,10 @@ public sealed class AutonomyEvaluator
             return new Decision([], plan.PolicyHash, Stopwatch.GetElapsedTime(started));
         }
 
-        var def = plan.Document.Autonomy.Levels[level];
-        var rule = verdict == Verdict.Deny ? plan.Document.Autonomy.FarAboveLevel : plan.Document.Autonomy.AboveLevel;
+        var def = plan.Autonomy.Levels[level];
+        var rule = verdict == Verdict.Deny ? plan.Autonomy.FarAboveLevel : plan.Autonomy.AboveLevel;
         var message = MessageTemplate.Fill(rule.Message,
-            ("risk", plan.RiskLevels[risk]), ("level", def.Id), ("allow", def.AllowUpTo.Value), ("escalate", def.EscalateUpTo.Value));
+            ("risk", plan.RiskLevels[risk]), ("level", def.Id), ("allow", RiskName(plan, def.AllowUpTo)), ("escalate", RiskName(plan, def.EscalateUpTo)));
         if (because is not null)
         {
             message += $" ({because})";
@@ -54,4 +54,6 @@ public sealed class AutonomyEvaluator
 
         return RuleEnforcement.Apply(new Decision([new Finding(rule.Id, verdict.ToSeverity(), message)], plan.PolicyHash, Stopwatch.GetElapsedTime(started)), plan);
     }
+
+    private static string RiskName(Policy.Plan.PolicyPlan plan, int risk) => (uint)risk < (uint)plan.RiskLevels.Count ? plan.RiskLevels[risk] : "none";
 }

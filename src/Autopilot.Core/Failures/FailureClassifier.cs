@@ -20,7 +20,7 @@ public sealed class FailureClassifier
 
     public FailureClassifier(PolicyEngine engine)
     {
-        _settings = engine.Plan.Document.Failures;
+        _settings = engine.Plan.Failures;
         _classes = _settings.Classes
             .Select(c => (c, c.Patterns.Select(p => PolicyRegex.ForText(p)).ToArray()))
             .ToArray();

@@ -3,7 +3,10 @@ using Autopilot.Policy.Plan;
 
 namespace Autopilot.Core.Gates;
 
-/// <summary>Transition checks over the plan's table: one lookup and a bit test.</summary>
+/// <summary>
+/// Transition checks over the plan's table: one lookup and a bit test. The verdicts are the plan's
+/// (<see cref="PolicyPlan.Transitions"/>), the ones the generated gate is emitted from; the tables are private copies.
+/// </summary>
 public sealed class InterpretedTransitionGate : ITransitionGate
 {
     private readonly TransitionKind[] _table;
@@ -17,15 +20,15 @@ public sealed class InterpretedTransitionGate : ITransitionGate
 
     public InterpretedTransitionGate(PolicyPlan plan)
     {
-        _table = plan.TransitionTable;
-        _required = plan.RequiredEvidence;
+        _table = [.. plan.TransitionTable];
+        _required = [.. plan.RequiredEvidence];
         _phaseCount = plan.PhaseCount;
-        var t = plan.Document.Transitions;
-        _skip = t.Skip.Verdict;
-        _backtrack = t.Backtrack.Verdict;
-        _missing = t.MissingEvidence.Verdict;
-        _same = t.SamePhase.Verdict;
-        _unknown = VerdictExtensions.Max(t.UnknownPhase.Verdict, Verdict.Escalate);
+        var t = plan.Transitions;
+        _skip = t.VerdictFor(TransitionKind.Skip);
+        _backtrack = t.VerdictFor(TransitionKind.Backtrack);
+        _missing = t.VerdictFor(TransitionKind.Forward);
+        _same = t.VerdictFor(TransitionKind.Same);
+        _unknown = t.UnknownIndex;
     }
 
     public TransitionOutcome Check(int from, int to, ulong validEvidence)
@@ -61,7 +64,7 @@ public sealed class InterpretedAutonomyGate : IAutonomyGate
 
     public InterpretedAutonomyGate(PolicyPlan plan)
     {
-        _table = plan.AutonomyTable;
+        _table = [.. plan.AutonomyTable];
         _riskCount = plan.RiskLevels.Count;
         _levelCount = plan.AutonomyLevels.Count;
     }

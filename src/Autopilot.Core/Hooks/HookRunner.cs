@@ -194,7 +194,7 @@ public static class HookRunner
         }
 
         var engine = scope.Engine!;
-        var root = Path.Combine(scope.Repository, engine.Plan.Document.Evidence.Root);
+        var root = Path.Combine(scope.Repository, engine.Plan.EvidenceRoot);
         var result = new TransitionEvaluator(engine).PhaseEvidence(task, phase, root, WorkOrders.WorkOrderConstraints.Read(scope.StateDir, task));
         var deciding = result.Decision.Deciding.ToList();
         string? reason = null;
@@ -202,7 +202,7 @@ public static class HookRunner
         {
             reason = $"Autopilot: {result.Decision.Verdict.ToWire()}: task '{task}' may not finish in phase '{phase}' while its evidence is missing or failing: "
                 + string.Join("; ", deciding.Select(f => $"{f.RuleId} — {f.Message.TrimEnd('.')}"))
-                + $". Instead: produce that evidence under {engine.Plan.Document.Evidence.Root}/{task}/{phase}/ (or fix what makes it fail), then finish; or ask a human.";
+                + $". Instead: produce that evidence under {engine.Plan.EvidenceRoot}/{task}/{phase}/ (or fix what makes it fail), then finish; or ask a human.";
         }
 
         var reply = adapter.Stop(e, reason);

@@ -59,20 +59,21 @@ public sealed class PolicyCoverage
     /// <summary>Every item and whether the cases observed so far exercised it, in policy order.</summary>
     public IReadOnlyList<CoverageItem> Items()
     {
-        var doc = _engine.Plan.Document;
+        var plan = _engine.Plan;
+        var escalation = plan.Escalation.Select(e => e.Rule).ToArray();
         var items = new List<CoverageItem>();
-        items.AddRange(doc.Risks.Select(r => new CoverageItem("rule", r.Id, "risk rule", r.Location, _fired.Contains(r.Id))));
-        items.AddRange(doc.Escalation.Select(e => new CoverageItem("rule", e.Id, "escalation rule", e.Location, _fired.Contains(e.Id))));
-        items.AddRange(doc.Failures.Classes.Select(c => new CoverageItem("rule", c.Id, "failure class", c.Location, _fired.Contains(c.Id))));
-        foreach (var rule in doc.Risks.Where(r => r.Effect is not null))
+        items.AddRange(plan.Risks.Select(r => new CoverageItem("rule", r.Id, "risk rule", r.Location, _fired.Contains(r.Id))));
+        items.AddRange(escalation.Select(e => new CoverageItem("rule", e.Id, "escalation rule", e.Location, _fired.Contains(e.Id))));
+        items.AddRange(plan.Failures.Classes.Select(c => new CoverageItem("rule", c.Id, "failure class", c.Location, _fired.Contains(c.Id))));
+        foreach (var rule in plan.Risks.Where(r => r.Effect is not null))
         {
             items.AddRange(rule.Effect!.Kinds.Select(kind => new CoverageItem("effect", kind, $"effect named by {rule.Id}", rule.Location,
                 _effectKinds.Any(seen => EffectNames.Matches(kind, seen)))));
         }
 
-        items.AddRange(doc.Risks.Where(r => r.When is not null).Select(r => new CoverageItem("predicate", r.Id, $"when: {r.When!.Value}", r.When.Location ?? r.Location, _fired.Contains(r.Id))));
-        items.AddRange(doc.Escalation.Where(e => e.When is not null).Select(e => new CoverageItem("predicate", e.Id, $"when: {e.When!.Value}", e.When.Location ?? e.Location, _fired.Contains(e.Id))));
-        items.AddRange(doc.Exceptions.Select(e => new CoverageItem("exception", e.Id, $"exception to {e.Rule.Value}", e.Location, _exceptions.Contains(e.Id))));
+        items.AddRange(plan.Risks.Where(r => r.When is not null).Select(r => new CoverageItem("predicate", r.Id, $"when: {r.When!.Value}", r.When.Location ?? r.Location, _fired.Contains(r.Id))));
+        items.AddRange(escalation.Where(e => e.When is not null).Select(e => new CoverageItem("predicate", e.Id, $"when: {e.When!.Value}", e.When.Location ?? e.Location, _fired.Contains(e.Id))));
+        items.AddRange(plan.Exceptions.Select(e => new CoverageItem("exception", e.Id, $"exception to {e.Rule.Value}", e.Location, _exceptions.Contains(e.Id))));
         return items;
     }
 
@@ -101,10 +102,10 @@ public sealed class PolicyCoverage
 
         // Uses of exceptions name the rule they waived: the rule matched, so it is not dead.
         fired.UnionWith(entries.Where(e => PolicyExceptions.ActionApprovals.Event(e) == PolicyExceptions.ExceptionLedger.UsedEvent).SelectMany(e => e.RuleIds));
-        var doc = engine.Plan.Document;
-        var dead = doc.Risks.Select(r => new CoverageItem("rule", r.Id, "risk rule", r.Location, false))
-            .Concat(doc.Escalation.Select(e => new CoverageItem("rule", e.Id, "escalation rule", e.Location, false)))
-            .Concat(doc.Diff.Select(d => new CoverageItem("rule", d.Id, $"diff rule ({d.Kind})", d.Location, false)))
+        var plan = engine.Plan;
+        var dead = plan.Risks.Select(r => new CoverageItem("rule", r.Id, "risk rule", r.Location, false))
+            .Concat(plan.Escalation.Select(e => new CoverageItem("rule", e.Rule.Id, "escalation rule", e.Rule.Location, false)))
+            .Concat(plan.Diff.Select(d => new CoverageItem("rule", d.Id, $"diff rule ({d.Kind})", d.Location, false)))
             .Where(i => !fired.Contains(i.Id))
             .ToArray();
         return (dead, count);

@@ -22,7 +22,7 @@ public sealed class ToolGuard
         var started = Stopwatch.GetTimestamp();
         if (_engine.Plan.IndexOfPhase(phase) < 0)
         {
-            var unknown = _engine.Plan.Document.Transitions.UnknownPhase;
+            var unknown = _engine.Plan.Transitions.UnknownPhase;
             return Decision.FailClosed(unknown.Id, $"'{phase}' is not a phase of this policy ({string.Join(", ", _engine.Plan.Phases)}).", _engine.PolicyHash);
         }
 

@@ -76,7 +76,7 @@ public sealed class RecordedTransitions
             : LedgerEntryKind.Transition;
         var evidence = result.Evidence.Where(e => e.Sha256 is not null).ToDictionary(e => e.Definition.Id, e => e.Sha256!);
         var facts = new DecisionFacts { Task = task, From = from, To = to, Evidence = evidence, EvidenceRoot = evidenceRoot };
-        var origin = plan.Document.SourcePath is { Length: > 0 } source ? source : PolicySource.BuiltInName;
+        var origin = plan.SourcePath is { Length: > 0 } source ? source : PolicySource.BuiltInName;
         // The transition's own entry carries its decision-log record: one append, not two (issue 14).
         var appended = _ledger.Append(DecisionLog.Attach(new LedgerAppend
         {
@@ -99,7 +99,7 @@ public sealed class RecordedTransitions
     {
         var plan = _engine.Plan;
         var index = plan.IndexOfPhase(from);
-        if (index < 0 || !plan.Document.Phases[index].RequiresLease || result.Kind != TransitionKind.Forward)
+        if (index < 0 || !plan.PhaseDefinitions[index].RequiresLease || result.Kind != TransitionKind.Forward)
         {
             return result;
         }

@@ -68,7 +68,7 @@ public sealed class TransitionEvaluator
     {
         var started = Stopwatch.GetTimestamp();
         var plan = _engine.Plan;
-        var rules = plan.Document.Transitions;
+        var rules = plan.Transitions;
         var from = plan.IndexOfPhase(request.From);
         var to = plan.IndexOfPhase(request.To);
         if (from >= 0 && to < 0 && request.To == Done && IsSafeTaskId(request.Task))
@@ -137,14 +137,7 @@ public sealed class TransitionEvaluator
             return;
         }
 
-        var rules = _engine.Plan.Document.Transitions;
-        var rule = outcome.Kind switch
-        {
-            TransitionKind.Skip => rules.Skip,
-            TransitionKind.Backtrack => rules.Backtrack,
-            TransitionKind.Same => rules.SamePhase,
-            _ => rules.MissingEvidence,
-        };
+        var rule = _engine.Plan.Transitions.RuleFor(outcome.Kind);
         findings.Add(new Finding(rule.Id, Severe(outcome.Verdict),
             $"The transition gate answered {outcome.Verdict.ToWire()} for this {outcome.Kind.ToString().ToLowerInvariant()} move from '{names[0].Item2}' to '{names[1].Item2}'" +
             (outcome.MissingEvidence != 0 ? $" (evidence missing: {string.Join(", ", MissingEvidenceNames(outcome.MissingEvidence))})." : ".")));
@@ -229,7 +222,7 @@ public sealed class TransitionEvaluator
 
     private void AddEvidenceFindings(List<Finding> findings, List<EvidenceReport> reports, (string, string)[] names)
     {
-        var rules = _engine.Plan.Document.Transitions;
+        var rules = _engine.Plan.Transitions;
         foreach (var report in reports.Where(r => r.Status != EvidenceStatus.Valid))
         {
             var rule = report.Status == EvidenceStatus.Missing ? rules.MissingEvidence : rules.InvalidEvidence;

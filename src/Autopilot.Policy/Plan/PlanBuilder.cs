@@ -109,16 +109,22 @@ public static class PlanBuilder
             }
         }
 
+        // Each level's row is monotone (allow, then escalate, then deny): two thresholds say it all, and the table is
+        // built from them, so the interpreter (the table) and the generator (the thresholds) cannot disagree.
         var risks = doc.RiskLevels;
-        var levels = doc.Autonomy.Levels;
-        var autonomy = new Verdict[levels.Count * risks.Count];
-        for (var l = 0; l < levels.Count; l++)
+        var levels = doc.Autonomy.Levels
+            .Select(l =>
+            {
+                var allow = IndexOf(risks, l.AllowUpTo.Value);
+                return new AutonomyLevelPlan(l.Id, l.Description, allow, Math.Max(allow, IndexOf(risks, l.EscalateUpTo.Value)));
+            })
+            .ToArray();
+        var autonomy = new Verdict[levels.Length * risks.Count];
+        for (var l = 0; l < levels.Length; l++)
         {
-            var allow = IndexOf(risks, levels[l].AllowUpTo.Value);
-            var escalate = IndexOf(risks, levels[l].EscalateUpTo.Value);
             for (var r = 0; r < risks.Count; r++)
             {
-                autonomy[(l * risks.Count) + r] = r <= allow ? Verdict.Allow : r <= escalate ? Verdict.Escalate : Verdict.Deny;
+                autonomy[(l * risks.Count) + r] = r <= levels[l].AllowUpTo ? Verdict.Allow : r <= levels[l].EscalateUpTo ? Verdict.Escalate : Verdict.Deny;
             }
         }
 
@@ -128,30 +134,59 @@ public static class PlanBuilder
         for (var p = 0; p < n; p++)
         {
             var own = doc.Phases[p].Tools;
-            phaseTools[p] = own is null ? null : own.Select(t => t.Value).Concat(always).ToArray();
+            phaseTools[p] = own is null ? null : PlanCopies.List(own.Select(t => t.Value).Concat(always));
             drift[p] = doc.Phases[p].AttestationDrift ?? doc.Attestation.DefaultDrift;
         }
 
+        var t = doc.Transitions;
         return new PolicyPlan
         {
-            Document = doc,
-            Packs = packs,
+            Source = doc,
+            PolicyHash = doc.Hash,
+            SourcePath = doc.SourcePath,
+            Metadata = doc.Metadata,
+            Packs = PlanCopies.List(packs, PlanCopies.Of),
             PacksHash = packsHash,
-            Phases = phases,
-            TransitionTable = table,
-            RequiredEvidence = required,
-            Evidence = evidence,
-            RiskLevels = risks,
-            AutonomyLevels = levels.Select(l => l.Id).ToArray(),
-            AutonomyTable = autonomy,
-            DefaultAutonomyLevel = Math.Max(0, levels.ToList().FindIndex(l => l.Id == doc.Autonomy.Default)),
+            Phases = PlanCopies.List(phases),
+            PhaseDefinitions = PlanCopies.List(doc.Phases, PlanCopies.Of),
+            TransitionTable = PlanCopies.List(table),
+            Transitions = new TransitionPlan
+            {
+                Skip = t.Skip,
+                Backtrack = t.Backtrack,
+                MissingEvidence = t.MissingEvidence,
+                InvalidEvidence = t.InvalidEvidence,
+                UnknownPhase = t.UnknownPhase,
+                SamePhase = t.SamePhase,
+            },
+            RequiredEvidence = PlanCopies.List(required),
+            Evidence = PlanCopies.List(evidence),
+            EvidenceRoot = doc.Evidence.Root,
+            RiskLevels = PlanCopies.List(risks),
+            AutonomyLevels = PlanCopies.List(levels.Select(l => l.Id)),
+            AutonomyTable = PlanCopies.List(autonomy),
+            Autonomy = new AutonomyPlan
+            {
+                Levels = PlanCopies.List(levels),
+                AboveLevel = doc.Autonomy.AboveLevel,
+                FarAboveLevel = doc.Autonomy.FarAboveLevel,
+            },
+            DefaultAutonomyLevel = Math.Max(0, Array.FindIndex(levels, l => l.Id == doc.Autonomy.Default)),
             DefaultRisk = IndexOf(risks, doc.Actions.DefaultRisk),
             UnknownRisk = IndexOf(risks, doc.Actions.UnknownRisk),
-            Escalation = doc.Escalation.Select(e => new EscalationPlan(e, e.Condition is null ? null : Lower(e.Condition))).ToArray(),
-            AttestationDrift = drift,
-            PhaseTools = phaseTools,
-            Exceptions = doc.Exceptions,
+            Risks = PlanCopies.List(doc.Risks, PlanCopies.Of),
+            Actions = PlanCopies.Of(doc.Actions),
+            Tools = PlanCopies.Of(doc.Tools),
+            Diff = PlanCopies.List(doc.Diff, PlanCopies.Of),
+            ProtectedPaths = PlanCopies.List(doc.Diff.Where(r => r.Kind == "protected-paths").SelectMany(r => r.Paths).Distinct(StringComparer.Ordinal)),
+            Escalation = PlanCopies.List(doc.Escalation, e => new EscalationPlan(PlanCopies.Of(e), e.Condition is null ? null : Lower(e.Condition))),
+            Failures = PlanCopies.Of(doc.Failures),
+            Attestation = doc.Attestation,
+            AttestationDrift = PlanCopies.List(drift),
+            PhaseTools = PlanCopies.List(phaseTools),
+            Exceptions = PlanCopies.List(doc.Exceptions, PlanCopies.Of),
             Rules = RuleIndex(doc),
+            RuleCatalogSource = new Lazy<IReadOnlyList<RuleDescription>>(() => RuleCatalog(doc)),
         };
     }
 
@@ -192,7 +227,54 @@ public static class PlanBuilder
         Add(doc.Autonomy.FarAboveLevel.Id, RuleSection.Autonomy, Enforcement.Enforce, doc.Autonomy.FarAboveLevel.Location);
         Add(doc.Tools.NotAllowed.Id, RuleSection.Tool, Enforcement.Enforce, doc.Tools.NotAllowed.Location);
 
-        return rules;
+        return new System.Collections.ObjectModel.ReadOnlyDictionary<string, PlanRule>(rules);
+    }
+
+    /// <summary>Every rule id a finding can carry: the built-in outcome rules, then risks, escalation, failures and diff rules (first wins on a repeat).</summary>
+    private static IReadOnlyList<RuleDescription> RuleCatalog(PolicyDocument doc)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var rules = new List<RuleDescription>();
+        void Add(string id, string description)
+        {
+            if (id.Length > 0 && seen.Add(id))
+            {
+                rules.Add(new RuleDescription(id, description));
+            }
+        }
+
+        var t = doc.Transitions;
+        Add(t.Skip.Id, "transitions.skip");
+        Add(t.Backtrack.Id, "transitions.backtrack");
+        Add(t.MissingEvidence.Id, "transitions.missingEvidence");
+        Add(t.InvalidEvidence.Id, "transitions.invalidEvidence");
+        Add(t.UnknownPhase.Id, "transitions.unknownPhase");
+        Add(t.SamePhase.Id, "transitions.samePhase");
+        Add(doc.Autonomy.AboveLevel.Id, "autonomy.aboveLevel");
+        Add(doc.Autonomy.FarAboveLevel.Id, "autonomy.farAboveLevel");
+        Add(doc.Tools.NotAllowed.Id, "tools.notAllowed");
+        Add(doc.Attestation.RuleId, "attestation");
+        foreach (var r in doc.Risks)
+        {
+            Add(r.Id, $"risk rule ({r.Risk.Value}): {r.Message}");
+        }
+
+        foreach (var r in doc.Escalation)
+        {
+            Add(r.Id, $"escalation rule: {r.Message}");
+        }
+
+        foreach (var r in doc.Failures.Classes)
+        {
+            Add(r.Id, $"failure class: {r.Message}");
+        }
+
+        foreach (var r in doc.Diff)
+        {
+            Add(r.Id, $"diff rule ({r.Kind}): {r.Message}");
+        }
+
+        return PlanCopies.List(rules);
     }
 
     private static ConditionPlan Lower(ConditionDef condition)
@@ -209,18 +291,18 @@ public static class PlanBuilder
                 _ => ConditionOp.GreaterOrEqual,
             };
             var comparison = new ConditionPlan(op, SignalNames.IndexOf(signal), condition.Value, []);
-            var extra = condition.All.Select(Lower).Concat(condition.Any.Count > 0 ? [new ConditionPlan(ConditionOp.Any, -1, 0, condition.Any.Select(Lower).ToArray())] : []).ToArray();
+            var extra = condition.All.Select(Lower).Concat(condition.Any.Count > 0 ? [new ConditionPlan(ConditionOp.Any, -1, 0, PlanCopies.List(condition.Any, Lower))] : []).ToArray();
             return extra.Length == 0 ? comparison : new ConditionPlan(ConditionOp.All, -1, 0, [comparison, .. extra]);
         }
 
         if (condition.All.Count > 0 && condition.Any.Count > 0)
         {
-            return new ConditionPlan(ConditionOp.All, -1, 0, [.. condition.All.Select(Lower), new ConditionPlan(ConditionOp.Any, -1, 0, condition.Any.Select(Lower).ToArray())]);
+            return new ConditionPlan(ConditionOp.All, -1, 0, [.. condition.All.Select(Lower), new ConditionPlan(ConditionOp.Any, -1, 0, PlanCopies.List(condition.Any, Lower))]);
         }
 
         return condition.All.Count > 0
-            ? new ConditionPlan(ConditionOp.All, -1, 0, condition.All.Select(Lower).ToArray())
-            : new ConditionPlan(ConditionOp.Any, -1, 0, condition.Any.Select(Lower).ToArray());
+            ? new ConditionPlan(ConditionOp.All, -1, 0, PlanCopies.List(condition.All, Lower))
+            : new ConditionPlan(ConditionOp.Any, -1, 0, PlanCopies.List(condition.Any, Lower));
     }
 
     private static int IndexOf(IReadOnlyList<string> list, string name)

@@ -20,7 +20,7 @@ internal sealed class AddedCommandsRepo : IDisposable
     public static PolicyEngine Engine => s_engine.Value;
 
     /// <summary>The default policy's rule, as written there.</summary>
-    public static DiffRuleDef DefaultRule => Engine.Plan.Document.Diff.Single(r => r.Id == RuleId);
+    public static DiffRuleDef DefaultRule => Engine.Plan.Diff.Single(r => r.Id == RuleId);
 
     public TempGitRepo Repo { get; } = new();
 

@@ -47,7 +47,7 @@ public sealed class GateOnRealLayoutsTests : IDisposable
     {
         edit(_repo);
         var head = _repo.Commit("scenario");
-        var rules = s_engine.Plan.Document.Diff;
+        var rules = s_engine.Plan.Diff;
         var result = new ChangeGate(s_engine, [new CSharpAnalysis(rules)]).Judge(new GateRequest { RepositoryRoot = _repo.Path, Base = @base ?? _base, Head = head });
         return result.Decision.Findings;
     }

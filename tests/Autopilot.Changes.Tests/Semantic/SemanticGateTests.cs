@@ -79,7 +79,7 @@ public sealed class SemanticGateTests(SemanticRepoFixture fixture, ITestOutputHe
             "    }\n}",
             "    }\n\n    public void Other() => System.Diagnostics.Process.GetCurrentProcess().Kill();\n}",
             StringComparison.Ordinal);
-        var entries = CSharpRules.BannedEntries(fixture.Engine.Plan.Document.Diff);
+        var entries = CSharpRules.BannedEntries(fixture.Engine.Plan.Diff);
         var result = new SemanticBannedApiAnalysis(new SemanticOptions(fixture.Repo.Path))
             .Analyze([new CSharpFileChange("src/Lib/Worker.cs", SemanticRepoFixture.WorkerBefore, staged)], entries);
         output.WriteLine($"open {result.OpenTime.TotalMilliseconds:0} ms, analysis {result.AnalysisTime.TotalMilliseconds:0} ms, projects {string.Join(", ", result.Projects)}");
@@ -99,7 +99,7 @@ public sealed class SemanticGateTests(SemanticRepoFixture fixture, ITestOutputHe
         var clock = Stopwatch.StartNew();
         var findings = SemanticCSharpRules.Analyze(
             [new CSharpFileChange("src/Lib/Worker.cs", SemanticRepoFixture.WorkerBefore, SemanticRepoFixture.WorkerAfter)],
-            fixture.Engine.Plan.Document.Diff,
+            fixture.Engine.Plan.Diff,
             options);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "no workspace should have been opened");
         var warning = Assert.Single(findings, f => f.RuleId == SemanticBannedApiAnalysis.FallbackRuleId);

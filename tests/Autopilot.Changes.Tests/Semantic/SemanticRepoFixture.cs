@@ -95,7 +95,7 @@ public sealed class SemanticRepoFixture : IDisposable
         Repo.Write("tools/Script.cs", "class Script { void M() { System.Console.WriteLine(); } }\n");
 
         Engine = PolicySource.Load(PolicyPath).Engine ?? throw new InvalidOperationException("the test policy does not load");
-        var rules = Engine.Plan.Document.Diff;
+        var rules = Engine.Plan.Diff;
         var request = new GateRequest { RepositoryRoot = Repo.Path, Base = "main" };
 
         var clock = Stopwatch.StartNew();

@@ -12,13 +12,13 @@ internal static class TestRiskRules
     // lint: true reads the packs' YAML (a plain load leaves them to the compiled resolver), so the interpreter is tested here.
     private static readonly Autopilot.Policy.Plan.PolicyPlan s_plan = Autopilot.Core.Policies.PolicySource.Load(null, lint: true).Engine!.Plan;
 
-    public static IReadOnlyList<RiskRuleDef> Rules => s_plan.Document.Risks;
+    public static IReadOnlyList<RiskRuleDef> Rules => s_plan.Risks;
 
     /// <summary>The default policy's action settings (effects mode, its protected, secret and temp paths).</summary>
-    public static ActionSettings Actions => s_plan.Document.Actions;
+    public static ActionSettings Actions => s_plan.Actions;
 
     public static readonly IReadOnlyList<string> ProtectedGlobs =
-        [.. s_plan.Document.Diff.Where(r => r.Kind == "protected-paths").SelectMany(r => r.Paths).Distinct()];
+        [.. s_plan.ProtectedPaths];
 
     public static ActionClassifier Classifier(ActionSettings? actions = null, ToolSettings? tools = null, IReadOnlyList<PhaseDef>? phases = null) =>
         new(Rules, actions ?? Actions, Levels, ProtectedGlobs, tools, phases, s_plan.Packs);

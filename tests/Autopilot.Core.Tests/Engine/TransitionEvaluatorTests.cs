@@ -187,6 +187,36 @@ public sealed class TransitionGateVerdictTests : IDisposable
         Assert.Contains("answered deny", finding.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Each kind of move takes the verdict the policy gives its rule, through the plan's one lowering (not only its kind).</summary>
+    [Theory]
+    [InlineData("a", "c", Verdict.Escalate, "X-SKIP")]
+    [InlineData("b", "a", Verdict.Deny, "X-BACK")]
+    [InlineData("b", "b", Verdict.Escalate, "X-SAME")]
+    [InlineData("a", "b", Verdict.Escalate, "X-MISSING")]
+    public void Overridden_verdicts_decide(string from, string to, Verdict expected, string rule)
+    {
+        var engine = EngineFixture.Compile("""
+            phases:
+              - id: a
+                evidence: [e]
+              - id: b
+              - id: c
+            transitions:
+              skip: { id: X-SKIP, verdict: escalate }
+              backtrack: { id: X-BACK, verdict: deny }
+              missingEvidence: { id: X-MISSING, verdict: escalate }
+              samePhase: { id: X-SAME, verdict: escalate }
+            evidence:
+              items:
+                - { id: e, path: e.md }
+            """);
+
+        var result = new TransitionEvaluator(engine).Evaluate(new TransitionRequest("T-1", from, to, _root.Path));
+
+        Assert.Equal(expected, result.Decision.Verdict);
+        Assert.Equal(rule, Assert.Single(result.Decision.Findings).RuleId);
+    }
+
     [Fact]
     public void A_gate_that_allows_missing_evidence_does_not_loosen_the_findings()
     {

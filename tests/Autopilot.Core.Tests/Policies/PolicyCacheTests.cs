@@ -78,7 +78,7 @@ public sealed class PolicyCacheTests : IDisposable
 
         var second = Load(text);
         Assert.True(second.Succeeded);
-        Assert.Equal("cache-other", second.Engine!.Plan.Document.Metadata.Name);
+        Assert.Equal("cache-other", second.Engine!.Plan.Metadata.Name);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class PolicyCacheTests : IDisposable
 
             var loaded = Load(text);
             Assert.True(loaded.Succeeded);
-            Assert.Equal("cache-corrupt", loaded.Engine!.Plan.Document.Metadata.Name);
+            Assert.Equal("cache-corrupt", loaded.Engine!.Plan.Metadata.Name);
             Assert.Equal(good, File.ReadAllBytes(EntryFor(text)));
         }
     }
@@ -106,7 +106,7 @@ public sealed class PolicyCacheTests : IDisposable
         Assert.True(Load(v1).Succeeded);
         var v2 = v1.Replace("cache-v1", "cache-v2", StringComparison.Ordinal);
         var loaded = Load(v2);
-        Assert.Equal("cache-v2", loaded.Engine!.Plan.Document.Metadata.Name);
+        Assert.Equal("cache-v2", loaded.Engine!.Plan.Metadata.Name);
         Assert.True(File.Exists(EntryFor(v1)));
         Assert.True(File.Exists(EntryFor(v2)));
     }

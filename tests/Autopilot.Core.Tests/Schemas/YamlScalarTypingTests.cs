@@ -49,6 +49,6 @@ public sealed class YamlScalarTypingTests
         var result = Autopilot.Policy.Plan.PlanBuilder.Compile(PolicyLoader.LoadText($"phases: [a]\nfailures:\n  retryUnknown: {text}\n", "t.policy.yaml"), Autopilot.Policy.Validation.PolicyChecks.None);
 
         Assert.DoesNotContain(result.Diagnostics, d => d.Message.Contains("true or false", StringComparison.Ordinal));
-        Assert.Equal(expected, result.Plan!.Document.Failures.RetryUnknown);
+        Assert.Equal(expected, result.Plan!.Failures.RetryUnknown);
     }
 }

@@ -59,4 +59,34 @@ internal static class Policies
             message: Only a predicate.
             when: "facts.signals.retries > 100"
         """;
+
+    /// <summary>Every transition outcome's verdict overridden away from its default.</summary>
+    public const string Overrides = """
+        apiVersion: autopilot/v1
+        metadata:
+          name: overrides
+          version: 1.0.0
+        phases:
+          - id: a
+            description: First.
+            evidence: [e]
+          - id: b
+            evidence: [f]
+          - id: c
+        transitions:
+          skip: { id: X-SKIP, verdict: escalate }
+          backtrack: { id: X-BACK, verdict: deny }
+          missingEvidence: { id: X-MISSING, verdict: escalate }
+          samePhase: { id: X-SAME, verdict: deny }
+          unknownPhase: { id: X-UNKNOWN, verdict: allow }
+        evidence:
+          items:
+            - { id: e, path: e.md }
+            - { id: f, path: f.md }
+        autonomy:
+          default: careful
+          levels:
+            - { id: careful, allowUpTo: none, escalateUpTo: medium }
+            - { id: trusted, allowUpTo: high, escalateUpTo: critical }
+        """;
 }

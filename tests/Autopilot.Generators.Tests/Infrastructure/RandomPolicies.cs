@@ -201,7 +201,7 @@ internal static class RandomPolicyGen
     }
 
     /// <summary>Facts around the edges of a policy: indices just out of range, evidence near what a phase needs, signals at and beside thresholds.</summary>
-    public static Gen<Fact> Facts(int phases, ulong[] required, int levels, int risks, double[] thresholds)
+    public static Gen<Fact> Facts(int phases, IReadOnlyList<ulong> required, int levels, int risks, double[] thresholds)
     {
         var index = (int count) => Gen.Frequency((12, Gen.Choose(-1, count)), (1, Gen.Elements(int.MinValue, int.MaxValue, -2, count + 1)));
         var near = thresholds.SelectMany(t => new[] { t, Math.BitDecrement(t), Math.BitIncrement(t) }).ToArray();

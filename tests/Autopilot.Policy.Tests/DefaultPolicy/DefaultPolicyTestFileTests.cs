@@ -62,10 +62,10 @@ public sealed class DefaultPolicyTestFileTests
     public void Every_reachable_rule_of_the_default_policy_is_expected_by_some_case()
     {
         var (loaded, engine) = Load(s_testFile);
-        var doc = engine.Plan.Document;
+        var doc = engine.Plan;
         var expected = loaded.Cases.SelectMany(c => c.ExpectRules ?? []).ToHashSet(StringComparer.Ordinal);
 
-        var rules = doc.Escalation.Select(r => r.Id)
+        var rules = doc.Escalation.Select(r => r.Rule.Id)
             .Concat(doc.Failures.Classes.Select(c => c.Id))
             .Concat(doc.Risks.Select(r => r.Id))
             .Concat(new[]

@@ -18,7 +18,7 @@ public sealed class QuickstartsAllowlistTests
     [Fact]
     public void The_policy_uses_no_predicates()
     {
-        var doc = PolicySource.Load(s_policy).Engine!.Plan.Document;
+        var doc = PolicySource.Load(s_policy).Engine!.Plan;
         Assert.All(doc.Risks, r => Assert.Null(r.When));
         Assert.Equal(18, doc.Actions.Allowlist.Count);
     }

@@ -18,7 +18,7 @@ public sealed class CommandMatcherLoadingTests
     {
         var result = Compile(command);
         Assert.True(result.Diagnostics.Count == 0, string.Join("\n", result.Diagnostics));
-        return result.Plan!.Document.Risks[0].Command!;
+        return result.Plan!.Risks[0].Command!;
     }
 
     private static PolicyDiagnostic Single(string command, string id)

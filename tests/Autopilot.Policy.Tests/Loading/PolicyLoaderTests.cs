@@ -20,8 +20,8 @@ public sealed class PolicyLoaderTests
         Assert.Equal(["strategize", "spec", "plan", "think", "implement", "verify", "review", "pr", "monitor"], plan.Phases);
         Assert.Equal(10, plan.Evidence.Count); // nine phases; verify leaves two files
         Assert.Equal(5, plan.AutonomyLevels.Count);
-        Assert.True(plan.Document.Risks.Count >= 15);
-        Assert.True(plan.Document.Escalation.Count >= 8);
+        Assert.True(plan.Risks.Count >= 15);
+        Assert.True(plan.Escalation.Count >= 8);
         Assert.Equal(64, plan.PolicyHash.Length);
     }
 

@@ -138,7 +138,7 @@ public sealed class PackTests
     {
         var plan = Compile("risks:\n  - id: R\n    risk: high\n    message: m\n    alternative: ask\n    effect: { kinds: [\"vcs.*\", net.egress], targets: [unknown], methods: [DELETE], hosts: [remote], recursive: true }\n");
         Assert.True(plan.Succeeded, string.Join("\n", plan.Diagnostics));
-        var rule = plan.Plan!.Document.Risks.Single();
+        var rule = plan.Plan!.Risks.Single();
         Assert.Equal(["vcs.*", "net.egress"], rule.Effect!.Kinds);
         Assert.Equal("ask", rule.Alternative);
         Assert.True(rule.Effect.Recursive);
