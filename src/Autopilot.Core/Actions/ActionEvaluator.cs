@@ -31,8 +31,18 @@ public sealed class ActionEvaluator
 
     public ActionClassifier Classifier { get; }
 
-    public Decision Command(string command, ActionContext context, string level) =>
-        Decide("command", Classifier.ClassifyCommand(command, context), level, context, command);
+    public Decision Command(string command, ActionContext context, string level) => JudgeCommand(command, context, level).Decision;
+
+    /// <summary>
+    /// The command question with what the engine saw: the classification with its predicates applied and shadow matches
+    /// hidden, and the decision for this actor. <c>autopilot check command</c> and <c>AutopilotEngine.Act</c> both ask this.
+    /// </summary>
+    public ActionJudgement JudgeCommand(string command, ActionContext context, string level)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var judged = ApplyPredicates(Classifier.ClassifyCommand(command, context), level, context, command);
+        return new ActionJudgement(Visible(judged), Decide("command", judged, level, context, command));
+    }
 
     public Decision Path(string path, FileOp op, ActionContext context, string level) =>
         Decide("path", Classifier.ClassifyPath(path, op, context), level, context, path);

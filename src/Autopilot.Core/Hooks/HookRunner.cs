@@ -173,7 +173,7 @@ public static class HookRunner
         }
 
         var engine = scope.Engine!;
-        var root = Path.Combine(scope.Repository, engine.Plan.Document.Evidence.Root);
+        var root = TransitionEvaluator.EvidenceRoot(engine, scope.Repository);
         var result = new TransitionEvaluator(engine).PhaseEvidence(task, phase, root, WorkOrders.WorkOrderConstraints.Read(scope.StateDir, task));
         var deciding = result.Decision.Deciding.ToList();
         string? reason = null;
