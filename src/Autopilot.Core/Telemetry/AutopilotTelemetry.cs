@@ -8,7 +8,7 @@ namespace Autopilot.Core.Telemetry;
 /// <summary>
 /// Autopilot's OpenTelemetry signals: one ActivitySource (spans for transitions, gates, checks) and one Meter.
 /// Instruments cost nothing when no listener is attached; the CLI attaches exporters only when the standard
-/// OTEL_* environment variables ask for them (<see cref="TelemetrySetup"/>).
+/// OTEL_* environment variables ask for them (the <c>autopilot</c> command's <c>TelemetrySetup</c>; a .NET host adds <see cref="Name"/> to its own OpenTelemetry providers).
 /// </summary>
 public static class AutopilotTelemetry
 {
