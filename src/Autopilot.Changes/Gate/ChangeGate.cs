@@ -39,7 +39,7 @@ public sealed class ChangeGate
     }
 
     /// <summary>Every analysis the gate has, for a policy's rules and a repository: C# (by syntax, or by symbol with <paramref name="semantic"/>) and schemas.</summary>
-    public static IReadOnlyList<IChangeAnalysis> DefaultAnalyses(IReadOnlyList<DiffRuleDef> rules, string repositoryRoot, CSharp.Semantic.SemanticOptions? semantic = null) =>
+    internal static IReadOnlyList<IChangeAnalysis> DefaultAnalyses(IReadOnlyList<DiffRuleDef> rules, string repositoryRoot, CSharp.Semantic.SemanticOptions? semantic = null) =>
         [new CSharpAnalysis(rules, semantic), new SchemaAnalysis(rules, repositoryRoot)];
 
     public GateResult Judge(GateRequest request)

@@ -27,7 +27,7 @@ public sealed class ActionEvaluator
     }
 
     /// <summary>The policy's exceptions (docs/policy-lifecycle.md), applied by every decision after the predicates.</summary>
-    public PolicyExceptions.ExceptionMatcher Exceptions { get; }
+    internal PolicyExceptions.ExceptionMatcher Exceptions { get; }
 
     public ActionClassifier Classifier { get; }
 

@@ -79,7 +79,7 @@ public sealed record ActionMatch(string RuleId, int RiskIndex, string Risk, stri
 public sealed record ActionClassification(int RiskIndex, string Risk, IReadOnlyList<ActionMatch> Matches)
 {
     /// <summary>For commands: what the parser made of the text.</summary>
-    public ParseResult? Parse { get; init; }
+    internal ParseResult? Parse { get; init; }
 
     /// <summary>What the action does, as the packs resolve it (docs/effects.md).</summary>
     public IReadOnlyList<Autopilot.Core.Effects.Effect> Effects { get; init; } = [];

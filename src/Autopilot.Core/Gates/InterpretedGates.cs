@@ -4,7 +4,7 @@ using Autopilot.Policy.Plan;
 namespace Autopilot.Core.Gates;
 
 /// <summary>Transition checks over the plan's table: one lookup and a bit test.</summary>
-public sealed class InterpretedTransitionGate : ITransitionGate
+internal sealed class InterpretedTransitionGate : ITransitionGate
 {
     private readonly TransitionKind[] _table;
     private readonly ulong[] _required;
@@ -53,7 +53,7 @@ public sealed class InterpretedTransitionGate : ITransitionGate
 }
 
 /// <summary>Autonomy checks over the plan's level × risk table.</summary>
-public sealed class InterpretedAutonomyGate : IAutonomyGate
+internal sealed class InterpretedAutonomyGate : IAutonomyGate
 {
     private readonly Verdict[] _table;
     private readonly int _riskCount;
@@ -71,7 +71,7 @@ public sealed class InterpretedAutonomyGate : IAutonomyGate
 }
 
 /// <summary>Escalation conditions evaluated over the plan's lowered condition trees.</summary>
-public sealed class InterpretedEscalationGate : IEscalationGate
+internal sealed class InterpretedEscalationGate : IEscalationGate
 {
     private readonly ConditionPlan?[] _conditions;
 

@@ -14,7 +14,7 @@ namespace Autopilot.Core.Hooks;
 public sealed record HookReply(string Stdout, string Stderr, int ExitCode, Verdict? Verdict, ActionClassification? Classification);
 
 /// <summary>The engine's answer to one tool call, before any agent's wire format: the verdict, the reason the agent is told (naming the rules and the way forward), and the classification it came from.</summary>
-public sealed record HookJudgement(Verdict Verdict, string Reason, ActionClassification? Classification)
+internal sealed record HookJudgement(Verdict Verdict, string Reason, ActionClassification? Classification)
 {
     /// <summary>The ids of the rules that decided (at the deciding risk, or with a fixed verdict).</summary>
     public IReadOnlyList<string> RuleIds => Classification is null ? [Autopilot.Policy.Model.RuleIds.HookInput]
@@ -27,7 +27,7 @@ public sealed record HookJudgement(Verdict Verdict, string Reason, ActionClassif
 /// <see cref="ActionClassifier"/>; the caller's delegate turns the classification into a verdict
 /// (allow → "allow", escalate → "ask", deny → "deny"). Input that cannot be read is denied.
 /// </summary>
-public sealed class ClaudeCodeHook
+internal sealed class ClaudeCodeHook
 {
     /// <summary>Larger events are refused: no honest tool call is this big.</summary>
     public const int MaxInputLength = 4 * 1024 * 1024;
