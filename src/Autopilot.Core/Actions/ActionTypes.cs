@@ -115,7 +115,7 @@ public sealed record ActionClassification(int RiskIndex, string Risk, IReadOnlyL
 }
 
 /// <summary>Ids of the findings the classifier makes on its own (not from a policy rule).</summary>
-public static class ActionRuleIds
+internal static class ActionRuleIds
 {
     public const string ParseError = RuleIds.ShellParse;
     public const string DynamicProgram = RuleIds.ShellDynamic;

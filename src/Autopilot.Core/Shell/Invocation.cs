@@ -44,7 +44,7 @@ public enum InvocationContext
 }
 
 /// <summary>The names policies use for <see cref="InvocationContext"/> flags.</summary>
-public static class InvocationContexts
+internal static class InvocationContexts
 {
     private static readonly (string Name, InvocationContext Flag)[] s_names =
     [
