@@ -7,7 +7,9 @@ a commit changed the public API when the effective API of some folder differs be
 release that only moves entries from Unshipped to Shipped is not an API change).
 
 Prediction: the gate's JSON output holds a finding of the public-api rule (any severity: an addition is
-an info finding, a break escalates).
+an info finding, a break escalates). The rule reports a change of only the attributes PublicAPI files cannot
+record ([Obsolete], [EditorBrowsable], ...) as AP-DIFF-API-ATTRIBUTE: not a prediction, but counted and listed
+(commits whose only API finding is that one), so nothing is hidden.
 
 Usage: real_history.py REPO [--commits N] [--autopilot "dotnet path/to/autopilot.dll"] [--policy FILE]
                            [--out results.jsonl] [--details]
@@ -25,6 +27,7 @@ import sys
 import time
 
 PUBLIC_API_RULE = "AP-DIFF-PUBLIC-API"
+ATTRIBUTE_RULE = "AP-DIFF-API-ATTRIBUTE"
 PARSE_RULE = "AP-CSHARP-PARSE"
 API_FILE = re.compile(r"(^|/)PublicAPI\.(Shipped|Unshipped)\.txt$|(^|/)PublicAPI\.txt$")
 
@@ -141,12 +144,15 @@ def judge(repo, autopilot, policy, commit):
         return record
     findings = decision.get("findings", [])
     api_findings = [f for f in findings if f.get("ruleId") == PUBLIC_API_RULE]
+    attribute_findings = [f for f in findings if f.get("ruleId") == ATTRIBUTE_RULE]
     verdict = decision["verdict"]
     record.update(
         verdict=verdict,
         deciding=sorted({f["ruleId"] for f in findings if f.get("severity") == verdict}) if verdict != "allow" else [],
         predicted=bool(api_findings),
         apiFindings=[f.get("message", "") for f in api_findings[:5]],
+        attributeOnly=bool(attribute_findings) and not api_findings,
+        attributeFindings=[f"{f.get('severity')}: {f.get('message', '')}" for f in attribute_findings[:5]],
         parseFailures=[f.get("message", "") for f in findings if f.get("ruleId") == PARSE_RULE and f.get("severity") == "deny"][:3])
     return record
 
@@ -177,6 +183,13 @@ def summarize(repo, records, details):
     print(f"repository: {repo}, commits judged: {len(records)}")
     print(f"public API (truth = PublicAPI files' effective entries changed): TP {tp} FP {len(fp)} FN {len(fn)} TN {tn}")
     print(f"precision {precision:.3f}  recall {recall:.3f}")
+    attribute_only = [r for r in judged if r.get("attributeOnly")]
+    print(f"commits whose only API finding is {ATTRIBUTE_RULE} (attributes PublicAPI files cannot record; not predictions): "
+          f"{len(attribute_only)} (PublicAPI files changed in {sum(1 for r in attribute_only if r['truth'])}; "
+          f"not allowed: {sum(1 for r in attribute_only if r['verdict'] != 'allow')})")
+    if tp + len(fp) + len(attribute_only):
+        tp_all = tp + sum(1 for r in attribute_only if r["truth"])
+        print(f"  counted as predictions too: precision {tp_all / (tp + len(fp) + len(attribute_only)):.3f}")
     print("verdicts: " + ", ".join(f"{v} {sum(1 for r in judged if r['verdict'] == v)}" for v in ("escalate", "deny", "allow")))
     print("commits per deciding rule: " + ", ".join(f"{k} {v}" for k, v in sorted(rule_counts.items())))
     print(f"comment/whitespace-only C# commits: {len(trivia)}; escalated or denied: {len(trivia_escalated)}; "
@@ -200,6 +213,8 @@ def summarize(repo, records, details):
             print(f"FP {r['commit'][:12]} {r['apiFindings'][:3]}")
         for r in fn:
             print(f"FN {r['commit'][:12]} {r['apiFolders']}")
+        for r in attribute_only:
+            print(f"ATTRIBUTE-ONLY {r['commit'][:12]} truth={r['truth']} verdict={r['verdict']} {r['attributeFindings'][:3]}")
 
 
 def main():

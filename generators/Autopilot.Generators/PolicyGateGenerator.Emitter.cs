@@ -57,6 +57,11 @@ public sealed partial class PolicyGateGenerator
         {
             output.AddSource($"{spec.Namespace}.{spec.ClassName}.Effects.g.cs", SourceText.From(GenerateEffects(spec), System.Text.Encoding.UTF8));
         }
+
+        if (spec.Events is not null)
+        {
+            output.AddSource($"{spec.Namespace}.{spec.ClassName}.Events.g.cs", SourceText.From(GenerateEvents(spec), System.Text.Encoding.UTF8));
+        }
     }
 
     /// <summary>The whole generated file for one policy.</summary>

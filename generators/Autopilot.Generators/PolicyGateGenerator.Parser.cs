@@ -191,6 +191,7 @@ public sealed partial class PolicyGateGenerator
             Transitions = transitions,
             Escalation = escalation,
             Effects = input.EffectResolver ? BuildEffects(plan.Packs, plan.PacksHash) : null,
+            Events = input.EffectResolver && Policy.Loading.YamlEventCache.Record(input.Text) is { } events ? Convert.ToBase64String(events) : null,
         };
     }
 
@@ -229,7 +230,7 @@ public sealed partial class PolicyGateGenerator
             }
         }
 
-        return new EffectResolverSpec(packsHash, packs.Select(p => p.Name).ToEquatableArray(), programs.ToEquatableArray(), environment.ToEquatableArray());
+        return new EffectResolverSpec(packsHash, Policy.Packs.PackLoader.ManifestOf(packs), packs.Select(p => p.Name).ToEquatableArray(), programs.ToEquatableArray(), environment.ToEquatableArray());
     }
 
     private static EffectSpec LowerEffect(Policy.Packs.EffectDef e) => new()

@@ -54,7 +54,9 @@ public sealed class EffectResolverTests
             Assert.All(run.TrackedSteps[step].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {o.Reason}"));
         }
 
-        Assert.Equal(2, run.GeneratedSources.Length);
+        // The gates, the effect resolver, and the policy's YAML events the engine loads it from.
+        Assert.Equal(3, run.GeneratedSources.Length);
+        Assert.Contains(run.GeneratedSources, s => s.HintName.EndsWith(".Events.g.cs", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace Autopilot.Generators.Model;
 
 /// <summary>A policy's packs, in the order the interpreter reads them (<c>ProgramPacks</c>), and their hash.</summary>
 /// <remarks>Equality: the hash and every program and variable entry, structurally.</remarks>
-internal sealed record EffectResolverSpec(string PacksHash, EquatableArray<string> PackNames, EquatableArray<ProgramSpec> Programs, EquatableArray<EnvironmentSpec> Environment);
+internal sealed record EffectResolverSpec(string PacksHash, string PacksManifest, EquatableArray<string> PackNames, EquatableArray<ProgramSpec> Programs, EquatableArray<EnvironmentSpec> Environment);
 
 /// <summary>
 /// One program entry of a pack: its names (exact, or patterns holding <c>*</c> or <c>?</c>), its value flags, its

@@ -58,6 +58,12 @@ internal sealed record PolicySpec
 
     /// <summary>The policy's packs for the effect resolver; null unless the project asks for one (AutopilotEffectResolver).</summary>
     public EffectResolverSpec? Effects { get; init; }
+
+    /// <summary>
+    /// The policy text's YAML events in Autopilot.Policy's binary form, base64 (equatable as a string), for the engine to
+    /// load the policy without scanning its text; null unless the project asks for the engine parts (AutopilotEffectResolver).
+    /// </summary>
+    public string? Events { get; init; }
 }
 
 /// <summary>A named thing of the policy (phase, evidence, risk level, rule) and the C# identifier chosen for it.</summary>

@@ -137,7 +137,7 @@ internal sealed class CSharpChangeAnalyzer
         {
             foreach (var fact in DeclarationCollector.Collect(tree, path, source, cancellationToken))
             {
-                facts.Add(labels.Count == 0 ? fact : fact with { Variants = labels.ToDictionary(l => l, _ => fact.Surface, StringComparer.Ordinal) });
+                facts.Add(labels.Count == 0 ? fact : fact with { Variants = labels.ToDictionary(l => l, _ => fact.VariantSurface, StringComparer.Ordinal) });
             }
         }
 
@@ -196,11 +196,12 @@ internal sealed class CSharpChangeAnalyzer
         var beforeVisibility = new Visibility(before);
         var afterVisibility = new Visibility(after);
 
-        // Variants (frameworks, configurations) the project has on both sides. A framework the change adds to or drops
+        // Variants (frameworks, configurations) each project has on both sides. A framework the change adds to or drops
         // from the project file is a change of the project, not of each member's API: members are compared per variant
-        // only where both sides compile that variant.
-        var oldLabels = before.Values.SelectMany(f => f.Variants.Keys).ToHashSet(StringComparer.Ordinal);
-        var newLabels = after.Values.SelectMany(f => f.Variants.Keys).ToHashSet(StringComparer.Ordinal);
+        // only where both sides compile that variant in the member's own project (another project that targets the
+        // framework says nothing about this one).
+        var oldLabels = before.Values.SelectMany(f => f.Variants.Keys.Select(l => f.Project + "|" + l)).ToHashSet(StringComparer.Ordinal);
+        var newLabels = after.Values.SelectMany(f => f.Variants.Keys.Select(l => f.Project + "|" + l)).ToHashSet(StringComparer.Ordinal);
 
         // A whole type that appeared or went away stands for its members (partial types excepted: other parts may live on).
         var wholeTypes = new HashSet<string>(StringComparer.Ordinal);
@@ -249,15 +250,21 @@ internal sealed class CSharpChangeAnalyzer
             else
             {
                 // Per variant (framework and configuration): where it went away, appeared, or looks different.
-                var lost = old.Variants.Keys.Except(@new.Variants.Keys, StringComparer.Ordinal).Where(newLabels.Contains).ToList();
-                var gained = @new.Variants.Keys.Except(old.Variants.Keys, StringComparer.Ordinal).Where(oldLabels.Contains).ToList();
+                var lost = old.Variants.Keys.Except(@new.Variants.Keys, StringComparer.Ordinal).Where(l => newLabels.Contains(@new.Project + "|" + l)).ToList();
+                var gained = @new.Variants.Keys.Except(old.Variants.Keys, StringComparer.Ordinal).Where(l => oldLabels.Contains(old.Project + "|" + l)).ToList();
                 var differs = old.Variants.Keys.Intersect(@new.Variants.Keys, StringComparer.Ordinal)
-                    .Where(k => !string.Equals(old.Variants[k], @new.Variants[k], StringComparison.Ordinal)).ToList();
+                    .Where(k => old.Variants[k] != @new.Variants[k]).ToList();
                 var variantsDiffer = lost.Count + gained.Count + differs.Count > 0;
-                if (old.Full == @new.Full && oldPublic == newPublic && !variantsDiffer && old.Surface == @new.Surface)
+                if (old.Full == @new.Full && oldPublic == newPublic && !variantsDiffer && old.Surface == @new.Surface && old.Contract == @new.Contract)
                 {
                     continue;
                 }
+
+                // Only contract attributes no PublicAPI file records changed ([Obsolete], [EditorBrowsable], [Requires...], nullable
+                // attributes): the surface as the files record it is the same in every variant.
+                var attributeOnly = oldPublic == newPublic && lost.Count + gained.Count == 0 && old.Surface == @new.Surface
+                    && old.Bases.SequenceEqual(@new.Bases, StringComparer.Ordinal) && (old.UnrecordedContract != @new.UnrecordedContract || differs.Count > 0)
+                    && differs.All(k => old.Variants[k].Api == @new.Variants[k].Api);
 
                 var contractChanged = old.Contract != @new.Contract;
                 var declarationChanged = old.Signature != @new.Signature || old.EffectiveDeclared != @new.EffectiveDeclared || lost.Count + gained.Count > 0
@@ -290,6 +297,7 @@ internal sealed class CSharpChangeAnalyzer
                     DeclarationChanged = declarationChanged,
                     ContractChanged = contractChanged,
                     NullableChanged = nullableChanged,
+                    AttributeOnly = attributeOnly,
                 };
             }
 
@@ -400,7 +408,7 @@ internal sealed class CSharpChangeAnalyzer
             merged[fact.Id] = existing with
             {
                 Variants = variants,
-                Contract = existing.Contract == fact.Contract ? existing.Contract : (existing.Contract + " " + fact.Contract).Trim(),
+                ContractEntries = existing.Contract == fact.Contract ? existing.ContractEntries : [.. existing.ContractEntries, .. fact.ContractEntries],
                 DeclaredAccess = existing.DeclaredAccess ?? fact.DeclaredAccess,
                 IsExtensible = existing.IsExtensible && fact.IsExtensible,
                 IsPartial = existing.IsPartial || fact.IsPartial,
@@ -415,7 +423,7 @@ internal sealed class CSharpChangeAnalyzer
         return merged;
     }
 
-    private static IReadOnlyDictionary<string, string> MergeVariants(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
+    private static IReadOnlyDictionary<string, VariantSurface> MergeVariants(IReadOnlyDictionary<string, VariantSurface> a, IReadOnlyDictionary<string, VariantSurface> b)
     {
         if (b.Count == 0)
         {
@@ -427,10 +435,10 @@ internal sealed class CSharpChangeAnalyzer
             return b;
         }
 
-        var merged = new Dictionary<string, string>(a, StringComparer.Ordinal);
+        var merged = new Dictionary<string, VariantSurface>(a, StringComparer.Ordinal);
         foreach (var (label, surface) in b)
         {
-            merged[label] = merged.TryGetValue(label, out var existing) ? existing + "\n" + surface : surface;
+            merged[label] = merged.TryGetValue(label, out var existing) ? existing.Append(surface) : surface;
         }
 
         return merged;

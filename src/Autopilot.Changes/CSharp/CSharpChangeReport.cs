@@ -121,6 +121,13 @@ internal sealed record MemberChange(string Key, MemberChangeKind Kind, bool IsPu
 
     /// <summary>The nullable annotation context of the declaration changed (a <c>#nullable</c> directive or the project's <c>&lt;Nullable&gt;</c>).</summary>
     public bool NullableChanged { get; init; }
+
+    /// <summary>
+    /// Only contract attributes that PublicAPI files cannot record changed (<c>[Obsolete]</c>, <c>[EditorBrowsable]</c>,
+    /// <c>[Requires...]</c>, nullable attributes, ...): the signature, accessibility, nullable annotations, <c>[Experimental]</c>
+    /// and the frameworks it exists in are the same. The public-api rule reports it as <see cref="RuleIds.PublicApiAttribute"/>.
+    /// </summary>
+    public bool AttributeOnly { get; init; }
 }
 
 /// <summary>A newly introduced use of a banned API (the old text of the same member had fewer).</summary>

@@ -7,7 +7,11 @@ namespace Autopilot.Changes.CSharp;
 /// Turns a <see cref="CSharpChangeReport"/> and the policy's C# diff rules into findings. Kinds:
 /// <list type="bullet">
 /// <item><c>public-api</c>: each breaking public API change is a finding at the rule's severity; each
-/// addition is an <see cref="Severity.Info"/> finding (the API grew; a reviewer may want to know).</item>
+/// addition is an <see cref="Severity.Info"/> finding (the API grew; a reviewer may want to know). The rule's id
+/// stands for the surface as PublicAPI files record it (signatures, accessibility, nullable annotations,
+/// <c>[Experimental]</c>, type forwards); a change of only the contract attributes those files cannot record
+/// (<c>[Obsolete]</c>, <c>[EditorBrowsable]</c>, <c>[Requires...]</c>, ...) is reported as <see cref="AttributeRuleId"/>, at the
+/// same severity (info, or the rule's when callers' builds break).</item>
 /// <item><c>banned-api</c>: <see cref="DiffRuleDef.Patterns"/> are banned ids (<c>T:System.Console;use ILogger</c>);
 /// each new use is a finding.</item>
 /// <item><c>symbol-scope</c>: a change to a type or member that <see cref="DiffRuleDef.Symbols"/> (or, when the
@@ -25,6 +29,9 @@ internal static class CSharpRules
 
     /// <summary>Info: public declarations changed in a project that does not ship, so the public-api rule did not judge them.</summary>
     public const string NotShippedRuleId = RuleIds.CSharpNotShipped;
+
+    /// <summary>A public-api finding about contract attributes only, which PublicAPI files do not record (<see cref="MemberChange.AttributeOnly"/>).</summary>
+    internal const string AttributeRuleId = RuleIds.PublicApiAttribute;
 
     public const string PublicApi = "public-api";
     public const string BannedApi = "banned-api";
@@ -112,7 +119,13 @@ internal static class CSharpRules
             }
 
             var where = change.Frameworks.Count > 0 ? $" ({string.Join(", ", change.Frameworks)})" : "";
-            if (change.IsBreaking)
+            if (change.AttributeOnly)
+            {
+                findings.Add(change.IsBreaking
+                    ? new Finding(AttributeRuleId, rule.Severity, Format(rule, $"Breaking public API change: {change.Key} gained an attribute that stops existing callers from building{where}.", change.Key, "gained an attribute that stops existing callers from building"), change.Location)
+                    : new Finding(AttributeRuleId, Severity.Info, $"Public API attributes changed (ones PublicAPI files do not record): {change.Key}{where}.", change.Location));
+            }
+            else if (change.IsBreaking)
             {
                 var what = change.Kind switch
                 {

@@ -43,6 +43,13 @@ internal static partial class DeclarationCollector
         "MemberNotNull", "MemberNotNullWhen", "UnscopedRef",
     ], StringComparer.Ordinal);
 
+    /// <summary>
+    /// The contract attributes PublicApiAnalyzers baselines record (<c>[Experimental("ID")]</c> as the <c>[ID]</c> prefix of an
+    /// entry): with the signature, accessibility and nullable annotations, the surface as the PublicAPI files see it. The
+    /// others (<c>Obsolete</c>, <c>EditorBrowsable</c>, <c>Requires*</c>, nullable attributes, ...) no baseline can record.
+    /// </summary>
+    public static readonly FrozenSet<string> RecordedAttributes = FrozenSet.ToFrozenSet(["Experimental"], StringComparer.Ordinal);
+
     /// <summary>Contract attributes whose addition turns working callers into failing builds.</summary>
     public static readonly FrozenSet<string> BreakingWhenAdded = FrozenSet.ToFrozenSet(
         ["Experimental", "RequiresUnreferencedCode", "RequiresDynamicCode", "RequiresAssemblyFiles", "RequiresPreviewFeatures"], StringComparer.Ordinal);
@@ -450,7 +457,7 @@ internal static partial class DeclarationCollector
                         DeclaredAccess = AccessOf(d.Modifiers),
                         DefaultAccess = DefaultTypeAccess(container, containerKind),
                         Signature = SortedModifiers(d.Modifiers) + Text(d, static n => n is not AttributeListSyntax, skip: IsOwnModifier(d)),
-                        Contract = Contract(d),
+                        ContractEntries = Contract(d),
                         NullableAnnotations = AnnotationsAt(d.SpanStart),
                         Full = TokenText(d, static _ => true),
                         Attributes = AttributeNames(d.AttributeLists),
@@ -509,7 +516,7 @@ internal static partial class DeclarationCollector
                 IsExtensible = extensible,
                 IsPartial = modifiers.Any(SyntaxKind.PartialKeyword),
                 Signature = signature,
-                Contract = Contract(type),
+                ContractEntries = Contract(type),
                 Full = signature + " : " + string.Join(", ", bases) + " " + string.Join(" ", type.AttributeLists.Select(a => TokenText(a, static _ => true))),
                 Bases = bases,
                 Attributes = AttributeNames(type.AttributeLists),
@@ -528,7 +535,7 @@ internal static partial class DeclarationCollector
                     Namespace = ns,
                     DeclaredAccess = Access.Public,
                     Signature = "#ctor " + Text(primary, static n => n is not AttributeListSyntax),
-                    Contract = Contract(primary),
+                    ContractEntries = Contract(primary),
                     NullableAnnotations = AnnotationsAt(primary.SpanStart),
                     Full = TokenText(primary, static _ => true),
                     Location = At(primary.OpenParenToken),
@@ -631,7 +638,7 @@ internal static partial class DeclarationCollector
                     Namespace = ns,
                     DefaultAccess = Access.Public,
                     Signature = enumMember.Identifier.ValueText + " = " + value,
-                    Contract = Contract(enumMember),
+                    ContractEntries = Contract(enumMember),
                     Full = TokenText(enumMember, static _ => true),
                     Attributes = AttributeNames(enumMember.AttributeLists),
                     Location = At(enumMember.Identifier),
@@ -666,7 +673,7 @@ internal static partial class DeclarationCollector
                         DefaultAccess = defaultAccess,
                         IsRequirement = isAbstract || (inInterface && field is EventFieldDeclarationSyntax && !isStatic),
                         Signature = prefix + variable.Identifier.ValueText + (isConst && variable.Initializer is { } value ? " = " + Text(value.Value, static _ => true) : ""),
-                        Contract = Contract(field),
+                        ContractEntries = Contract(field),
                         NullableAnnotations = AnnotationsAt(field.SpanStart),
                         Full = prefix + variable.Identifier.ValueText + initializer + " " + string.Join(" ", field.AttributeLists.Select(a => TokenText(a, static _ => true))),
                         Attributes = AttributeNames(field.AttributeLists),
@@ -708,7 +715,7 @@ internal static partial class DeclarationCollector
                 IsExplicitImplementation = explicitSpecifier is not null,
                 IsRequirement = explicitSpecifier is null && (isAbstract || (inInterface && !isStatic && !hasBody && kind != DeclarationKind.Operator)),
                 Signature = member is BasePropertyDeclarationSyntax property ? PropertySignature(property, declared ?? memberDefault) : Signature(member),
-                Contract = Contract(member),
+                ContractEntries = Contract(member),
                 NullableAnnotations = AnnotationsAt(member.SpanStart),
                 Full = TokenText(member, static _ => true),
                 Attributes = AttributeNames(member.AttributeLists),
@@ -789,7 +796,7 @@ internal static partial class DeclarationCollector
             || (node is ConstructorInitializerSyntax && node.Parent == member);
 
         /// <summary>The contract attributes on the declaration, its parameters, type parameters and return, as written (sorted).</summary>
-        private string Contract(SyntaxNode declaration)
+        private IReadOnlyList<string> Contract(SyntaxNode declaration)
         {
             List<string>? found = null;
             foreach (var node in declaration.DescendantNodes(n => n == declaration || n is not (BlockSyntax or ArrowExpressionClauseSyntax or EqualsValueClauseSyntax
@@ -814,7 +821,7 @@ internal static partial class DeclarationCollector
                 }
             }
 
-            return found is null ? "" : string.Join(" ", found.Order(StringComparer.Ordinal));
+            return found is null ? [] : found.Order(StringComparer.Ordinal).ToList();
         }
 
         private static IReadOnlyList<string> AttributeNames(SyntaxList<AttributeListSyntax> lists) =>

@@ -55,8 +55,17 @@ internal sealed record DeclarationFact
     /// <summary>A declaration the compiler supplies (the parameterless constructor of a class that declares none).</summary>
     public bool IsImplicit { get; init; }
 
-    /// <summary>The contract attributes (<see cref="DeclarationCollector.ContractAttributes"/>) on it, its parameters and return, as written.</summary>
-    public string Contract { get; init; } = "";
+    /// <summary>The contract attributes (<see cref="DeclarationCollector.ContractAttributes"/>) on it, its parameters and return, as written: one entry each (<c>return: NotNull</c>).</summary>
+    public IReadOnlyList<string> ContractEntries { get; init; } = [];
+
+    /// <summary>All its contract attributes, in one string.</summary>
+    public string Contract => string.Join(" ", ContractEntries);
+
+    /// <summary>The contract attributes the PublicAPI files record (<see cref="DeclarationCollector.RecordedAttributes"/>).</summary>
+    public string RecordedContract => string.Join(" ", ContractEntries.Where(IsRecorded));
+
+    /// <summary>The contract attributes no PublicAPI file records (<c>Obsolete</c>, <c>EditorBrowsable</c>, ...).</summary>
+    public string UnrecordedContract => string.Join(" ", ContractEntries.Where(e => !IsRecorded(e)));
 
     /// <summary>Whether nullable annotations are enabled where it is declared (<c>#nullable</c> or the project's <c>&lt;Nullable&gt;</c>).</summary>
     public bool NullableAnnotations { get; init; }
@@ -65,12 +74,28 @@ internal sealed record DeclarationFact
     /// What callers see of it per preprocessor variant (<c>net8.0|Release</c>) it exists in: one entry per variant; empty when the
     /// file was read once, without variants.
     /// </summary>
-    public IReadOnlyDictionary<string, string> Variants { get; init; } = EmptyVariants;
+    public IReadOnlyDictionary<string, VariantSurface> Variants { get; init; } = EmptyVariants;
 
-    /// <summary>What callers see, in one string: signature, contract attributes, nullable context and accessibility.</summary>
-    public string Surface => $"{Signature}|{Contract}|{(NullableAnnotations ? "nullable" : "oblivious")}|{EffectiveDeclared}";
+    /// <summary>
+    /// What callers see as the PublicAPI files record it, in one string: signature, recorded contract attributes
+    /// (<c>[Experimental]</c>), nullable context and accessibility. The other contract attributes are <see cref="UnrecordedContract"/>.
+    /// </summary>
+    public string Surface => $"{Signature}|{RecordedContract}|{(NullableAnnotations ? "nullable" : "oblivious")}|{EffectiveDeclared}";
 
-    private static readonly IReadOnlyDictionary<string, string> EmptyVariants = new Dictionary<string, string>();
+    /// <summary>This reading's surface and unrecorded contract attributes, for <see cref="Variants"/>.</summary>
+    public VariantSurface VariantSurface => new(Surface, UnrecordedContract);
+
+    private static readonly IReadOnlyDictionary<string, VariantSurface> EmptyVariants = new Dictionary<string, VariantSurface>();
+
+    private static bool IsRecorded(string entry)
+    {
+        // "return: NotNull", "get: Obsolete(\"x\")", "Experimental(\"ID\")": the name after an optional target, before '('.
+        var colon = entry.IndexOf(": ", StringComparison.Ordinal);
+        var paren = entry.IndexOf('(', StringComparison.Ordinal);
+        var start = colon >= 0 && (paren < 0 || colon < paren) ? colon + 2 : 0;
+        var name = paren > start ? entry[start..paren] : entry[start..];
+        return DeclarationCollector.RecordedAttributes.Contains(name);
+    }
 
     /// <summary>The declaration without bodies, initializers, attributes or trivia.</summary>
     public string Signature { get; init; } = "";
@@ -86,4 +111,14 @@ internal sealed record DeclarationFact
     public required SourceLocation Location { get; init; }
 
     public Access EffectiveDeclared => DeclaredAccess ?? DefaultAccess;
+}
+
+/// <summary>
+/// One declaration under one preprocessor variant: <see cref="Api"/> is its <see cref="DeclarationFact.Surface"/> (what the
+/// PublicAPI files record), <see cref="Attributes"/> its <see cref="DeclarationFact.UnrecordedContract"/>.
+/// </summary>
+internal readonly record struct VariantSurface(string Api, string Attributes)
+{
+    /// <summary>Two readings of one declaration in one variant (partial parts), side by side.</summary>
+    public VariantSurface Append(VariantSurface other) => new(Api + "\n" + other.Api, Attributes + "\n" + other.Attributes);
 }

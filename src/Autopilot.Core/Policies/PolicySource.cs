@@ -92,18 +92,20 @@ public static class PolicySource
         YamlEventCache.Current = cache;
         try
         {
-            var loaded = path is null ? PolicyLoader.LoadText(BuiltInDefaultText(), BuiltInName) : PolicyLayers.LoadFile(path);
+            // The built-in default is compiled in by the source generator: its YAML events (no text is scanned, nothing
+            // is hashed: the generator recorded the hash of the same text), its gates and its packs' resolver. Its tests
+            // lint it with every check, so it is not validated again here. Lint reads and checks the text itself.
+            var builtIn = path is null && !lint;
+            var loaded = builtIn ? LoadBuiltInEvents()
+                : path is null ? PolicyLoader.LoadText(BuiltInDefaultText(), BuiltInName) : PolicyLayers.LoadFile(path);
 
-            // The built-in default was checked when it was compiled in (its tests lint it with the runtime checks);
-            // skipping the JavaScript and JSON Schema engines here saves most of the CLI's start-up.
-            // Likewise its packs are compiled in: their YAML is read only when they changed since (the hash tells) or for lint.
             // A policy replayed from the cache passed every check when it was stored (only clean loads are stored).
-            var builtIn = !lint && loaded.Document?.Hash == Compiled.DefaultPolicy.Hash;
             var cached = loaded.Document is { } document && cache is not null && cache.WasHit(document.Hash);
-            var checks = builtIn || cached ? PolicyChecks.AlreadyChecked : lint ? LintChecks : RuntimeChecks;
-            // Any policy that names exactly the built-in packs the generator compiled (the default's, by their hashes) runs
-            // on that compiled resolver: their YAML is not read at all. Lint reads every text.
-            var result = PlanBuilder.Compile(loaded, checks, lint ? null : Compiled.DefaultPolicy.PacksHash);
+            var checks = builtIn ? PolicyChecks.CompiledIn : cached ? PolicyChecks.AlreadyChecked : lint ? LintChecks : RuntimeChecks;
+            // Any policy that names exactly the built-in packs the generator compiled (the default's, by their hashes,
+            // compared without hashing) runs on that compiled resolver: their YAML is not read at all. Lint reads every text.
+            var result = lint ? PlanBuilder.Compile(loaded, checks)
+                : PlanBuilder.Compile(loaded, checks, Compiled.DefaultPolicy.PacksHash, Compiled.DefaultPolicy.PacksManifest);
             if (result.Plan is not null)
             {
                 cache?.Commit();
@@ -116,6 +118,10 @@ public static class PolicySource
             YamlEventCache.Current = previous;
         }
     }
+
+    /// <summary>The built-in default from the YAML events the generator compiled in, with the hash of the text it recorded them from.</summary>
+    internal static PolicyLoadResult LoadBuiltInEvents() =>
+        PolicyLoader.LoadEvents(Compiled.DefaultPolicy.PolicyEvents.ToArray(), BuiltInName, Compiled.DefaultPolicy.Hash);
 
     /// <summary>The cache folder of a repository's state: <c>.autopilot/cache</c>.</summary>
     public static string CacheDirectory(string repositoryRoot) => Path.Combine(repositoryRoot, ".autopilot", "cache");

@@ -75,6 +75,31 @@ public static class PolicyLoader
     }
 
     /// <summary>
+    /// Loads a policy from its YAML events in binary form (<see cref="YamlEventCache.Record"/>), as the source generator
+    /// compiled them into the engine, with the hash of the text they were recorded from: no text is scanned and nothing
+    /// is hashed. Positions in diagnostics are the text's.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The events do not decode: the build that embedded them is broken.</exception>
+    public static PolicyLoadResult LoadEvents(byte[] events, string path, string textHash)
+    {
+        var parser = YamlEventCache.Replay(events) ?? throw new InvalidDataException($"the compiled-in events of {path} do not decode");
+        var stream = new YamlStream();
+        stream.Load(parser);
+        if (stream.Documents.Count != 1)
+        {
+            throw new InvalidDataException($"the compiled-in events of {path} hold {stream.Documents.Count} documents");
+        }
+
+        var diagnostics = new List<PolicyDiagnostic>();
+        var document = new DocumentBinder(new YamlBinder(path, diagnostics)).Bind(stream.Documents[0].RootNode) with
+        {
+            SourcePath = path,
+            Hash = textHash,
+        };
+        return new PolicyLoadResult(document, diagnostics);
+    }
+
+    /// <summary>
     /// The one YAML document of a policy or pack file, or null with the reason in <paramref name="diagnostics"/>
     /// (over the size cap, not UTF-8, empty, malformed, several documents). Never throws on bad input.
     /// </summary>
@@ -102,7 +127,7 @@ public static class PolicyLoader
             text = text.Substring(1);
         }
 
-        if (string.IsNullOrWhiteSpace(text) || text.Split('\n').All(l => l.TrimStart().Length == 0 || l.TrimStart().StartsWith("#", StringComparison.Ordinal)))
+        if (OnlyCommentsOrBlank(text))
         {
             diagnostics.Add(Unreadable(path, $"{what} file is empty: {emptyHint}."));
             return null;
@@ -140,6 +165,39 @@ public static class PolicyLoader
         }
 
         return stream.Documents[0].RootNode;
+    }
+
+    /// <summary>True when every line is blank or a comment (without splitting the text into lines).</summary>
+    private static bool OnlyCommentsOrBlank(string text)
+    {
+        var lineStart = true;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\n')
+            {
+                lineStart = true;
+            }
+            else if (lineStart && !char.IsWhiteSpace(c))
+            {
+                if (c != '#')
+                {
+                    return false;
+                }
+
+                // A comment: skip to the end of the line.
+                var end = text.IndexOf('\n', i);
+                if (end < 0)
+                {
+                    return true;
+                }
+
+                i = end - 1;
+                lineStart = false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Where the YAML parser last made sense of the text, for errors YamlDotNet raises without a position.</summary>

@@ -76,6 +76,30 @@ internal static class YamlEventCache
         return recorder;
     }
 
+    /// <summary>
+    /// Parses <paramref name="text"/> and gives its events in binary form (what the source generator compiles into the
+    /// engine for the built-in default); null when the text is not well-formed YAML or holds what this format leaves out.
+    /// </summary>
+    public static byte[]? Record(string text)
+    {
+        var recorder = new RecordingParser(new Parser(new StringReader(text)));
+        try
+        {
+            while (recorder.MoveNext())
+            {
+            }
+        }
+        catch (YamlException)
+        {
+            return null;
+        }
+
+        return Encode(recorder.Events);
+    }
+
+    /// <summary>A parser that replays events in binary form, or null when they do not decode.</summary>
+    internal static IParser? Replay(byte[] events) => TryDecode(events) is { } decoded ? new ReplayParser(decoded) : null;
+
     /// <summary>The events in binary form; null when they hold something this format leaves out (directives).</summary>
     public static byte[]? Encode(IReadOnlyList<ParsingEvent> events)
     {

@@ -97,6 +97,7 @@ static class RuleIds
     public const string WorkOrderInvalid = "AP-WORKORDER-INVALID";
     public const string CSharpParse = "AP-CSHARP-PARSE";
     public const string CSharpNotShipped = "AP-CSHARP-NOT-SHIPPED";
+    public const string PublicApiAttribute = "AP-DIFF-API-ATTRIBUTE";
     public const string CSharpSemantic = "AP-CSHARP-SEMANTIC";
     public const string CSharpNoContent = "AP-CSHARP-NO-CONTENT";
     public const string CSharpTooLarge = "AP-CSHARP-TOO-LARGE";
@@ -156,6 +157,7 @@ static class RuleIds
         new(WorkOrderInvalid, "The work order is not valid.", "Fix the work order at the place the message names."),
         new(CSharpParse, "A changed C# file does not parse, so it could not be analysed.", "Fix the syntax error; the change is denied until the file parses."),
         new(CSharpNotShipped, "Public declarations changed in a project that does not ship.", "Nothing to do: the public-api rule judges shipping projects only."),
+        new(PublicApiAttribute, "Public API changed only in attributes that PublicAPI files do not record ([Obsolete], [EditorBrowsable], [Requires...], nullable attributes).", "Check the attribute is meant: [Obsolete(..., true)] and [Requires...] break callers' builds (the public-api rule's severity then applies); [Obsolete] and [EditorBrowsable] change what they are told. The PublicAPI files need no entry."),
         new(CSharpSemantic, "A file fell back to syntax matching for banned APIs.", "Build the project so semantic analysis can run, or accept the syntax match."),
         new(CSharpNoContent, "A changed C# file's content was not available.", "Give the gate a repository (not only a diff) to analyse C#."),
         new(CSharpTooLarge, "A changed C# file is too large to analyse.", "Split the file, or exclude it from the C# rules."),

@@ -23,7 +23,7 @@ public sealed record PackLoadResult(IReadOnlyList<PackDef> Packs, IReadOnlyList<
 /// own pack files, named in a policy's <c>packs:</c> list. Never throws on bad input: every mistake is a located
 /// diagnostic, so lint reports them and the runtime fails closed.
 /// </summary>
-public static class PackLoader
+public static partial class PackLoader
 {
     private const string ResourcePrefix = "Autopilot.Policy.packs.";
     private const string ResourceSuffix = ".pack.yaml";
@@ -132,14 +132,24 @@ public static class PackLoader
     /// One hash for a list of packs, in order (SHA-256 over their names and hashes): what code generated from a policy's
     /// packs records, so that it is used only with the very packs it was generated from.
     /// </summary>
-    public static string HashOf(IReadOnlyList<PackDef> packs) =>
-        PolicyLoader.Sha256Hex(Encoding.UTF8.GetBytes(string.Join("\n", packs.Select(p => $"{p.Name} {p.Hash}"))));
+    public static string HashOf(IReadOnlyList<PackDef> packs) => PolicyLoader.Sha256Hex(Encoding.UTF8.GetBytes(ManifestOf(packs)));
+
+    /// <summary>What <see cref="HashOf"/> hashes: one line per pack, its name and the SHA-256 of its text.</summary>
+    public static string ManifestOf(IReadOnlyList<PackDef> packs) => string.Join("\n", packs.Select(p => $"{p.Name} {p.Hash}"));
 
     /// <summary>
     /// What <see cref="HashOf"/> gives the named packs, computed from the built-in packs' bytes without reading their
     /// YAML; null when a name is a pack file or not built in. Lets a caller that has the packs compiled in skip loading them.
     /// </summary>
-    public static string? HashOfBuiltIn(IReadOnlyList<Located<string>> names)
+    public static string? HashOfBuiltIn(IReadOnlyList<Located<string>> names) =>
+        ManifestOfBuiltIn(names) is { } manifest ? PolicyLoader.Sha256Hex(Encoding.UTF8.GetBytes(manifest)) : null;
+
+    /// <summary>
+    /// What <see cref="ManifestOf"/> gives the named packs, from the SHA-256 of each built-in pack taken when this
+    /// assembly was built (<c>BuiltInPackHashes.g.cs</c>, written by the project's <c>AutopilotPackHashes</c> target from
+    /// the same files it embeds): no resource is read and nothing is hashed. Null when a name is a pack file or not built in.
+    /// </summary>
+    public static string? ManifestOfBuiltIn(IReadOnlyList<Located<string>> names)
     {
         var parts = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -150,16 +160,22 @@ public static class PackLoader
                 continue;
             }
 
-            if (name.Value.EndsWith(ResourceSuffix, StringComparison.Ordinal) || BuiltInBytes(name.Value) is not { } bytes)
+            if (name.Value.EndsWith(ResourceSuffix, StringComparison.Ordinal) || !s_builtInHashes.TryGetValue(name.Value, out var hash))
             {
                 return null;
             }
 
-            parts.Add($"{name.Value} {PolicyLoader.Sha256Hex(bytes)}");
+            parts.Add($"{name.Value} {hash}");
         }
 
-        return PolicyLoader.Sha256Hex(Encoding.UTF8.GetBytes(string.Join("\n", parts)));
+        return string.Join("\n", parts);
     }
+
+    /// <summary>The SHA-256 of a built-in pack's shipped bytes, taken now (a test compares it with the build-time table).</summary>
+    internal static string? HashOfBuiltInBytes(string name) => BuiltInBytes(name) is { } bytes ? PolicyLoader.Sha256Hex(bytes) : null;
+
+    /// <summary>The build-time table's entry for a built-in pack (tests).</summary>
+    internal static string? BuiltInHash(string name) => s_builtInHashes.TryGetValue(name, out var hash) ? hash : null;
 
     /// <summary>Loads one pack file's text.</summary>
     public static PackLoadResult LoadText(string text, string path)

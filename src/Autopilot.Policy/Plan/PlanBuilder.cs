@@ -25,7 +25,11 @@ public static class PlanBuilder
     /// The packs hash of an effect resolver compiled into the caller: when the policy's built-in packs hash to it, their
     /// YAML is not read (the plan's <see cref="PolicyPlan.Packs"/> stays empty and the compiled resolver serves).
     /// </param>
-    public static PlanResult Compile(PolicyLoadResult loaded, PolicyChecks? checks = null, string? compiledPacksHash = null)
+    /// <param name="compiledPacksManifest">
+    /// What that hash was taken over (<see cref="PackLoader.ManifestOf"/>): when given, the policy's built-in packs are
+    /// compared by it, from the build-time table of their hashes, so nothing is read or hashed.
+    /// </param>
+    public static PlanResult Compile(PolicyLoadResult loaded, PolicyChecks? checks = null, string? compiledPacksHash = null, string? compiledPacksManifest = null)
     {
         var diagnostics = new List<PolicyDiagnostic>(loaded.Diagnostics);
         if (loaded.Document is null)
@@ -33,9 +37,14 @@ public static class PlanBuilder
             return new PlanResult(null, diagnostics);
         }
 
-        diagnostics.AddRange(PolicyValidator.Validate(loaded.Document, checks));
+        if (checks?.Validate != false)
+        {
+            diagnostics.AddRange(PolicyValidator.Validate(loaded.Document, checks));
+        }
+
         var names = PackNames(loaded.Document);
-        var compiled = compiledPacksHash is not null && PackLoader.HashOfBuiltIn(names) == compiledPacksHash;
+        var compiled = compiledPacksHash is not null
+            && (compiledPacksManifest is not null ? PackLoader.ManifestOfBuiltIn(names) == compiledPacksManifest : PackLoader.HashOfBuiltIn(names) == compiledPacksHash);
         var packs = compiled ? new PackLoadResult([], []) : PackLoader.Resolve(names, loaded.Document.SourcePath);
         diagnostics.AddRange(packs.Diagnostics);
         diagnostics.Sort((a, b) => a.Location.Line != b.Location.Line ? a.Location.Line.CompareTo(b.Location.Line) : a.Location.Column.CompareTo(b.Location.Column));

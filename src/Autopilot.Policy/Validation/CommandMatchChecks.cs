@@ -16,19 +16,27 @@ internal static class CommandMatchChecks
 
     private static readonly Regex s_placeholder = new(@"\{(?<name>[A-Za-z][A-Za-z0-9_]*)\}", RegexOptions.CultureInvariant);
 
-    public static void Check(CommandMatchDef command, SourceLocation? ruleAt, Action<string, string, SourceLocation?> error, bool compilePatterns = true)
+    public static void Check(CommandMatchDef command, SourceLocation? ruleAt, Action<string, string, SourceLocation?> error, bool checkPatterns = true)
     {
         var at = command.Location ?? ruleAt;
-        PolicyValidator.CheckGlobs(command.Programs, at, error);
-        PolicyValidator.CheckGlobs(command.Args, at, error);
-        PolicyValidator.CheckGlobs(command.RedirectTo, at, error);
-        if (compilePatterns && command.ArgsRegex is { } regex)
+        if (checkPatterns)
+        {
+            PolicyValidator.CheckGlobs(command.Programs, at, error);
+            PolicyValidator.CheckGlobs(command.Args, at, error);
+            PolicyValidator.CheckGlobs(command.RedirectTo, at, error);
+        }
+
+        if (checkPatterns && command.ArgsRegex is { } regex)
         {
             PolicyValidator.CheckRegex(regex, PolicyRegexKind.Commands, at, error);
         }
 
-        CheckLocatedGlobs(command.RawPrograms, at, error);
-        CheckLocatedGlobs(command.Flags, at, error);
+        if (checkPatterns)
+        {
+            CheckLocatedGlobs(command.RawPrograms, at, error);
+            CheckLocatedGlobs(command.Flags, at, error);
+        }
+
         foreach (var words in command.Words)
         {
             var parts = words.Value.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
@@ -37,13 +45,20 @@ internal static class CommandMatchChecks
                 error(PolicyDiagnosticIds.InvalidValue, "An entry of 'words' is empty: write the words the positionals must start with.", words.Location ?? at);
             }
 
-            PolicyValidator.CheckGlobs(parts, words.Location ?? at, error);
+            if (checkPatterns)
+            {
+                PolicyValidator.CheckGlobs(parts, words.Location ?? at, error);
+            }
         }
 
         foreach (var argAt in command.ArgAt)
         {
-            CheckLocatedGlobs(argAt.Globs, argAt.Location ?? at, error);
-            if (compilePatterns && argAt.Regex is { } argRegex)
+            if (checkPatterns)
+            {
+                CheckLocatedGlobs(argAt.Globs, argAt.Location ?? at, error);
+            }
+
+            if (checkPatterns && argAt.Regex is { } argRegex)
             {
                 PolicyValidator.CheckRegex(argRegex.Value, PolicyRegexKind.Commands, argRegex.Location ?? argAt.Location ?? at, error);
             }
@@ -61,7 +76,7 @@ internal static class CommandMatchChecks
                 error(PolicyDiagnosticIds.EmptyRule, "'not' is empty: an empty matcher matches every invocation, so the rule could never match.", not.Location ?? at);
             }
 
-            Check(not, at, error, compilePatterns);
+            Check(not, at, error, checkPatterns);
         }
     }
 

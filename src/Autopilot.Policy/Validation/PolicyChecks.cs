@@ -12,12 +12,25 @@ public sealed class PolicyChecks
     /// <summary>
     /// For a text that passed every check before (the built-in default that was compiled in, a policy cache entry that
     /// was stored only after a clean load): its command patterns, which cost milliseconds each to build on the
-    /// non-backtracking engine, are not compiled again here; the runtime builds each on first use.
+    /// non-backtracking engine, are not compiled again here, nor its globs parsed twice; the runtime builds each pattern
+    /// (the globs when the engine is built, a regex on first use), and a pattern that fails there fails the call closed.
     /// </summary>
-    public static readonly PolicyChecks AlreadyChecked = new() { CompileCommandPatterns = false };
+    public static readonly PolicyChecks AlreadyChecked = new() { CheckPatterns = false };
 
-    /// <summary>Compile every <c>argsRegex</c> and <c>argAt</c> regex to check it (true unless the text was checked before).</summary>
-    public bool CompileCommandPatterns { get; init; } = true;
+    /// <summary>
+    /// For the policy whose gates and packs were compiled into the caller by the source generator (its hash says so):
+    /// its tests lint it with every check, so the validator does not run again on each load.
+    /// </summary>
+    public static readonly PolicyChecks CompiledIn = new() { Validate = false, CheckPatterns = false };
+
+    /// <summary>Run the validator (true unless the text is the one compiled in).</summary>
+    public bool Validate { get; init; } = true;
+
+    /// <summary>
+    /// Parse every glob and compile every regular expression to check it (true unless the text was checked before: these
+    /// checks only find errors, and a text stored after a clean load has none).
+    /// </summary>
+    public bool CheckPatterns { get; init; } = true;
 
     public System.Func<string, string?>? Predicate { get; init; }
 

@@ -23,6 +23,23 @@ public static class PolicyValidator
         void Error(string id, string message, SourceLocation? at) =>
             diagnostics.Add(new PolicyDiagnostic(id, DiagnosticSeverity.Error, message, at ?? fallback));
 
+        // Pattern checks only ever find errors: a text that passed them before (PolicyChecks.AlreadyChecked) skips them.
+        void Globs(IEnumerable<string> globs, SourceLocation? at)
+        {
+            if (checks.CheckPatterns)
+            {
+                CheckGlobs(globs, at, Error);
+            }
+        }
+
+        void Regexes(string pattern, PolicyRegexKind kind, SourceLocation? at)
+        {
+            if (checks.CheckPatterns)
+            {
+                CheckRegex(pattern, kind, at, Error);
+            }
+        }
+
         void Warn(string id, string message, SourceLocation? at) =>
             diagnostics.Add(new PolicyDiagnostic(id, DiagnosticSeverity.Warning, message, at ?? fallback));
 
@@ -194,10 +211,10 @@ public static class PolicyValidator
         // The classifier parses these lists with the same glob: a glob lint lets through must not fail at run time.
         foreach (var list in new[] { doc.Actions.ProtectedPaths, doc.Actions.SecretPaths, doc.Actions.TempPaths, doc.Actions.WorkspaceExtraPaths })
         {
-            CheckGlobs(list, fallback, Error);
+            Globs(list, fallback);
         }
 
-        CheckGlobs(doc.Tools.Always, fallback, Error);
+        Globs(doc.Tools.Always, fallback);
 
         // Rule ids are unique across every list of rules: a finding's id names exactly one rule.
         var ruleIds = new Dictionary<string, SourceLocation?>(StringComparer.Ordinal);
@@ -229,19 +246,19 @@ public static class PolicyValidator
 
             if (risk.Command is { } command)
             {
-                CommandMatchChecks.Check(command, risk.Location, Error, checks.CompileCommandPatterns);
+                CommandMatchChecks.Check(command, risk.Location, Error, checks.CheckPatterns);
             }
 
             CommandMatchChecks.CheckMessage(risk, Warn);
 
             if (risk.Path is { } path)
             {
-                CheckGlobs(path.Globs, risk.Location, Error);
+                Globs(path.Globs, risk.Location);
             }
 
             if (risk.Tool is { } tool)
             {
-                CheckGlobs(tool.Names, risk.Location, Error);
+                Globs(tool.Names, risk.Location);
             }
 
             if (risk.When is { } when)
@@ -264,22 +281,22 @@ public static class PolicyValidator
             CheckRuleId(failure.Id, failure.Location, "failure class");
             foreach (var pattern in failure.Patterns)
             {
-                CheckRegex(pattern, PolicyRegexKind.Text, failure.Location, Error);
+                Regexes(pattern, PolicyRegexKind.Text, failure.Location);
             }
         }
 
         foreach (var rule in doc.Diff)
         {
             CheckRuleId(rule.Id, rule.Location, "diff rule");
-            CheckGlobs(rule.Paths, rule.Location, Error);
-            CheckGlobs(rule.ExcludePaths, rule.Location, Error);
-            CheckGlobs(rule.SourcePaths, rule.Location, Error);
-            CheckGlobs(rule.TestPaths, rule.Location, Error);
+            Globs(rule.Paths, rule.Location);
+            Globs(rule.ExcludePaths, rule.Location);
+            Globs(rule.SourcePaths, rule.Location);
+            Globs(rule.TestPaths, rule.Location);
             if (rule.Kind == "secrets")
             {
                 foreach (var pattern in rule.Patterns)
                 {
-                    CheckRegex(pattern, PolicyRegexKind.Text, rule.Location, Error);
+                    Regexes(pattern, PolicyRegexKind.Text, rule.Location);
                 }
             }
 

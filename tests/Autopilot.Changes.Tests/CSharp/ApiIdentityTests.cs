@@ -114,27 +114,71 @@ public sealed class ApiIdentityTests
     }
 
     [Theory]
-    [InlineData("[Obsolete(\"use Find\")]", false)]
-    [InlineData("[System.Obsolete(\"gone soon\", true)]", true)]
-    [InlineData("[Experimental(\"GEO001\")]", true)]
-    [InlineData("[EditorBrowsable(EditorBrowsableState.Never)]", false)]
-    [InlineData("[RequiresUnreferencedCode(\"reflection\")]", true)]
-    [InlineData("[return: NotNull]", false)]
-    public void Contract_attributes_are_api_changes(string attribute, bool breaking)
+    [InlineData("[Obsolete(\"use Find\")]", false, false)]
+    [InlineData("[System.Obsolete(\"gone soon\", true)]", true, false)]
+    [InlineData("[Experimental(\"GEO001\")]", true, true)]
+    [InlineData("[EditorBrowsable(EditorBrowsableState.Never)]", false, false)]
+    [InlineData("[Browsable(false), EditorBrowsable(EditorBrowsableState.Advanced)]", false, false)]
+    [InlineData("[RequiresUnreferencedCode(\"reflection\")]", true, false)]
+    [InlineData("[return: NotNull]", false, false)]
+    public void Contract_attributes_are_api_changes(string attribute, bool breaking, bool recordedByPublicApiFiles)
     {
         var report = Analyze(
             "namespace MyLib; public class Geo { public object Lookup(string key) => key; }",
             $"namespace MyLib; public class Geo {{ {attribute} public object Lookup(string key) => key; }}");
         var change = Assert.Single(report.Members);
         Assert.Equal((true, true, breaking), (change.ContractChanged, change.SignatureChanged, change.IsBreaking));
+        Assert.Equal(!recordedByPublicApiFiles, change.AttributeOnly);
         var finding = Assert.Single(ApiFindings(report));
         Assert.Equal(breaking ? Severity.Escalate : Severity.Info, finding.Severity);
         Assert.Contains("attribute", finding.Message, StringComparison.Ordinal);
+
+        // The public-api rule's own id stands for the surface the PublicAPI files record ([Experimental] is an entry's [ID]
+        // prefix); attributes no such file can record have an id of their own, at the same severity.
+        Assert.Equal(recordedByPublicApiFiles ? s_publicApi.Id : RuleIds.PublicApiAttribute, finding.RuleId);
+
+        // Removing it is the same kind of change, and never breaking.
+        var removed = Assert.Single(ApiFindings(Analyze(
+            $"namespace MyLib; public class Geo {{ {attribute} public object Lookup(string key) => key; }}",
+            "namespace MyLib; public class Geo { public object Lookup(string key) => key; }")));
+        Assert.Equal((recordedByPublicApiFiles ? s_publicApi.Id : RuleIds.PublicApiAttribute, Severity.Info), (removed.RuleId, removed.Severity));
 
         // Other attributes (serialization, test frameworks) are not the API contract.
         AssertNoApiChange(
             "public class Geo { public object Lookup(string key) => key; }",
             "public class Geo { [MethodImpl(MethodImplOptions.AggressiveInlining)] public object Lookup(string key) => key; }");
+    }
+
+    [Fact]
+    public void An_attribute_with_a_signature_change_is_a_public_api_change_and_an_attribute_under_if_is_an_attribute_change()
+    {
+        // The signature changed too: what the PublicAPI files record changed, so the public-api rule's id.
+        var both = Assert.Single(ApiFindings(Analyze(
+            "namespace MyLib; public class Geo { public object Lookup(string key) => key; }",
+            "namespace MyLib; public class Geo { [Obsolete(\"use Find\")] public object Lookup(string key, int limit) => key; }")),
+            f => f.RuleId == s_publicApi.Id && f.Message.Contains("Lookup(string, int)", StringComparison.Ordinal));
+        Assert.Equal(Severity.Info, both.Severity);
+
+        // [EditorBrowsable] added for one framework only (the attribute under #if): still only an attribute.
+        var project = new CSharpProject("MyLib", "src/MyLib/MyLib.csproj")
+        {
+            Variants =
+            [
+                new PreprocessorVariant("net8.0", "Release", [.. PreprocessorNames.FrameworkSymbols("net8.0"), "RELEASE", "TRACE"]),
+                new PreprocessorVariant("netstandard2.0", "Release", [.. PreprocessorNames.FrameworkSymbols("netstandard2.0"), "RELEASE", "TRACE"]),
+            ],
+        };
+        var report = Analyze(
+            "namespace MyLib; public class Geo {\n#if NET8_0_OR_GREATER\n#endif\n public object Lookup(string key) => key; }",
+            "namespace MyLib; public class Geo {\n#if NET8_0_OR_GREATER\n[EditorBrowsable(EditorBrowsableState.Never)]\n#endif\n public object Lookup(string key) => key; }",
+            project,
+            project);
+        var change = Assert.Single(report.Members);
+        Assert.True(change.AttributeOnly);
+        Assert.Equal(["net8.0"], change.Frameworks);
+        var finding = Assert.Single(ApiFindings(report));
+        Assert.Equal((RuleIds.PublicApiAttribute, Severity.Info), (finding.RuleId, finding.Severity));
+        Assert.Contains("(net8.0)", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -43,12 +43,12 @@ public sealed class GateOnRealLayoutsTests : IDisposable
     private static string Project(string properties) =>
         $"<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    {properties}\n  </PropertyGroup>\n</Project>\n";
 
-    private IReadOnlyList<Finding> Judge(Action<TempGitRepo> edit)
+    private IReadOnlyList<Finding> Judge(Action<TempGitRepo> edit, string? @base = null)
     {
         edit(_repo);
         var head = _repo.Commit("scenario");
         var rules = s_engine.Plan.Document.Diff;
-        var result = new ChangeGate(s_engine, [new CSharpAnalysis(rules)]).Judge(new GateRequest { RepositoryRoot = _repo.Path, Base = _base, Head = head });
+        var result = new ChangeGate(s_engine, [new CSharpAnalysis(rules)]).Judge(new GateRequest { RepositoryRoot = _repo.Path, Base = @base ?? _base, Head = head });
         return result.Decision.Findings;
     }
 
@@ -117,6 +117,52 @@ public sealed class GateOnRealLayoutsTests : IDisposable
         Assert.Contains("MyLib.Geo.Tilt", api.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("MyLib.Geo.Zoom", api.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("MyLib.Geo (", api.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_framework_swapped_in_the_project_is_not_a_change_of_its_members_when_another_project_targets_it()
+    {
+        // StackExchange.Redis c0c71c326fa3: the library goes from net5.0 to net6.0 in the commit that also edits a file of the
+        // test project, which targets net6.0 on both sides. Which frameworks "both sides compile" is a question per project:
+        // here MyLib drops net8.0 (which Core still targets) and gains net9.0 (which Tools already targets).
+        _repo.Write("src/Tools/Tools.csproj", Project("<TargetFramework>net9.0</TargetFramework>"));
+        _repo.Write("src/Tools/Runner.cs", "namespace Tools;\npublic class Runner { public void Run() { } }\n");
+        var @base = _repo.Commit("a project on net9.0");
+        var findings = Judge(r =>
+        {
+            r.Write("src/MyLib/MyLib.csproj", Project("<TargetFrameworks>net9.0;netstandard2.0</TargetFrameworks>"));
+            r.Write("src/MyLib/Geo.cs", "namespace MyLib;\n\npublic class Geo\n{\n    public int Zoom { get; set; }\n    private int _tilt;\n}\n");
+            r.Write("src/Core/Thing.cs", "namespace Core;\npublic class Thing { private int _count; }\n");
+            r.Write("src/Tools/Runner.cs", "namespace Tools;\npublic class Runner { public void Run() { _ = 1; } }\n");
+        }, @base);
+        Assert.DoesNotContain(findings, f => f.RuleId == PublicApi);
+    }
+
+    [Fact]
+    public void Attributes_that_PublicAPI_files_cannot_record_have_their_own_finding()
+    {
+        // StackExchange.Redis f690d168b5b8: [Browsable(false), EditorBrowsable(...)] on a property, an operator respaced. The
+        // PublicAPI files do not change; the attribute is still reported, under its own id.
+        _repo.Write("src/Core/Thing.cs", "using System.ComponentModel;\nnamespace Core;\npublic class Thing\n{\n    public bool IsInteger => true;\n    public static explicit operator double? (Thing value) => null;\n}\n");
+        var @base = _repo.Commit("a property");
+        var findings = Judge(
+            r => r.Write(
+                "src/Core/Thing.cs",
+                "using System.ComponentModel;\nnamespace Core;\npublic class Thing\n{\n    [Browsable(false), EditorBrowsable(EditorBrowsableState.Advanced)] // hide it\n    public bool IsInteger => true;\n    public static explicit operator double?(Thing value) => null;\n}\n"),
+            @base);
+        Assert.DoesNotContain(findings, f => f.RuleId == PublicApi);
+        var attribute = Assert.Single(findings, f => f.RuleId == "AP-DIFF-API-ATTRIBUTE");
+        Assert.Equal(Severity.Info, attribute.Severity);
+        Assert.Contains("Core.Thing.IsInteger", attribute.Message, StringComparison.Ordinal);
+
+        // An attribute that breaks callers' builds escalates as the public-api rule does.
+        var obsolete = Judge(
+            r => r.Write(
+                "src/Core/Thing.cs",
+                "using System.ComponentModel;\nnamespace Core;\npublic class Thing\n{\n    [Obsolete(\"gone\", error: true)]\n    public bool IsInteger => true;\n    public static explicit operator double?(Thing value) => null;\n}\n"),
+            @base);
+        Assert.Equal(Severity.Escalate, Assert.Single(obsolete, f => f.RuleId == "AP-DIFF-API-ATTRIBUTE").Severity);
+        Assert.DoesNotContain(obsolete, f => f.RuleId == PublicApi);
     }
 
     [Fact]

@@ -9,6 +9,9 @@ namespace Test.Policies
         /// <summary>Hash of the packs the effect resolver was generated from: compare with a loaded plan's PacksHash to detect a stale build.</summary>
         public const string PacksHash = "90969116b7fea9a906d585ddf443df2de2349335b59698e2ea52eca12e2313cf";
 
+        /// <summary>What PacksHash was taken over (PackLoader.ManifestOf): each pack's name and SHA-256, compared without hashing.</summary>
+        internal const string PacksManifest = "test 471ba41709c8f51a8a746999c26f65597d409036066eaba8bca0acf452215a7e";
+
         /// <summary>The effect resolver (stateless; one instance is enough).</summary>
         internal static readonly EffectResolver Effects = new EffectResolver();
 

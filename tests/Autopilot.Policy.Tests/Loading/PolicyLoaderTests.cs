@@ -2,6 +2,7 @@ using Autopilot.Core.Policies;
 using Autopilot.Policy.Diagnostics;
 using Autopilot.Policy.Loading;
 using Autopilot.Policy.Plan;
+using Autopilot.Policy.Validation;
 
 namespace Autopilot.Policy.Tests.Loading;
 
@@ -175,6 +176,12 @@ public sealed class PolicyLoaderTests
         var result = Compile(yaml);
         Assert.Equal(2, result.Diagnostics.Count(d => d.Id == PolicyDiagnosticIds.InvalidPattern));
         Assert.Contains(result.Diagnostics, d => d.Id == PolicyDiagnosticIds.EmptyRule && d.Message.Contains("R3"));
+
+        // A text that passed every check before (a cache entry is stored only after a clean load) skips the pattern checks,
+        // which only find errors; the other checks still run.
+        var again = PlanBuilder.Compile(PolicyLoader.LoadText(yaml, "/p/test.policy.yaml"), PolicyChecks.AlreadyChecked);
+        Assert.DoesNotContain(again.Diagnostics, d => d.Id == PolicyDiagnosticIds.InvalidPattern);
+        Assert.Contains(again.Diagnostics, d => d.Id == PolicyDiagnosticIds.EmptyRule && d.Message.Contains("R3"));
     }
 
     [Fact]

@@ -173,4 +173,23 @@ public sealed class PackTests
 
     private static PlanResult Compile(string extra) =>
         PlanBuilder.Compile(PolicyLoader.LoadText("phases: [a]\n" + extra, "test.policy.yaml"));
+
+    [Fact]
+    public void TheBuildTimeTableOfBuiltInPackHashesMatchesTheShippedBytes()
+    {
+        // ManifestOfBuiltIn answers from this table without reading or hashing anything: it must be the packs shipped.
+        Assert.NotEmpty(PackLoader.BuiltInNames);
+        foreach (var name in PackLoader.BuiltInNames)
+        {
+            Assert.Equal(PackLoader.HashOfBuiltInBytes(name), PackLoader.BuiltInHash(name));
+        }
+
+        var names = PackLoader.BuiltInNames.Select(n => new Located<string>(n, null)).ToList();
+        var loaded = PackLoader.Resolve(names, "policy.yaml");
+        Assert.False(loaded.HasErrors);
+        Assert.Equal(PackLoader.ManifestOf(loaded.Packs), PackLoader.ManifestOfBuiltIn(names));
+        Assert.Equal(PackLoader.HashOf(loaded.Packs), PackLoader.HashOfBuiltIn(names));
+        Assert.Null(PackLoader.ManifestOfBuiltIn([new Located<string>("no-such-pack", null)]));
+        Assert.Null(PackLoader.ManifestOfBuiltIn([new Located<string>("mine.pack.yaml", null)]));
+    }
 }
