@@ -26,10 +26,14 @@ public static class NativeApp
         }
 
         var root = new RootCommand("autopilot: policy gates for autonomous coding agents (native front; other commands run in the managed CLI).");
-        root.Subcommands.Add(TransitionCommand.Create());
-        root.Subcommands.Add(EscalateCommand.Create());
-        root.Subcommands.Add(CheckCommand.Create());
-        root.Subcommands.Add(HookCommand.Create());
+        // Only the command asked for is built: building the others' options costs more than the decision itself.
+        root.Subcommands.Add(args[0] switch
+        {
+            "transition" => TransitionCommand.Create(),
+            "escalate" => EscalateCommand.Create(),
+            "check" => CheckCommand.Create(),
+            _ => HookCommand.Create(),
+        });
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 || args.Any(a => a is "-h" or "--help" or "-?" or "/?" or "--version"))
         {

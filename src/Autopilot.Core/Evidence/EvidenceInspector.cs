@@ -15,7 +15,22 @@ public enum EvidenceStatus : byte
 }
 
 /// <summary>What was found for one kind of evidence: where, whether it holds, why not, and the file's hash for the ledger.</summary>
-public sealed record EvidenceReport(EvidenceDef Definition, string Path, EvidenceStatus Status, string? Reason, string? Sha256);
+public sealed record EvidenceReport(EvidenceDef Definition, string Path, EvidenceStatus Status, string? Reason, string? Sha256)
+{
+    private readonly byte[]? _content;
+    private string? _sha256 = Sha256;
+
+    /// <summary>A report on a file that was read: its SHA-256 is taken only when asked for (a stateless check never asks, so loads no OpenSSL).</summary>
+    internal EvidenceReport(EvidenceDef definition, string path, EvidenceStatus status, string? reason, byte[] content)
+        : this(definition, path, status, reason, (string?)null) => _content = content;
+
+    /// <summary>The SHA-256 of the file as read, lower-case hex; null when it was not read.</summary>
+    public string? Sha256
+    {
+        get => _sha256 ??= _content is null ? null : Convert.ToHexStringLower(SHA256.HashData(_content));
+        init => _sha256 = value;
+    }
+}
 
 /// <summary>
 /// Finds a phase's evidence on disk and validates its content: existence is not enough where the policy
@@ -43,12 +58,12 @@ internal sealed partial class EvidenceInspector
         var info = new FileInfo(path);
         if (!info.Exists)
         {
-            return new EvidenceReport(def, path, EvidenceStatus.Missing, "the file does not exist", null);
+            return new EvidenceReport(def, path, EvidenceStatus.Missing, "the file does not exist", (string?)null);
         }
 
         if (info.Length > MaxEvidenceBytes)
         {
-            return new EvidenceReport(def, path, EvidenceStatus.Invalid, $"the file is {info.Length} bytes, over the {MaxEvidenceBytes}-byte limit", null);
+            return new EvidenceReport(def, path, EvidenceStatus.Invalid, $"the file is {info.Length} bytes, over the {MaxEvidenceBytes}-byte limit", (string?)null);
         }
 
         byte[] bytes;
@@ -58,12 +73,11 @@ internal sealed partial class EvidenceInspector
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new EvidenceReport(def, path, EvidenceStatus.Invalid, $"cannot read it: {ex.Message}", null);
+            return new EvidenceReport(def, path, EvidenceStatus.Invalid, $"cannot read it: {ex.Message}", (string?)null);
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
         var reason = Validate(def, bytes, path, task, phase);
-        return new EvidenceReport(def, path, reason is null ? EvidenceStatus.Valid : EvidenceStatus.Invalid, reason, hash);
+        return new EvidenceReport(def, path, reason is null ? EvidenceStatus.Valid : EvidenceStatus.Invalid, reason, bytes);
     }
 
     private string? Validate(EvidenceDef def, byte[] bytes, string path, string task, string phase)

@@ -14,7 +14,8 @@ namespace Autopilot.Core.Policies;
 /// </summary>
 internal sealed class PolicyCache : IYamlEventStore
 {
-    private static readonly byte[] s_magic = "APYC1\n"u8.ToArray();
+    // Version 2: positions as variable-length integers. A file of another version is not trusted (parsed again, rewritten).
+    private static readonly byte[] s_magic = "APYC2\n"u8.ToArray();
     private const int HashHexLength = 64;
     private const int ChecksumLength = 32;
 

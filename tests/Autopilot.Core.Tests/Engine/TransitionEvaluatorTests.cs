@@ -24,6 +24,8 @@ public sealed class TransitionEvaluatorTests : IDisposable
         Assert.Equal(TransitionKind.Forward, result.Kind);
         var evidence = Assert.Single(result.Evidence);
         Assert.Equal(64, evidence.Sha256!.Length);
+        // Taken when asked for (a stateless check never asks), and of the file's bytes as read.
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("# Strategy\nShip it."u8)), evidence.Sha256);
     }
 
     [Fact]
