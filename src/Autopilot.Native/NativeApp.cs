@@ -25,7 +25,9 @@ public static class NativeApp
             return ManagedCli.Exec(args, stdin: null);
         }
 
-        var root = new RootCommand("autopilot: policy gates for autonomous coding agents (native front; other commands run in the managed CLI).");
+        // A plain command as the root, not RootCommand: its help and version options cost a resource lookup each call,
+        // and help, version and usage errors go to the managed CLI anyway (below).
+        var root = new Command("autopilot", "autopilot: policy gates for autonomous coding agents (native front; other commands run in the managed CLI).");
         // Only the command asked for is built: building the others' options costs more than the decision itself.
         root.Subcommands.Add(args[0] switch
         {
@@ -46,7 +48,11 @@ public static class NativeApp
         var stdout = Console.Out;
         var stderr = Console.Error;
         var output = new DeferredOutput();
-        using var deadline = args[0] == "hook" ? StartDeadline(Agent(args), stdout, stderr) : null;
+        if (args[0] == "hook")
+        {
+            StartDeadline(Agent(args), stdout, stderr);
+        }
+
         try
         {
             var code = parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output.Out, Error = output.Error });
@@ -81,12 +87,15 @@ public static class NativeApp
     /// A hook that has not answered by its deadline answers deny, with the contract's blocking exit code, before
     /// the agent's own time-out could let the tool call through. Whichever of the two answers first is the answer.
     /// </summary>
-    private static Timer StartDeadline(string agent, TextWriter stdout, TextWriter stderr)
+    private static void StartDeadline(string agent, TextWriter stdout, TextWriter stderr)
     {
         // The same deadline the hook runner keeps (HookSettings), for the whole process: start-up and output included.
+        // A sleeping background thread rather than a Timer: no timer queue to start for one wake-up; when the command
+        // answers first, the flag below makes the wake-up do nothing, and the thread ends with the process.
         var ms = (int)Autopilot.Core.Hooks.HookSettings.DeadlineFromEnvironment().TotalMilliseconds;
-        return new Timer(_ =>
+        new Thread(() =>
         {
+            Thread.Sleep(ms);
             if (Interlocked.Exchange(ref s_answered, 1) != 0)
             {
                 return;
@@ -98,7 +107,8 @@ public static class NativeApp
             stderr.WriteLine(reply.Stderr);
             stderr.Flush();
             Environment.Exit(reply.ExitCode);
-        }, null, ms, Timeout.Infinite);
+        })
+        { IsBackground = true, Name = "autopilot hook deadline" }.Start();
     }
 
     /// <summary>The command finished: unless the deadline answered already (then this thread waits for the exit), its output goes out.</summary>

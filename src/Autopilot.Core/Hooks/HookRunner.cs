@@ -33,13 +33,34 @@ public static class HookRunner
 
         try
         {
-            var work = Task.Run(() => RunCore(adapter, stdin, settings));
-            if (!work.Wait(settings.Deadline))
+            // The work runs on a thread of its own so that the deadline holds even if it hangs (a thread rather than a
+            // task: a hook process lives for one call, and starting the thread pool costs more than one thread).
+            HookReply? reply = null;
+            Exception? failure = null;
+            var work = new Thread(() =>
+            {
+                try
+                {
+                    reply = RunCore(adapter, stdin, settings);
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                }
+            })
+            { IsBackground = true, Name = "autopilot hook" };
+            work.Start();
+            if (!work.Join(settings.Deadline))
             {
                 return adapter.Failure(Deny($"Autopilot did not decide within {settings.Deadline.TotalMilliseconds:0} ms, its own deadline (set below {adapter.DisplayName}'s hook timeout)"));
             }
 
-            return work.Result;
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+            }
+
+            return reply!;
         }
         catch (Exception ex)
         {
