@@ -4,6 +4,7 @@ using Autopilot.Core.Decisions;
 using Autopilot.Core.Escalation;
 using Autopilot.Core.Policies;
 using Autopilot.Core.Transitions;
+using Autopilot.Core.WorkOrders;
 using Autopilot.Policy.Diagnostics;
 using Autopilot.Policy.Loading;
 using Autopilot.Policy.Plan;
@@ -49,6 +50,12 @@ public sealed class AutopilotEngine
     /// <summary>The repository the engine judges: relative paths, evidence and the workspace are resolved against it.</summary>
     public string RepositoryRoot { get; }
 
+    /// <summary>
+    /// The repository's state folder (<c>.autopilot</c>): the engine reads the work-order constraints a task was given there
+    /// (<c>autopilot workorder apply</c>), as the command does. It never writes there.
+    /// </summary>
+    public string StateDirectory => Path.Combine(RepositoryRoot, ".autopilot");
+
     /// <summary>The policy's content hash; every decision carries it.</summary>
     public string PolicyHash => Policy.PolicyHash;
 
@@ -85,26 +92,40 @@ public sealed class AutopilotEngine
     /// <param name="task">The task id (a plain name).</param>
     /// <param name="from">The phase the task is in.</param>
     /// <param name="to">The phase it would move to.</param>
-    /// <param name="evidenceRoot">The folder holding <c>task/phase/</c> evidence (default: <c>.autopilot/evidence</c> in the repository).</param>
+    /// <param name="evidenceRoot">The folder holding <c>task/phase/</c> evidence (default: the policy's <c>evidence.root</c> in the repository).</param>
+    /// <remarks>
+    /// The same call <c>autopilot transition</c> makes without <c>--record</c>: the task's work order (its required evidence)
+    /// is read from <see cref="StateDirectory"/>.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">The task's recorded work-order constraints cannot be read (fail closed).</exception>
     public Decision Transition(string task, string from, string to, string? evidenceRoot = null) =>
-        _transitions.Evaluate(new TransitionRequest(task, from, to, evidenceRoot ?? Path.Combine(RepositoryRoot, ".autopilot", "evidence"))).Decision;
+        _transitions.Evaluate(new TransitionRequest(task, from, to, evidenceRoot ?? TransitionEvaluator.EvidenceRoot(Policy, RepositoryRoot))
+        {
+            Constraints = WorkOrderConstraints.Read(StateDirectory, task),
+        }).Decision;
 
     /// <summary>Question 2: may an actor at <paramref name="autonomyLevel"/> run <paramref name="command"/>?</summary>
     /// <param name="command">The shell command, as the agent would run it.</param>
     /// <param name="autonomyLevel">The actor's level (default: the policy's default level).</param>
     /// <param name="phase">The task's phase, for the phase's tool guard.</param>
     /// <param name="workingDirectory">Where the command runs (default: the repository root).</param>
-    public Decision Act(string command, string? autonomyLevel = null, string? phase = null, string? workingDirectory = null)
+    /// <param name="task">The task the action belongs to: its work order caps the level, and policy exceptions may be scoped to it.</param>
+    /// <remarks>
+    /// The same call <c>autopilot check command</c> makes (<see cref="ActionEvaluator.JudgeCommand"/>); the command then also
+    /// settles the decision against the ledger (one-time approvals, exception uses), which writes state and is left to the caller here.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">The task's recorded work-order constraints cannot be read (fail closed).</exception>
+    public Decision Act(string command, string? autonomyLevel = null, string? phase = null, string? workingDirectory = null, string? task = null)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var level = autonomyLevel ?? Policy.Plan.DefaultAutonomy;
+        var level = WorkOrderConstraints.CapLevel(Policy.Plan, StateDirectory, task, autonomyLevel ?? Policy.Plan.DefaultAutonomy);
         var context = ActionContext.ForCurrentUser(RepositoryRoot) with
         {
             WorkingDirectory = Path.GetFullPath(workingDirectory ?? RepositoryRoot),
             Phase = phase,
+            Task = task,
         };
-        var classification = Policy.Actions.ApplyPredicates(Policy.Actions.Classifier.ClassifyCommand(command, context), level, context, command);
-        return Policy.Actions.Decide("command", classification, level, context, command);
+        return Policy.Actions.JudgeCommand(command, context, level).Decision;
     }
 
     /// <summary>Question 3: may this change land? The request says what to read (a range, the index, the working tree or a diff).</summary>

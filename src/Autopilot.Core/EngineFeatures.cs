@@ -9,7 +9,7 @@ namespace Autopilot.Core;
 /// reflection-heavy engines behind them (Jint for <c>when:</c> predicates, NJsonSchema for JSON Schemas). A call that
 /// needs one raises <see cref="PolicyHandOffException"/>, and the front hands the call to the managed CLI.
 /// </summary>
-public static class EngineFeatures
+internal static class EngineFeatures
 {
     public const string ScriptingSwitch = "Autopilot.Core.Scripting";
     public const string JsonSchemasSwitch = "Autopilot.Core.JsonSchemas";

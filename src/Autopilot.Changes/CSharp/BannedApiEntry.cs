@@ -9,7 +9,7 @@ namespace Autopilot.Changes.CSharp;
 /// Syntax matching compares names, not overloads: a method entry bans every overload of that name.
 /// Value equality: by <see cref="Id"/> only.
 /// </remarks>
-public sealed class BannedApiEntry : IEquatable<BannedApiEntry>
+internal sealed class BannedApiEntry : IEquatable<BannedApiEntry>
 {
     private BannedApiEntry(string id, char kind, string[] segments, string? message)
     {

@@ -17,7 +17,7 @@ namespace Autopilot.Changes.CSharp;
 /// accessibility written only on a partial part in an unchanged file, overloads of banned methods, types
 /// of variables.
 /// </remarks>
-public sealed class CSharpChangeAnalyzer
+internal sealed class CSharpChangeAnalyzer
 {
     /// <summary>Most syntax errors reported per file version: the first ones say what is wrong.</summary>
     private const int MaxParseErrorsPerFile = 20;

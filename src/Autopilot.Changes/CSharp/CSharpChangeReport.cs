@@ -4,7 +4,7 @@ namespace Autopilot.Changes.CSharp;
 
 /// <summary>One changed C# file: its text before and after. Null old text: added file; null new text: deleted file.</summary>
 /// <remarks>Value equality over all members.</remarks>
-public sealed record CSharpFileChange(string Path, string? OldText, string? NewText)
+internal sealed record CSharpFileChange(string Path, string? OldText, string? NewText)
 {
     /// <summary>The project that compiled the old text, when known: its preprocessor variants, nullable context and name.</summary>
     public CSharpProject? OldProject { get; init; }
@@ -20,7 +20,7 @@ public sealed record CSharpFileChange(string Path, string? OldText, string? NewT
 /// <remarks>Value equality over the scalar members; the lists compare by reference.</remarks>
 /// <param name="Name">The project file's name without extension (<c>MyLib</c>).</param>
 /// <param name="File">The project file's repository-relative path.</param>
-public sealed record CSharpProject(string Name, string File)
+internal sealed record CSharpProject(string Name, string File)
 {
     /// <summary>One entry per target framework and configuration; one variant without symbols when unknown.</summary>
     public IReadOnlyList<PreprocessorVariant> Variants { get; init; } = [PreprocessorVariant.None];
@@ -40,7 +40,7 @@ public sealed record CSharpProject(string Name, string File)
 
 /// <summary>One way a project compiles: a target framework, a configuration and the symbols they define.</summary>
 /// <remarks>Value equality over the scalar members; <see cref="Symbols"/> compares by reference.</remarks>
-public sealed record PreprocessorVariant(string Framework, string Configuration, IReadOnlyList<string> Symbols)
+internal sealed record PreprocessorVariant(string Framework, string Configuration, IReadOnlyList<string> Symbols)
 {
     public static PreprocessorVariant None { get; } = new("", "", []);
 
@@ -48,7 +48,7 @@ public sealed record PreprocessorVariant(string Framework, string Configuration,
     public string Label => Framework.Length == 0 && Configuration.Length == 0 ? "" : Framework + "|" + Configuration;
 }
 
-public enum MemberChangeKind : byte
+internal enum MemberChangeKind : byte
 {
     Added = 0,
     Removed = 1,
@@ -56,7 +56,7 @@ public enum MemberChangeKind : byte
 }
 
 /// <summary>What sort of declaration a <see cref="MemberChange"/> is about.</summary>
-public enum DeclarationKind : byte
+internal enum DeclarationKind : byte
 {
     Type = 0,
     Method = 1,
@@ -81,7 +81,7 @@ public enum DeclarationKind : byte
 /// <param name="IsPublicApi">Visible outside the assembly (before or after): effective accessibility, not the keyword.</param>
 /// <param name="IsBreaking">A public API change that can break callers or implementers.</param>
 /// <param name="Location">Where the declaration is in the new text (in the old text for a removal).</param>
-public sealed record MemberChange(string Key, MemberChangeKind Kind, bool IsPublicApi, bool IsBreaking, SourceLocation? Location)
+internal sealed record MemberChange(string Key, MemberChangeKind Kind, bool IsPublicApi, bool IsBreaking, SourceLocation? Location)
 {
     public DeclarationKind Declaration { get; init; }
 
@@ -135,14 +135,14 @@ public sealed record MemberChange(string Key, MemberChangeKind Kind, bool IsPubl
 /// <param name="Entry">The banned entry as the policy wrote it (<c>T:System.Console</c>), without its message.</param>
 /// <param name="Text">The name as written at the use (<c>Console.WriteLine</c>).</param>
 /// <param name="Member">Key of the member containing the use, or <c>&lt;usings&gt;</c>.</param>
-public sealed record BannedApiUse(string Entry, string Text, string Member, SourceLocation Location);
+internal sealed record BannedApiUse(string Entry, string Text, string Member, SourceLocation Location);
 
 /// <summary>A syntax error in a changed file; in the new text it makes the gate fail closed.</summary>
 /// <remarks>Value equality over all members.</remarks>
-public sealed record CSharpParseError(string Id, string Message, SourceLocation Location, bool InOldText);
+internal sealed record CSharpParseError(string Id, string Message, SourceLocation Location, bool InOldText);
 
 /// <summary>Everything the Roslyn pass learned about a set of changed C# files.</summary>
-public sealed record CSharpChangeReport
+internal sealed record CSharpChangeReport
 {
     public IReadOnlyList<MemberChange> Members { get; init; } = [];
 

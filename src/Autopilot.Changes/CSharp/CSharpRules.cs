@@ -23,7 +23,7 @@ namespace Autopilot.Changes.CSharp;
 /// <see cref="DiffRuleDef.Paths"/> and <see cref="DiffRuleDef.ExcludePaths"/> narrow any of them to some files.
 /// A changed file that does not parse is always a <see cref="ParseErrorRuleId"/> deny: the analysis is incomplete.
 /// </summary>
-public static class CSharpRules
+internal static class CSharpRules
 {
     public const string ParseErrorRuleId = RuleIds.CSharpParse;
 

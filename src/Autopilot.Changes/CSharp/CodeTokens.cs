@@ -8,7 +8,7 @@ namespace Autopilot.Changes.CSharp;
 /// <c>#endregion</c>. Tokens, every other directive (<c>#if</c>, <c>#define</c>, <c>#nullable</c>, <c>#pragma</c>) and the
 /// text of inactive <c>#if</c> branches count as code.
 /// </summary>
-public static class CodeTokens
+internal static class CodeTokens
 {
     private static readonly CSharpParseOptions s_options = new(LanguageVersion.Preview, DocumentationMode.None);
 

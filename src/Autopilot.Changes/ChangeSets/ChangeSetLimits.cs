@@ -5,7 +5,7 @@ namespace Autopilot.Changes.ChangeSets;
 /// text is not kept, and the file says so (<see cref="FileChange.LinesTruncated"/>); rules that read line text
 /// report that they saw only part of the file.
 /// </summary>
-public sealed record ChangeSetLimits
+internal sealed record ChangeSetLimits
 {
     public static readonly ChangeSetLimits Default = new();
 

@@ -4,7 +4,7 @@ namespace Autopilot.Changes.ChangeSets;
 /// Contents for a diff that applies to a directory on disk: the directory holds the old (base) side. New
 /// contents are known for added files whose lines were all kept; otherwise they are not available.
 /// </summary>
-public sealed class DirectoryContent : IChangeContent
+internal sealed class DirectoryContent : IChangeContent
 {
     private readonly string _root;
 

@@ -9,7 +9,7 @@ namespace Autopilot.Changes.ChangeSets;
 /// binary, submodules) and plain <c>diff -u</c> output — into a <see cref="ChangeSet"/>. Streams the input;
 /// a malformed diff raises <see cref="ChangeSetException"/> with the diff's line number.
 /// </summary>
-public static partial class UnifiedDiffParser
+internal static partial class UnifiedDiffParser
 {
     /// <summary>Parses diff text held in a string.</summary>
     public static ChangeSet Parse(string text, ChangeSetLimits? limits = null, IChangeContent? content = null, string description = "unified diff")

@@ -15,7 +15,7 @@ namespace Autopilot.Changes.Gate;
 /// as its project compiles it (<see cref="ProjectReader"/>: target frameworks, configurations, nullable context), and
 /// public API is judged only in projects that ship.
 /// </summary>
-public sealed class CSharpAnalysis(IReadOnlyList<DiffRuleDef> rules, SemanticOptions? semantic = null) : IChangeAnalysis
+internal sealed class CSharpAnalysis(IReadOnlyList<DiffRuleDef> rules, SemanticOptions? semantic = null) : IChangeAnalysis
 {
     /// <summary>A C# file over this size is not analysed (a generated blob, not code a person reviews): a warning says so.</summary>
     public const long MaxFileBytes = 4 * 1024 * 1024;

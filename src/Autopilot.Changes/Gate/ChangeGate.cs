@@ -28,7 +28,9 @@ public sealed class ChangeGate
     private readonly IReadOnlyList<IChangeAnalysis>? _analyses;
 
     /// <param name="engine">The policy.</param>
-    /// <param name="analyses">The analyses beside the diff rules; null runs every one (<see cref="DefaultAnalyses"/>, syntax-level C#).</param>
+    /// <param name="analyses">The analyses beside the diff rules; null runs every one (<see cref="DefaultAnalyses"/>: C# by syntax,
+    /// or by symbol when the request asks for <see cref="GateRequest.Semantic"/>; schemas). The <c>autopilot gate</c> command and
+    /// <see cref="AutopilotEngine"/> both give none.</param>
     public ChangeGate(PolicyEngine engine, IReadOnlyList<IChangeAnalysis>? analyses = null)
     {
         _engine = engine;
@@ -37,13 +39,14 @@ public sealed class ChangeGate
     }
 
     /// <summary>Every analysis the gate has, for a policy's rules and a repository: C# (by syntax, or by symbol with <paramref name="semantic"/>) and schemas.</summary>
-    public static IReadOnlyList<IChangeAnalysis> DefaultAnalyses(IReadOnlyList<DiffRuleDef> rules, string repositoryRoot, CSharp.Semantic.SemanticOptions? semantic = null) =>
+    internal static IReadOnlyList<IChangeAnalysis> DefaultAnalyses(IReadOnlyList<DiffRuleDef> rules, string repositoryRoot, CSharp.Semantic.SemanticOptions? semantic = null) =>
         [new CSharpAnalysis(rules, semantic), new SchemaAnalysis(rules, repositoryRoot)];
 
     public GateResult Judge(GateRequest request)
     {
         var started = Stopwatch.GetTimestamp();
-        return Judge(Read(request), request.Scope, request.RepositoryRoot, fromRepository: request.DiffText is null, started);
+        var semantic = request.Semantic ? new CSharp.Semantic.SemanticOptions(Path.GetFullPath(request.RepositoryRoot)) : null;
+        return Judge(Read(request), request.Scope, request.RepositoryRoot, fromRepository: request.DiffText is null, started, semantic);
     }
 
     /// <summary>Judges a change already read (a replay judges one commit under two policies and reads it once).</summary>
@@ -54,7 +57,8 @@ public sealed class ChangeGate
         Judge(changes, scope, repositoryRoot ?? Directory.GetCurrentDirectory(), fromRepository: repositoryRoot is not null, Stopwatch.GetTimestamp());
 
     /// <param name="fromRepository">The change was read from the repository, so rules may read its other files (a bare diff has none).</param>
-    private GateResult Judge(ChangeSet read, ScopeFacts? scope, string repositoryRoot, bool fromRepository, long started)
+    /// <param name="semantic">For the default analyses: match banned APIs by symbol (<see cref="GateRequest.Semantic"/>).</param>
+    private GateResult Judge(ChangeSet read, ScopeFacts? scope, string repositoryRoot, bool fromRepository, long started, CSharp.Semantic.SemanticOptions? semantic = null)
     {
         ArgumentNullException.ThrowIfNull(read);
         using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.gate");
@@ -67,7 +71,7 @@ public sealed class ChangeGate
             findings.Add(ownState);
         }
 
-        var analyses = _analyses ?? DefaultAnalyses(_engine.Plan.Diff, repositoryRoot);
+        var analyses = _analyses ?? DefaultAnalyses(_engine.Plan.Diff, repositoryRoot, semantic);
         foreach (var analysis in analyses)
         {
             findings.AddRange(analysis.Evaluate(changes, scope));

@@ -11,7 +11,7 @@ namespace Autopilot.Changes.Gate;
 /// The gate's part of a replay (issue 14): every commit of a range judged as `autopilot gate --head C` judges it (the
 /// commit against its first parent), read from git once and judged under each policy.
 /// </summary>
-public static class GateReplay
+internal static class GateReplay
 {
     /// <summary>The commits of <paramref name="range"/> (oldest first) as replay cases; root commits are skipped with a reason.</summary>
     /// <exception cref="ChangeSetException">The range is not one git knows; the message says so.</exception>

@@ -23,6 +23,13 @@ public sealed record GateRequest
 
     public ScopeFacts? Scope { get; init; }
 
+    /// <summary>
+    /// Match banned APIs by symbol (exact overloads, uses through variables) by opening the projects that own the changed
+    /// files with MSBuildWorkspace; needs the dotnet SDK. Files it cannot open or bind fall back to syntax matching with a
+    /// warning. Read by the gate's default analyses (<see cref="ChangeGate(Core.Policies.PolicyEngine, IReadOnlyList{IChangeAnalysis}?)"/> with none given).
+    /// </summary>
+    public bool Semantic { get; init; }
+
     /// <summary>How git is read: libgit2 in-process by default (the git command line where libgit2 cannot load or
     /// do the job, see <see cref="Git.LibGit2ChangeReader"/>), or the git command line only.</summary>
     public Git.GitReaderKind GitReader { get; init; }

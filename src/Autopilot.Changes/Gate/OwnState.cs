@@ -12,7 +12,7 @@ namespace Autopilot.Changes.Gate;
 /// by Autopilot itself, never judged by the gate. The team's policy (<c>.autopilot/policy.yaml</c>), work orders and
 /// anything else under <c>.autopilot/</c> are changes like any other and stay judged.
 /// </summary>
-public static class OwnState
+internal static class OwnState
 {
     public const string RuleId = RuleIds.GateOwnState;
 

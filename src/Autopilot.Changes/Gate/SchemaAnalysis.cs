@@ -7,7 +7,7 @@ using Autopilot.Policy.Model;
 namespace Autopilot.Changes.Gate;
 
 /// <summary>The schema rules over changed JSON and YAML files: each must validate against the schema its path maps to.</summary>
-public sealed class SchemaAnalysis(IReadOnlyList<DiffRuleDef> rules, string repositoryRoot) : IChangeAnalysis
+internal sealed class SchemaAnalysis(IReadOnlyList<DiffRuleDef> rules, string repositoryRoot) : IChangeAnalysis
 {
     public const long MaxFileBytes = 8 * 1024 * 1024;
 

@@ -11,7 +11,7 @@ namespace Autopilot.Changes.Git;
 /// The gate reads through <see cref="LibGit2ChangeReader"/> by default, which hands this reader what libgit2
 /// does not do as git does; <see cref="GitReaders"/> chooses.
 /// </summary>
-public sealed class GitChangeReader : IGitChangeReader
+internal sealed class GitChangeReader : IGitChangeReader
 {
     private static readonly string[] s_diffOptions =
         ["--no-ext-diff", "--no-textconv", "--no-relative", "--find-renames", "--find-copies", "--ignore-submodules=none"];

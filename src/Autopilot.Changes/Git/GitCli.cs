@@ -9,7 +9,7 @@ namespace Autopilot.Changes.Git;
 /// <c>GIT_OPTIONAL_LOCKS=0</c> (so even <c>git diff</c>'s index refresh does not write), no pager, no prompts,
 /// no colour, git's own messages in English, and paths unquoted (<c>core.quotePath=false</c>).
 /// </summary>
-public sealed class GitCli : IGitRunner
+internal sealed class GitCli : IGitRunner
 {
     private static readonly string[] s_globalOptions = ["-c", "core.quotePath=false", "-c", "color.ui=never", "-c", "core.pager=cat"];
 

@@ -7,7 +7,7 @@ namespace Autopilot.Changes.Git;
 /// The standard output of a running git command. Reading to the end checks git's exit code and raises
 /// <see cref="ChangeSetException"/> with git's message when it failed; disposing early stops git.
 /// </summary>
-public sealed class GitOutputStream : Stream
+internal sealed class GitOutputStream : Stream
 {
     private readonly Process _process;
     private readonly Stream _output;

@@ -17,7 +17,7 @@ public enum GitReaderKind
 }
 
 /// <summary>The one place that chooses a git reader for a repository.</summary>
-public static class GitReaders
+internal static class GitReaders
 {
     /// <summary>The environment variable that chooses the reader when the caller does not (auto, libgit2, cli).</summary>
     public const string EnvironmentVariable = "AUTOPILOT_GIT_READER";

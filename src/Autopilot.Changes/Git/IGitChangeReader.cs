@@ -3,7 +3,7 @@ using Autopilot.Changes.ChangeSets;
 namespace Autopilot.Changes.Git;
 
 /// <summary>Reads change sets out of one git repository without modifying it.</summary>
-public interface IGitChangeReader
+internal interface IGitChangeReader
 {
     /// <summary>The repository's top-level directory.</summary>
     string RepositoryRoot { get; }

@@ -5,7 +5,7 @@ namespace Autopilot.Changes.Git;
 /// <see cref="LibGit2ChangeReader"/> hands to git (and everything where libgit2 cannot load, and in the MSBuild task's
 /// key). Implementations must never change the repository; callers only pass read commands.
 /// </summary>
-public interface IGitRunner
+internal interface IGitRunner
 {
     /// <summary>The directory git runs in (<c>git -C</c>).</summary>
     string WorkingDirectory { get; }
@@ -18,7 +18,7 @@ public interface IGitRunner
 }
 
 /// <summary>A finished git command: exit code, standard output bytes and standard error text.</summary>
-public sealed record GitResult(int ExitCode, byte[] Output, string Error)
+internal sealed record GitResult(int ExitCode, byte[] Output, string Error)
 {
     public bool Succeeded => ExitCode == 0;
 

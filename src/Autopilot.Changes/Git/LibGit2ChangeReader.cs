@@ -22,7 +22,7 @@ namespace Autopilot.Changes.Git;
 /// A bare repository is read for commit ranges; it has no working tree or index to judge.
 /// </para>
 /// </summary>
-public sealed class LibGit2ChangeReader : IGitChangeReader, IDisposable
+internal sealed class LibGit2ChangeReader : IGitChangeReader, IDisposable
 {
     private readonly Repository _repo;
     private readonly ChangeSetLimits _limits;

@@ -12,7 +12,7 @@ namespace Autopilot.Changes.Rules;
 /// checks) are skipped; an unknown kind, or a rule whose parameters cannot be used, becomes a rule that always
 /// denies and names the problem: the gate never ignores a rule silently.
 /// </summary>
-public sealed class DiffRuleEngine
+internal sealed class DiffRuleEngine
 {
     /// <summary>Kinds this engine evaluates.</summary>
     public static readonly FrozenSet<string> OwnedKinds = FrozenSet.ToFrozenSet(

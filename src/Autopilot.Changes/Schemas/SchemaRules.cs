@@ -7,7 +7,7 @@ namespace Autopilot.Changes.Schemas;
 
 /// <summary>A changed data file: its path (relative to the repository) and new text (null when deleted).</summary>
 /// <remarks>Value equality over all members.</remarks>
-public sealed record DataFileChange(string Path, string? NewText);
+internal sealed record DataFileChange(string Path, string? NewText);
 
 /// <summary>
 /// The <c>schema</c> diff rule: changed files matching the rule's <see cref="DiffRuleDef.Paths"/> (minus
@@ -20,7 +20,7 @@ public sealed record DataFileChange(string Path, string? NewText);
 /// cannot be loaded denies every file the rule covers (never a silent pass); a schema using keywords the
 /// validator does not enforce gives one warning per rule, located in the schema.
 /// </remarks>
-public static class SchemaRules
+internal static class SchemaRules
 {
     public const string Kind = "schema";
 

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Autopilot.Core.Attestation;
-using Autopilot.Core.Decisions;
-using Autopilot.Core.Telemetry;
 using Autopilot.Policy.Model;
 
 namespace Autopilot.Cli.Commands;
@@ -52,8 +50,7 @@ internal static class AttestCommand
                 return (int)ExitCode.BadInput;
             }
 
-            var phaseIndex = engine.Plan.IndexOfPhase(result.GetValue(phase)!);
-            if (phaseIndex < 0)
+            if (engine.Plan.IndexOfPhase(result.GetValue(phase)!) < 0)
             {
                 return CommonOptions.BadInput(RuleIds.PhaseUnknown, $"'{result.GetValue(phase)}' is not a phase of this policy.", outputFormat, engine.PolicyHash);
             }
@@ -61,19 +58,7 @@ internal static class AttestCommand
             IReadOnlyDictionary<string, string> current;
             try
             {
-                var map = new Dictionary<string, string>(AttestationSubjects.FromFiles(result.GetValue(files) ?? [], repoRoot), StringComparer.Ordinal);
-                foreach (var pair in result.GetValue(subjects) ?? [])
-                {
-                    var eq = pair.IndexOf('=');
-                    if (eq <= 0)
-                    {
-                        return CommonOptions.BadInput(RuleIds.AttestInput, $"--subject '{pair}' must be name=sha256.", outputFormat, engine.PolicyHash);
-                    }
-
-                    map[pair[..eq]] = pair[(eq + 1)..].ToLowerInvariant();
-                }
-
-                current = map;
+                current = AttestationSubjects.WithPairs(AttestationSubjects.FromFiles(result.GetValue(files) ?? [], repoRoot), result.GetValue(subjects) ?? []);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
             {
@@ -111,22 +96,7 @@ internal static class AttestCommand
                 }
 
                 var check = store.Check(t, p, current);
-                var settings = engine.Plan.Attestation;
-                var severity = engine.Plan.AttestationDrift[phaseIndex];
-                var findings = new List<Finding>();
-                if (!check.Recorded)
-                {
-                    findings.Add(new Finding(settings.RuleId, VerdictExtensions.Max(severity.ToVerdict(), Verdict.Escalate).ToSeverity(), $"Nothing was recorded for {t}/{p}: record the hashes first (autopilot attest record)."));
-                }
-
-                foreach (var drift in check.Drift)
-                {
-                    AutopilotTelemetry.PromptDriftDetected.Add(1, new KeyValuePair<string, object?>("autopilot.phase", p));
-                    findings.Add(new Finding(settings.RuleId, severity, MessageTemplate.Fill(settings.Message,
-                        ("subject", drift.Subject), ("phase", p), ("expected", drift.Expected ?? "(none)"), ("actual", drift.Actual ?? "(none)"))));
-                }
-
-                return CommonOptions.Emit(new Decision(findings, engine.PolicyHash, TimeSpan.Zero), outputFormat, $"attestation {t}/{p}{(check.Version is { } v ? $" v{v}" : "")}");
+                return CommonOptions.Emit(AttestationDecision.Decide(engine, check), outputFormat, $"attestation {t}/{p}{(check.Version is { } v ? $" v{v}" : "")}");
             }
             catch (AttestationException ex)
             {

@@ -36,15 +36,14 @@ internal static class CheckCommandCommand
                 return (int)ExitCode.BadInput;
             }
 
-            // Predicates first: the risk shown and every explanation come from the matches whose predicate held.
-            var classification = engine.Actions.ApplyPredicates(engine.Actions.Classifier.ClassifyCommand(result.GetValue(text)!, context), level, context, result.GetValue(text)!);
-            var decided = engine.Actions.Decide("command", classification, level, context, result.GetValue(text)!);
+            // The library's command question (AutopilotEngine.Act asks the same): the risk shown and every explanation come
+            // from the matches whose predicate held, without shadow rules.
+            var (classification, decided) = engine.Actions.JudgeCommand(result.GetValue(text)!, context, level);
             if (ActionSettling.Settle(decided, "command", result.GetValue(text)!, context, result.GetValue(stateDir), result.GetValue(repo)!, result.GetValue(actor)!) is not { } decision)
             {
                 return (int)ExitCode.BadInput;
             }
 
-            classification = engine.Actions.Visible(classification);
             DecisionRecording.Record(engine, StateOptions.Resolve(result.GetValue(stateDir), result.GetValue(repo)!), result.GetValue(actor)!, DecisionQuestions.Command, decision, new DecisionFacts
             {
                 Command = result.GetValue(text),

@@ -47,6 +47,18 @@ internal static class DecisionRecording
         }
     }
 
+    /// <summary>
+    /// Records <paramref name="decision"/> as an entry of <paramref name="kind"/> because the caller asked for it (an
+    /// escalation with <c>--record</c>): unlike <see cref="Record"/> it is written whatever the switch says, and a ledger
+    /// that cannot take it throws (<see cref="StateOptions.IsStateFailure"/>), so the command fails closed.
+    /// </summary>
+    public static long RecordAs(LedgerEntryKind kind, PolicyEngine engine, string stateDir, string actor, string question, Decision decision, DecisionFacts facts)
+    {
+        using var stores = StateOptions.OpenStores(stateDir);
+        using var ledger = stores.OpenLedger();
+        return DecisionLog.Record(ledger, actor, For(engine, question, decision, facts), kind).Entry.Sequence;
+    }
+
     /// <summary>The record to attach to an entry a command appends anyway (a transition, an escalation): no second append.</summary>
     public static DecisionRecord For(PolicyEngine engine, string question, Decision decision, DecisionFacts facts) =>
         DecisionRecord.From(question, decision, facts, Origin(engine));

@@ -56,18 +56,7 @@ internal static class EscalateCommand
 
                 try
                 {
-                    using var stores = StateOptions.OpenStores(result, stateDir);
-                    using var ledger = stores.OpenLedger();
-                    ledger.Append(DecisionLog.Attach(new LedgerAppend
-                    {
-                        Actor = result.GetValue(actor)!,
-                        Kind = LedgerEntryKind.Escalation,
-                        Task = parsed.Task,
-                        FromPhase = parsed.Phase,
-                        Verdict = decision.Verdict,
-                        RuleIds = decision.Findings.Select(f => f.RuleId).Distinct().ToArray(),
-                        PolicyHash = engine.PolicyHash,
-                    }, DecisionRecording.For(engine, DecisionQuestions.Escalation, decision, facts)));
+                    DecisionRecording.RecordAs(LedgerEntryKind.Escalation, engine, stateDir, result.GetValue(actor)!, DecisionQuestions.Escalation, decision, facts);
                 }
                 catch (Exception ex) when (StateOptions.IsStateFailure(ex))
                 {

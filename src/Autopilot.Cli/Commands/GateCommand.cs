@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Autopilot.Changes.ChangeSets;
-using Autopilot.Changes.CSharp.Semantic;
 using Autopilot.Changes.Gate;
 using Autopilot.Changes.Git;
 using Autopilot.Changes.WorkOrders;
@@ -66,6 +65,7 @@ internal static class GateCommand
                 Head = result.GetValue(head),
                 Staged = result.GetValue(staged),
                 GitReader = GitReaders.Parse(result.GetValue(gitReader)) ?? GitReaderKind.Auto,
+                Semantic = result.GetValue(semantic),
             };
             GateResult outcome;
             try
@@ -80,9 +80,8 @@ internal static class GateCommand
                     request = request with { DiffText = CommonOptions.ReadInput(diffPath), DiffSource = diffPath == "-" ? "stdin" : diffPath };
                 }
 
-                var rules = engine.Plan.Diff;
-                var semanticOptions = result.GetValue(semantic) ? new SemanticOptions(repoRoot) : null;
-                outcome = new ChangeGate(engine, ChangeGate.DefaultAnalyses(rules, repoRoot, semanticOptions)).Judge(request);
+                // The library's own choice of analyses (every one), as AutopilotEngine.Judge makes it.
+                outcome = new ChangeGate(engine).Judge(request);
             }
             catch (WorkOrderException ex)
             {

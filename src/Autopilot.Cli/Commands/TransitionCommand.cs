@@ -43,7 +43,7 @@ internal static class TransitionCommand
                 return (int)ExitCode.BadInput;
             }
 
-            var root = result.GetValue(evidenceRoot) ?? Path.Combine(repoRoot, engine.Plan.EvidenceRoot);
+            var root = result.GetValue(evidenceRoot) ?? TransitionEvaluator.EvidenceRoot(engine, repoRoot);
             var taskId = result.GetValue(taskArgument) ?? result.GetValue(task)!;
             var fromPhase = result.GetValue(from);
             WorkOrderConstraints? constraints;

@@ -256,7 +256,7 @@ public sealed class ActionClassifier
     }
 
     /// <summary>Classifies an already parsed command line.</summary>
-    public ActionClassification ClassifyCommand(ParseResult parsed, ActionContext context)
+    internal ActionClassification ClassifyCommand(ParseResult parsed, ActionContext context)
     {
         ArgumentNullException.ThrowIfNull(parsed);
         ArgumentNullException.ThrowIfNull(context);

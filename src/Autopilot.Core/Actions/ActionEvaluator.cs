@@ -26,12 +26,22 @@ public sealed class ActionEvaluator
     }
 
     /// <summary>The policy's exceptions (docs/policy-lifecycle.md), applied by every decision after the predicates.</summary>
-    public PolicyExceptions.ExceptionMatcher Exceptions { get; }
+    internal PolicyExceptions.ExceptionMatcher Exceptions { get; }
 
     public ActionClassifier Classifier { get; }
 
-    public Decision Command(string command, ActionContext context, string level) =>
-        Decide("command", Classifier.ClassifyCommand(command, context), level, context, command);
+    public Decision Command(string command, ActionContext context, string level) => JudgeCommand(command, context, level).Decision;
+
+    /// <summary>
+    /// The command question with what the engine saw: the classification with its predicates applied and shadow matches
+    /// hidden, and the decision for this actor. <c>autopilot check command</c> and <c>AutopilotEngine.Act</c> both ask this.
+    /// </summary>
+    public ActionJudgement JudgeCommand(string command, ActionContext context, string level)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var judged = ApplyPredicates(Classifier.ClassifyCommand(command, context), level, context, command);
+        return new ActionJudgement(Visible(judged), Decide("command", judged, level, context, command));
+    }
 
     public Decision Path(string path, FileOp op, ActionContext context, string level) =>
         Decide("path", Classifier.ClassifyPath(path, op, context), level, context, path);

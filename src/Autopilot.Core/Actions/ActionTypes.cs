@@ -79,7 +79,7 @@ public sealed record ActionMatch(string RuleId, int RiskIndex, string Risk, stri
 public sealed record ActionClassification(int RiskIndex, string Risk, IReadOnlyList<ActionMatch> Matches)
 {
     /// <summary>For commands: what the parser made of the text.</summary>
-    public ParseResult? Parse { get; init; }
+    internal ParseResult? Parse { get; init; }
 
     /// <summary>What the action does, as the packs resolve it (docs/effects.md).</summary>
     public IReadOnlyList<Autopilot.Core.Effects.Effect> Effects { get; init; } = [];
@@ -115,7 +115,7 @@ public sealed record ActionClassification(int RiskIndex, string Risk, IReadOnlyL
 }
 
 /// <summary>Ids of the findings the classifier makes on its own (not from a policy rule).</summary>
-public static class ActionRuleIds
+internal static class ActionRuleIds
 {
     public const string ParseError = RuleIds.ShellParse;
     public const string DynamicProgram = RuleIds.ShellDynamic;

@@ -8,7 +8,7 @@ using Autopilot.Policy.Model;
 namespace Autopilot.Core.Actions;
 
 /// <summary>One rule that matched a command, whether its <c>when:</c> predicate held, and where the rule is written.</summary>
-public sealed record ExplainedMatch(ActionMatch Match, bool? PredicateHeld, bool Decided)
+internal sealed record ExplainedMatch(ActionMatch Match, bool? PredicateHeld, bool Decided)
 {
     public SourceLocation? RuleLocation => Match.Rule?.Location;
 }
@@ -18,7 +18,7 @@ public sealed record ExplainedMatch(ActionMatch Match, bool? PredicateHeld, bool
 /// effects the packs resolved with their target classes, the rules that matched (file and line, predicate result),
 /// the level decision, and the safer alternatives the rules and packs know.
 /// </summary>
-public sealed record CommandExplanation(
+internal sealed record CommandExplanation(
     string Command,
     string Level,
     ParseResult Parse,

@@ -1,7 +1,7 @@
 namespace Autopilot.Core.Actions;
 
 /// <summary>Lexical path handling (POSIX separators): absolute form, <c>~</c> form, workspace-relative form, symlinks.</summary>
-public static class PathForms
+internal static class PathForms
 {
     /// <summary>
     /// The absolute, lexically normalised form of <paramref name="path"/>: <c>~</c>, <c>$HOME</c> and

@@ -20,6 +20,35 @@ public static class AttestationSubjects
         return subjects;
     }
 
+    /// <summary>
+    /// Subjects given as <c>name=sha256</c> pairs, added to (and replacing in) <paramref name="subjects"/>; the hash is
+    /// kept in lower case.
+    /// </summary>
+    /// <exception cref="ArgumentException">A pair has no name or no '='.</exception>
+    public static IReadOnlyDictionary<string, string> WithPairs(IReadOnlyDictionary<string, string> subjects, IEnumerable<string> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(subjects);
+        ArgumentNullException.ThrowIfNull(pairs);
+        var map = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, hash) in subjects)
+        {
+            map[name] = hash;
+        }
+
+        foreach (var pair in pairs)
+        {
+            var eq = pair.IndexOf('=');
+            if (eq <= 0)
+            {
+                throw new ArgumentException($"the subject '{pair}' must be name=sha256.", nameof(pairs));
+            }
+
+            map[pair[..eq]] = pair[(eq + 1)..].ToLowerInvariant();
+        }
+
+        return map;
+    }
+
     /// <summary>The hash of a text as UTF-8 (for prompts and headers held in memory).</summary>
     public static string HashText(string text) => DurableFile.Sha256Hex(Encoding.UTF8.GetBytes(text));
 

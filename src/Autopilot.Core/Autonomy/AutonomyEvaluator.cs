@@ -8,7 +8,7 @@ namespace Autopilot.Core.Autonomy;
 /// <summary>
 /// Actor level × risk level → allow, escalate or deny, as the policy's autonomy levels say.
 /// </summary>
-public sealed class AutonomyEvaluator
+internal sealed class AutonomyEvaluator
 {
     private readonly PolicyEngine _engine;
 

@@ -3,7 +3,7 @@ using System.Text;
 namespace Autopilot.Core.Decisions;
 
 /// <summary>Fills a rule's message template: <c>{name}</c> is replaced by the value given for name; unknown names stay as written.</summary>
-public static class MessageTemplate
+internal static class MessageTemplate
 {
     public static string Fill(string template, params (string Name, string Value)[] values)
     {

@@ -10,7 +10,7 @@ namespace Autopilot.Core.Effects;
 /// The interpreter: the built-in default policy's packs are also compiled into C# by the source generator, and
 /// that resolver must answer exactly as this one (tests/Autopilot.Core.Tests/Effects).
 /// </summary>
-public sealed class ProgramPacks : IEffectResolver
+internal sealed class ProgramPacks : IEffectResolver
 {
     private readonly Dictionary<string, CompiledProgram> _programs = new(StringComparer.Ordinal);
     private readonly List<(string Pattern, CompiledProgram Program)> _globbed = [];

@@ -36,7 +36,7 @@ public sealed record EvidenceReport(EvidenceDef Definition, string Path, Evidenc
 /// Finds a phase's evidence on disk and validates its content: existence is not enough where the policy
 /// declares a schema, a built-in check or a <c>when:</c> predicate.
 /// </summary>
-public sealed partial class EvidenceInspector
+internal sealed partial class EvidenceInspector
 {
     /// <summary>Evidence files are small documents; a larger one is refused, not read.</summary>
     public const long MaxEvidenceBytes = 16 * 1024 * 1024;

@@ -6,14 +6,14 @@ using Autopilot.Policy.Patterns;
 namespace Autopilot.Core.Failures;
 
 /// <summary>How a failure should be handled: retried or not, and which class said so.</summary>
-public sealed record FailureClassification(string? ClassId, bool Retry, int RetriesLeft, string Reason);
+internal sealed record FailureClassification(string? ClassId, bool Retry, int RetriesLeft, string Reason);
 
 /// <summary>
 /// Deterministic failures (precondition, disk full, permission, missing tool) are not retried;
 /// retryable ones (test failures, malformed output, transient errors) are, up to the policy's cap.
 /// A kind given by the caller wins over message patterns.
 /// </summary>
-public sealed class FailureClassifier
+internal sealed class FailureClassifier
 {
     private readonly FailureSettings _settings;
     private readonly (FailureClassDef Def, Regex[] Patterns)[] _classes;

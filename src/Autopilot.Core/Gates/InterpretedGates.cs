@@ -7,7 +7,7 @@ namespace Autopilot.Core.Gates;
 /// Transition checks over the plan's table: one lookup and a bit test. The verdicts are the plan's
 /// (<see cref="PolicyPlan.Transitions"/>), the ones the generated gate is emitted from; the tables are private copies.
 /// </summary>
-public sealed class InterpretedTransitionGate : ITransitionGate
+internal sealed class InterpretedTransitionGate : ITransitionGate
 {
     private readonly TransitionKind[] _table;
     private readonly ulong[] _required;
@@ -56,7 +56,7 @@ public sealed class InterpretedTransitionGate : ITransitionGate
 }
 
 /// <summary>Autonomy checks over the plan's level × risk table.</summary>
-public sealed class InterpretedAutonomyGate : IAutonomyGate
+internal sealed class InterpretedAutonomyGate : IAutonomyGate
 {
     private readonly Verdict[] _table;
     private readonly int _riskCount;
@@ -74,7 +74,7 @@ public sealed class InterpretedAutonomyGate : IAutonomyGate
 }
 
 /// <summary>Escalation conditions evaluated over the plan's lowered condition trees.</summary>
-public sealed class InterpretedEscalationGate : IEscalationGate
+internal sealed class InterpretedEscalationGate : IEscalationGate
 {
     private readonly ConditionPlan?[] _conditions;
 

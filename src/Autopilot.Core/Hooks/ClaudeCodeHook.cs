@@ -14,7 +14,7 @@ namespace Autopilot.Core.Hooks;
 public sealed record HookReply(string Stdout, string Stderr, int ExitCode, Verdict? Verdict, ActionClassification? Classification);
 
 /// <summary>The engine's answer to one tool call, before any agent's wire format: the verdict, the reason the agent is told (naming the rules and the way forward), and the classification it came from.</summary>
-public sealed record HookJudgement(Verdict Verdict, string Reason, ActionClassification? Classification)
+internal sealed record HookJudgement(Verdict Verdict, string Reason, ActionClassification? Classification)
 {
     /// <summary>The ids of the rules that decided (at the deciding risk, or with a fixed verdict).</summary>
     public IReadOnlyList<string> RuleIds => Classification is null ? [Autopilot.Policy.Model.RuleIds.HookInput]
@@ -27,7 +27,7 @@ public sealed record HookJudgement(Verdict Verdict, string Reason, ActionClassif
 /// <see cref="ActionClassifier"/>; the caller's delegate turns the classification into a verdict
 /// (allow → "allow", escalate → "ask", deny → "deny"). Input that cannot be read is denied.
 /// </summary>
-public sealed class ClaudeCodeHook
+internal sealed class ClaudeCodeHook
 {
     /// <summary>Larger events are refused: no honest tool call is this big.</summary>
     public const int MaxInputLength = 4 * 1024 * 1024;
@@ -91,69 +91,35 @@ public sealed class ClaudeCodeHook
         };
     }
 
+    /// <summary>
+    /// One Claude Code PreToolUse event (its stdin) judged by this hook's delegate, without a policy file, ledger or
+    /// deadline (those are <see cref="HookRunner"/>'s). The event is read by <see cref="HookRunner"/>'s parser and
+    /// <see cref="ClaudeCodeAdapter"/>, the one home of the protocol; other events are answered with nothing.
+    /// </summary>
     public HookReply Handle(string? stdin)
     {
-        if (string.IsNullOrWhiteSpace(stdin))
+        var adapter = HookAdapter.For("claude-code")!;
+        if (HookRunner.Parse(adapter, stdin, out var e) is { } unreadable)
         {
-            return Malformed("the hook received no input");
+            return unreadable;
         }
 
-        if (stdin.Length > MaxInputLength)
+        if (e.Kind != HookEventKind.PreTool)
         {
-            return Malformed($"the hook input is {stdin.Length} characters long, over the limit of {MaxInputLength}");
+            return HookAdapter.Nothing;
         }
 
-        JsonDocument document;
+        HookJudgement judgement;
         try
         {
-            document = JsonDocument.Parse(stdin, new JsonDocumentOptions { MaxDepth = 64 });
+            judgement = e.Calls.Select(c => Evaluate(c.Tool, c.Input, e.Cwd)).Aggregate((x, y) => y.Verdict > x.Verdict ? y : x);
         }
-        catch (JsonException e)
+        catch (InvalidOperationException ex)
         {
-            return Malformed($"the hook input is not valid JSON ({e.Message})");
-        }
-        catch (ArgumentException e)
-        {
-            // Raised for text that is not valid UTF-16 (a lone surrogate) before JSON parsing starts.
-            return Malformed($"the hook input is not valid text ({e.Message})");
+            // System.Text.Json refuses strings such as a lone surrogate escape ("\ud800") when they are read.
+            judgement = Unjudged($"the hook input holds a string that is not valid text ({ex.Message})");
         }
 
-        using (document)
-        {
-            try
-            {
-                return Judge(document.RootElement);
-            }
-            catch (InvalidOperationException e)
-            {
-                // System.Text.Json refuses strings such as a lone surrogate escape ("\ud800") when they are read.
-                return Malformed($"the hook input holds a string that is not valid text ({e.Message})");
-            }
-        }
-    }
-
-    private HookReply Judge(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return Malformed("the hook input is not a JSON object");
-        }
-
-        var eventName = GetString(root, "hook_event_name");
-        if (eventName is not null && eventName != "PreToolUse")
-        {
-            // Other events carry no permission decision: answer nothing and let them pass.
-            return new HookReply("", "", 0, null, null);
-        }
-
-        var tool = GetString(root, "tool_name");
-        if (string.IsNullOrEmpty(tool))
-        {
-            return Malformed("the hook input has no tool_name");
-        }
-
-        root.TryGetProperty("tool_input", out var input);
-        var judgement = Evaluate(tool, input, GetString(root, "cwd"));
         return Reply(judgement.Verdict, judgement.Reason, judgement.Classification);
     }
 
@@ -314,13 +280,6 @@ public sealed class ClaudeCodeHook
         return verdict == Verdict.Deny
             ? new HookReply(Encoding.UTF8.GetString(stream.ToArray()), reason, BlockingExitCode, verdict, classification)
             : new HookReply(Encoding.UTF8.GetString(stream.ToArray()), "", 0, verdict, classification);
-    }
-
-    /// <summary>Unreadable input: deny, on both channels (exit code 2 blocks even if stdout is not read).</summary>
-    private static HookReply Malformed(string message)
-    {
-        var judgement = Unjudged(message);
-        return Reply(judgement.Verdict, judgement.Reason, null);
     }
 
     private static string? GetString(JsonElement element, string name) =>

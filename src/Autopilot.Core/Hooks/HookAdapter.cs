@@ -9,13 +9,13 @@ namespace Autopilot.Core.Hooks;
 /// <param name="ModifyInput">A pre-tool hook can rewrite the tool's input (Autopilot does not use it).</param>
 /// <param name="BlockAtStop">A stop hook can keep the agent from finishing (the evidence gate).</param>
 /// <param name="FailClosedSetting">A setting that makes a crashed or timed-out hook block; null when the agent has none.</param>
-public sealed record HookCapabilities(bool Ask, bool ModifyInput, bool BlockAtStop, string? FailClosedSetting);
+internal sealed record HookCapabilities(bool Ask, bool ModifyInput, bool BlockAtStop, string? FailClosedSetting);
 
 /// <summary>
 /// One agent's hook contract: reads its event (once parsed) into a <see cref="HookEvent"/>, and writes a verdict
 /// back in the exact shape and exit code the agent accepts. Adapters translate; <see cref="HookRunner"/> decides.
 /// </summary>
-public abstract class HookAdapter
+internal abstract class HookAdapter
 {
     /// <summary>The agents, by the name <c>autopilot hook &lt;agent&gt;</c> takes.</summary>
     public static IReadOnlyList<HookAdapter> All { get; } =

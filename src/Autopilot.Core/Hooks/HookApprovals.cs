@@ -14,7 +14,7 @@ namespace Autopilot.Core.Hooks;
 /// All of it lives in ledger entries' <c>details.approval</c> (<c>code</c>, <c>status</c>: pending, granted or
 /// consumed, <c>via</c>: ledger or env), so the ledger alone tells what was approved, by whom and when it was used.
 /// </summary>
-public static class HookApprovals
+internal static class HookApprovals
 {
     /// <summary>What every hook approval code starts with.</summary>
     public const string CodePrefix = "apv-";

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Autopilot.Core.Hooks;
 
 /// <summary>What an agent's hook event asks, whatever the agent: the adapters map their events onto these.</summary>
-public enum HookEventKind : byte
+internal enum HookEventKind : byte
 {
     /// <summary>Before a tool runs: allow, ask or deny (Claude Code PreToolUse, Codex PreToolUse, Gemini BeforeTool, Cursor before*, Copilot preToolUse).</summary>
     PreTool,
@@ -25,10 +25,10 @@ public enum HookEventKind : byte
 /// <param name="Tool">The tool as the engine knows it.</param>
 /// <param name="Input">Its input, in Claude Code's field names.</param>
 /// <param name="AgentTool">The tool's name as the agent called it (for the ledger and the approval code).</param>
-public sealed record HookToolCall(string Tool, JsonElement Input, string AgentTool);
+internal sealed record HookToolCall(string Tool, JsonElement Input, string AgentTool);
 
 /// <summary>An agent's hook event, read once and mapped onto what the engine judges.</summary>
-public sealed record HookEvent(HookEventKind Kind, string EventName)
+internal sealed record HookEvent(HookEventKind Kind, string EventName)
 {
     /// <summary>The tool calls to judge (one, or one per file for a patch that touches several).</summary>
     public IReadOnlyList<HookToolCall> Calls { get; init; } = [];
@@ -53,4 +53,4 @@ public sealed record HookEvent(HookEventKind Kind, string EventName)
 }
 
 /// <summary>The hook input cannot be read as the agent's event: the adapter names the problem, the runner denies.</summary>
-public sealed class HookInputException(string message) : Exception(message);
+internal sealed class HookInputException(string message) : Exception(message);

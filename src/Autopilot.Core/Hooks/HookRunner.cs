@@ -84,8 +84,13 @@ public static class HookRunner
     public static HookReply Failure(string agent, string message) =>
         (HookAdapter.For(agent) ?? HookAdapter.For("claude-code")!).Failure(Deny(message));
 
-    private static HookReply RunCore(HookAdapter adapter, string? stdin, HookSettings settings)
+    /// <summary>
+    /// The one place an agent's event text is read: parsed once, then mapped by the agent's adapter. Null with the event,
+    /// or the agent's blocking reply naming why the text cannot be read.
+    /// </summary>
+    internal static HookReply? Parse(HookAdapter adapter, string? stdin, out HookEvent e)
     {
+        e = null!;
         if (string.IsNullOrWhiteSpace(stdin))
         {
             return adapter.Failure(Deny("the hook received no input"));
@@ -96,7 +101,6 @@ public static class HookRunner
             return adapter.Failure(Deny($"the hook input is {stdin.Length} characters long, over the limit of {MaxInputLength}"));
         }
 
-        HookEvent e;
         try
         {
             using var document = JsonDocument.Parse(stdin, new JsonDocumentOptions { MaxDepth = 64 });
@@ -106,11 +110,20 @@ public static class HookRunner
             }
 
             e = adapter.Parse(document.RootElement.Clone());
+            return null;
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or HookInputException)
         {
             // ArgumentException: text that is not valid UTF-16; InvalidOperationException: a string System.Text.Json refuses to read.
             return adapter.Failure(Deny(ex is HookInputException ? ex.Message : $"the hook input is not valid {adapter.DisplayName} JSON ({ex.Message})"));
+        }
+    }
+
+    private static HookReply RunCore(HookAdapter adapter, string? stdin, HookSettings settings)
+    {
+        if (Parse(adapter, stdin, out var e) is { } unreadable)
+        {
+            return unreadable;
         }
 
         if (e.Kind == HookEventKind.Other)
@@ -194,7 +207,7 @@ public static class HookRunner
         }
 
         var engine = scope.Engine!;
-        var root = Path.Combine(scope.Repository, engine.Plan.EvidenceRoot);
+        var root = TransitionEvaluator.EvidenceRoot(engine, scope.Repository);
         var result = new TransitionEvaluator(engine).PhaseEvidence(task, phase, root, WorkOrders.WorkOrderConstraints.Read(scope.StateDir, task));
         var deciding = result.Decision.Deciding.ToList();
         string? reason = null;

@@ -6,7 +6,7 @@ using Autopilot.Core.Storage;
 namespace Autopilot.Core.Hooks;
 
 /// <summary>Where and how an agent's settings file holds its hooks.</summary>
-public enum WiringShape : byte
+internal enum WiringShape : byte
 {
     /// <summary><c>hooks.&lt;Event&gt;: [{matcher?, hooks: [{type: "command", command, timeout}]}]</c>: Claude Code, Codex, Gemini CLI.</summary>
     MatcherGroups,
@@ -25,7 +25,7 @@ public enum WiringShape : byte
 /// <param name="TimeoutKey">The key of the timeout in a hook entry; null when the agent has none.</param>
 /// <param name="TimeoutScale">Units per second of that timeout (1: seconds, 1000: milliseconds).</param>
 /// <param name="DefaultTimeoutSeconds">The agent's timeout when the entry sets none.</param>
-public sealed record AgentWiring(
+internal sealed record AgentWiring(
     string Agent, string ProjectFile, string? UserFile, WiringShape Shape, IReadOnlyList<(string Event, string? Matcher)> Events,
     string? TimeoutKey, int TimeoutScale, int? DefaultTimeoutSeconds)
 {
@@ -68,13 +68,13 @@ public sealed record AgentWiring(
 /// <summary>What <see cref="HookWiringFile.Install"/> did.</summary>
 /// <param name="Changed">False when every hook was already there (nothing written).</param>
 /// <param name="Backup">The copy of the file as it was, when an existing file was changed.</param>
-public sealed record InstallResult(string File, bool Changed, string? Backup, IReadOnlyList<string> Added);
+internal sealed record InstallResult(string File, bool Changed, string? Backup, IReadOnlyList<string> Added);
 
 /// <summary>One thing <c>doctor</c> found; <see cref="Error"/> ones make it fail. <see cref="Missing"/>: a hook (or the file) is not there.</summary>
-public sealed record WiringFinding(bool Error, string Agent, string Message, bool Missing = false);
+internal sealed record WiringFinding(bool Error, string Agent, string Message, bool Missing = false);
 
 /// <summary>Reads, merges and checks an agent's settings file. Merging never drops what is there, and keeps a backup.</summary>
-public static class HookWiringFile
+internal static class HookWiringFile
 {
     /// <summary>Adds Autopilot's hook for every event the agent's wiring lists, keeping everything else; idempotent.</summary>
     /// <exception cref="FormatException">The file is not a JSON object (the message names the file, line and column).</exception>

@@ -23,20 +23,29 @@ public static class DecisionLog
     public const string DetailsProperty = "decision";
 
     /// <summary>Appends <paramref name="record"/> as a <c>decision</c> entry: the one writer every front end records through.</summary>
-    public static LedgerAppendResult Record(ILedgerStore ledger, string actor, DecisionRecord record)
+    public static LedgerAppendResult Record(ILedgerStore ledger, string actor, DecisionRecord record) =>
+        Record(ledger, actor, record, LedgerEntryKind.Decision);
+
+    /// <summary>
+    /// Appends <paramref name="record"/> as an entry of <paramref name="kind"/>: a decision that is an event of its own in
+    /// the task's history (an escalation the caller asked to record), written the same way as every other record.
+    /// </summary>
+    public static LedgerAppendResult Record(ILedgerStore ledger, string actor, DecisionRecord record, LedgerEntryKind kind)
     {
         ArgumentNullException.ThrowIfNull(ledger);
-        return ledger.Append(ToAppend(record, actor));
+        return ledger.Append(ToAppend(record, actor, kind));
     }
 
     /// <summary>The entry that records a decision nothing else records.</summary>
-    public static LedgerAppend ToAppend(DecisionRecord record, string actor)
+    public static LedgerAppend ToAppend(DecisionRecord record, string actor) => ToAppend(record, actor, LedgerEntryKind.Decision);
+
+    private static LedgerAppend ToAppend(DecisionRecord record, string actor, LedgerEntryKind kind)
     {
         ArgumentNullException.ThrowIfNull(record);
         return Attach(new LedgerAppend
         {
             Actor = actor,
-            Kind = LedgerEntryKind.Decision,
+            Kind = kind,
             Task = record.Facts.Task,
             FromPhase = record.Facts.From ?? record.Facts.Phase,
             ToPhase = record.Facts.To,

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Autopilot.Core.Ledger;
 
 /// <summary>Small JSON objects for ledger details and hook replies, written without reflection (the native front is trimmed).</summary>
-public static class LedgerDetails
+internal static class LedgerDetails
 {
     /// <summary>A JSON object of string fields, in the order given; null values are left out.</summary>
     public static JsonElement Object(params (string Name, string? Value)[] fields)

@@ -153,7 +153,7 @@ public static class ReplayCases
     private static Decision Transition(PolicyEngine engine, string task, string from, string to, DecisionFacts f)
     {
         // The evidence is read from disk again; the recorded hashes say whether it is still what was judged.
-        var root = f.EvidenceRoot ?? Path.Combine(f.Repository ?? Directory.GetCurrentDirectory(), engine.Plan.EvidenceRoot);
+        var root = f.EvidenceRoot ?? TransitionEvaluator.EvidenceRoot(engine, f.Repository ?? Directory.GetCurrentDirectory());
         return new TransitionEvaluator(engine).Evaluate(new TransitionRequest(task, from, to, root)).Decision;
     }
 

@@ -10,7 +10,7 @@ namespace Autopilot.Core.Output;
 /// <c>verdict</c> and <c>findings</c>, each with <c>ruleId</c>, <c>severity</c>, <c>message</c> and, where there
 /// is one, <c>location</c> (<c>path</c>, <c>line</c>, <c>column</c>).
 /// </summary>
-public static class DecisionWriter
+internal static class DecisionWriter
 {
     private static readonly JsonWriterOptions s_indented = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -5,7 +5,7 @@ using Autopilot.Policy.Model;
 namespace Autopilot.Core.Output;
 
 /// <summary>A decision as GitHub Actions workflow commands (`--format github`).</summary>
-public static class GitHubAnnotationWriter
+internal static class GitHubAnnotationWriter
 {
     /// <summary>GitHub's workflow commands: one annotation per finding, shown on the pull request's lines.</summary>
     public static string ToAnnotations(Decision decision, string repositoryRoot)

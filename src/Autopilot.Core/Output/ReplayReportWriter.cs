@@ -6,7 +6,7 @@ using Autopilot.Policy.Model;
 namespace Autopilot.Core.Output;
 
 /// <summary>`autopilot policy replay` output: text for a terminal, JSON for scripts, Markdown for a pull-request comment.</summary>
-public static class ReplayReportWriter
+internal static class ReplayReportWriter
 {
     public static string Write(ReplayReport report, string format) => format switch
     {

@@ -11,7 +11,7 @@ namespace Autopilot.Core.Output;
 /// findings as reportingDescriptors (the engine's built-in ids with their description and help from
 /// <see cref="RuleIds"/>), one result per finding with its location relative to the repository.
 /// </summary>
-public static class SarifWriter
+internal static class SarifWriter
 {
     public static string ToSarif(Decision decision, string repositoryRoot, IReadOnlyDictionary<string, string>? ruleDescriptions = null)
     {

@@ -7,7 +7,7 @@ using Autopilot.Policy.Model;
 namespace Autopilot.Core.Output;
 
 /// <summary>`autopilot policy report` output: what warn and shadow rules would have done, as text, JSON or Markdown.</summary>
-public static class ShadowReportWriter
+internal static class ShadowReportWriter
 {
     public static string Write(ShadowReport report, string format) => format switch
     {

@@ -12,7 +12,7 @@ namespace Autopilot.Core.Policies;
 /// written for another text is never trusted, and is rewritten on the next successful load. The cache only saves
 /// time: a folder that cannot be written leaves every load parsing the text, never a failure.
 /// </summary>
-public sealed class PolicyCache : IYamlEventStore
+internal sealed class PolicyCache : IYamlEventStore
 {
     // Version 2: positions as variable-length integers. A file of another version is not trusted (parsed again, rewritten).
     private static readonly byte[] s_magic = "APYC2\n"u8.ToArray();

@@ -63,7 +63,7 @@ public sealed class PolicyEngine
 
     public IEscalationGate EscalationGate { get; }
 
-    public PredicateEngine Predicates { get; }
+    internal PredicateEngine Predicates { get; }
 
-    public EvidenceInspector Evidence { get; }
+    internal EvidenceInspector Evidence { get; }
 }

@@ -5,6 +5,6 @@ namespace Autopilot.Core.Policies;
 /// predicates, no JSON Schema engine) when a policy needs it. The front catches it and hands the whole call to the
 /// managed CLI, which has every capability; it is never a decision.
 /// </summary>
-public sealed class PolicyHandOffException(string reason) : Exception(reason)
+internal sealed class PolicyHandOffException(string reason) : Exception(reason)
 {
 }

@@ -13,7 +13,7 @@ namespace Autopilot.Core.Policies;
 /// Each base is checked against its pinned hash, read (it may have a base itself), and the file is merged onto it by
 /// <see cref="PolicyLayerMerge"/>, which refuses any loosening.
 /// </summary>
-public static class PolicyLayers
+internal static class PolicyLayers
 {
     /// <summary>How many bases deep a chain of layers may go.</summary>
     public const int MaxDepth = 8;

@@ -4,7 +4,7 @@ namespace Autopilot.Core.Policies;
 /// The repository a command works on: the nearest folder upwards that holds .git (a folder, or a file in a worktree or
 /// submodule), else the start folder. The one place that finds it: the CLI, the hooks and the library entry point use it.
 /// </summary>
-public static class RepositoryRoot
+internal static class RepositoryRoot
 {
     public static string Find(string start)
     {

@@ -14,7 +14,7 @@ namespace Autopilot.Core.PolicyExceptions;
 /// exactly that action is escalated, the approval is consumed (a ledger append whose idempotency key makes it happen
 /// once, whichever process gets there first) and the escalation becomes an allow. Denies are never approved.
 /// </summary>
-public static class ActionApprovals
+internal static class ActionApprovals
 {
     /// <summary>The rule id of the finding that says an approval was used.</summary>
     public const string RuleId = RuleIds.Approval;
@@ -148,7 +148,7 @@ public static class ActionApprovals
 /// What a front end does with an action's decision before it answers (the one call for the CLI and agent hooks):
 /// an escalation meets the one-time approvals in the ledger, and every exception or approval used is recorded.
 /// </summary>
-public static class ActionSettlement
+internal static class ActionSettlement
 {
     /// <summary>True when settling needs the ledger: an exception was used, or an escalation might have been approved (the ledger exists).</summary>
     public static bool NeedsLedger(Decision decision, bool ledgerExists) =>

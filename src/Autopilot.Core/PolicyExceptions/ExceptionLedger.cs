@@ -5,7 +5,7 @@ using Autopilot.Core.Ledger;
 namespace Autopilot.Core.PolicyExceptions;
 
 /// <summary>Records each use of a policy exception in the ledger: who may later ask which exceptions were used, for what, and how often.</summary>
-public static class ExceptionLedger
+internal static class ExceptionLedger
 {
     /// <summary>The <c>event</c> of an exception-use entry's details.</summary>
     public const string UsedEvent = "exception-used";

@@ -10,7 +10,7 @@ namespace Autopilot.Core.PolicyExceptions;
 /// patterns <see cref="ArgumentPattern"/> (over the invocation's text and the whole command), tasks compare exactly.
 /// Every kind of scope an exception gives must match; within a kind, any entry may.
 /// </summary>
-public sealed class ExceptionMatcher
+internal sealed class ExceptionMatcher
 {
     private readonly Entry[] _entries;
 

@@ -25,7 +25,7 @@ namespace Autopilot.Core.Predicates;
 /// once per engine; the Jint engine itself is made on first use, so a policy without predicates pays nothing.
 /// Thread-safe: calls are serialised.
 /// </remarks>
-public sealed class PredicateEngine
+internal sealed class PredicateEngine
 {
     public const int MaxStatements = 100_000;
     public const int MaxRecursion = 64;
@@ -198,7 +198,7 @@ public sealed class PredicateEngine
 }
 
 /// <summary>A predicate could not give an answer; the caller fails closed.</summary>
-public sealed class PredicateException : Exception
+internal sealed class PredicateException : Exception
 {
     public PredicateException(string message)
         : base(message)

@@ -7,7 +7,7 @@ namespace Autopilot.Core.Predicates;
 /// Built in .NET and handed to the engine as JavaScript values directly, with no JSON in between
 /// (that round trip cost more than running a typical predicate).
 /// </summary>
-public sealed class PredicateFacts
+internal sealed class PredicateFacts
 {
     private readonly List<KeyValuePair<string, object?>> _values = [];
 

@@ -22,7 +22,7 @@ namespace Autopilot.Core.Schemas;
 /// Pass rates per keyword on the official JSON-Schema-Test-Suite: benchmarks/results/json-schema-suite.md. <c>$ref</c> to anything
 /// but the schema itself (<c>#/...</c>) is refused: a schema must never make the gate read files or the network.
 /// </remarks>
-public sealed class JsonSchemaValidator
+internal sealed class JsonSchemaValidator
 {
     private const int CacheLimit = 512;
 

@@ -7,13 +7,13 @@ namespace Autopilot.Core.Schemas;
 /// <remarks>Value equality over all members.</remarks>
 /// <param name="Path">JSON path of the failing value (<c>#/files[1]</c>); <c>#</c> for the document itself.</param>
 /// <param name="Kind">What failed, as NJsonSchema names it (<c>StringTooShort</c>) or <c>InvalidJson</c> / <c>InvalidYaml</c>.</param>
-public sealed record SchemaError(string Path, string Kind, string Message, int Line, int Column)
+internal sealed record SchemaError(string Path, string Kind, string Message, int Line, int Column)
 {
     public override string ToString() => $"({Line},{Column}) {Path}: {Message}";
 }
 
 /// <summary>A schema text that cannot be used: malformed JSON, not a schema, or a reference we refuse to follow.</summary>
-public sealed class JsonSchemaLoadException : Exception
+internal sealed class JsonSchemaLoadException : Exception
 {
     public JsonSchemaLoadException(string message, int line, int column, Exception? inner = null)
         : base(message, inner)

@@ -5,7 +5,7 @@ namespace Autopilot.Core.Schemas;
 
 /// <summary>A keyword NJsonSchema would silently ignore, and where the schema uses it.</summary>
 /// <remarks>Value equality over all members.</remarks>
-public sealed record UnsupportedKeyword(string Keyword, string Pointer, int Line, int Column)
+internal sealed record UnsupportedKeyword(string Keyword, string Pointer, int Line, int Column)
 {
     public override string ToString() => $"'{Keyword}' at {Pointer} ({Line},{Column})";
 }

@@ -8,7 +8,7 @@ namespace Autopilot.Core.Secrets;
 /// formats documented by each issuer (prefixes and lengths), written here from those descriptions. One home: the
 /// diff gate's secrets rule finds secrets with them, and the decision log masks what it records with them.
 /// </summary>
-public static partial class SecretDetectors
+internal static partial class SecretDetectors
 {
     public const double DefaultEntropyThreshold = 3.5;
     public const int MinimumSecretLength = 8;

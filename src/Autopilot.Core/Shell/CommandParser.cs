@@ -7,7 +7,7 @@ namespace Autopilot.Core.Shell;
 /// flat list of invocations it would run. Never throws on any input: problems come back as
 /// <see cref="ParseResult.Errors"/> with the offset where they are.
 /// </summary>
-public static class CommandParser
+internal static class CommandParser
 {
     /// <summary>Longest command accepted: Linux's limit for a single argument (MAX_ARG_STRLEN, 128 KiB).</summary>
     public const int DefaultMaxLength = 128 * 1024;

@@ -44,7 +44,7 @@ public enum InvocationContext
 }
 
 /// <summary>The names policies use for <see cref="InvocationContext"/> flags.</summary>
-public static class InvocationContexts
+internal static class InvocationContexts
 {
     private static readonly (string Name, InvocationContext Flag)[] s_names =
     [
@@ -218,7 +218,7 @@ public sealed record Invocation
 }
 
 /// <summary>A parse problem: where (0-based offset in the top-level text) and what.</summary>
-public sealed record ParseError(int Offset, string Message)
+internal sealed record ParseError(int Offset, string Message)
 {
     public override string ToString() => $"offset {Offset}: {Message}";
 }
@@ -228,7 +228,7 @@ public sealed record ParseError(int Offset, string Message)
 /// the flat list of invocations and any errors. When <see cref="Errors"/> is not empty the command must be
 /// treated as unknown, whatever the invocations say.
 /// </summary>
-public sealed record ParseResult(string Text, ListNode? Tree, IReadOnlyList<Invocation> Invocations, IReadOnlyList<ParseError> Errors)
+internal sealed record ParseResult(string Text, ListNode? Tree, IReadOnlyList<Invocation> Invocations, IReadOnlyList<ParseError> Errors)
 {
     public bool Success => Errors.Count == 0;
 }

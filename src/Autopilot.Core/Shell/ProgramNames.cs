@@ -1,7 +1,7 @@
 namespace Autopilot.Core.Shell;
 
 /// <summary>Program identity and flag normalisation.</summary>
-public static class ProgramNames
+internal static class ProgramNames
 {
     /// <summary>
     /// The program a command word names: the last path segment (<c>/bin/rm</c> → <c>rm</c>,

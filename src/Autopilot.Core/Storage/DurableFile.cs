@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Autopilot.Core.Storage;
 
 /// <summary>Small durable-write helpers shared by the lease and attestation stores.</summary>
-public static class DurableFile
+internal static class DurableFile
 {
     /// <summary>
     /// Replaces <paramref name="path"/> atomically: write a temporary sibling, fsync it, rename it

@@ -13,7 +13,7 @@ namespace Autopilot.Core.Storage;
 /// newcomer locks a fresh one. Setting <c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c> turns the
 /// lock off in .NET and so breaks the guarantees built on it.
 /// </remarks>
-public sealed class FileLock : IDisposable
+internal sealed class FileLock : IDisposable
 {
     // What .NET puts in HResult when the lock is taken: ERROR_SHARING_VIOLATION on Windows, the raw
     // errno EWOULDBLOCK on Unix (11 on Linux, 35 on macOS and the BSDs).

@@ -11,7 +11,7 @@ namespace Autopilot.Core.Storage;
 /// Registered with <see cref="StateStores.Register"/> by the program that carries it (the managed CLI registers
 /// PostgreSQL), so this assembly and the native front need no database driver.
 /// </summary>
-public interface IStateBackend : IDisposable
+internal interface IStateBackend : IDisposable
 {
     /// <summary>Where the state is, without secrets (for messages).</summary>
     string Display { get; }
@@ -36,7 +36,7 @@ public interface IStateBackend : IDisposable
 /// The value is <c>files</c>, or a target a registered backend claims (a <c>postgres://…</c> URI or an
 /// Npgsql connection string).
 /// </summary>
-public sealed class StateStores : IDisposable
+internal sealed class StateStores : IDisposable
 {
     public const string EnvironmentVariable = "AUTOPILOT_STORE";
     public const string ConfigFileName = "config";

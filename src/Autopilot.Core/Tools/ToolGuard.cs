@@ -11,7 +11,7 @@ namespace Autopilot.Core.Tools;
 /// unrestricted. This is the phase guard alone, whatever the actor's level (the classifier decides it; see
 /// <see cref="ActionEvaluator"/> for the full action decision with risk and autonomy).
 /// </summary>
-public sealed class ToolGuard
+internal sealed class ToolGuard
 {
     private readonly PolicyEngine _engine;
 

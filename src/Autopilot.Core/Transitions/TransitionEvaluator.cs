@@ -30,6 +30,16 @@ public sealed class TransitionEvaluator
 
     public TransitionEvaluator(PolicyEngine engine) => _engine = engine;
 
+    /// <summary>
+    /// Where a repository's evidence is read: the policy's <c>evidence.root</c> under <paramref name="repositoryRoot"/>. The one
+    /// place it is computed, for the transition command, the hook's stop gate, replays and <c>AutopilotEngine</c>.
+    /// </summary>
+    public static string EvidenceRoot(PolicyEngine engine, string repositoryRoot)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return Path.Combine(repositoryRoot, engine.Plan.EvidenceRoot);
+    }
+
     public TransitionResult Evaluate(TransitionRequest request)
     {
         using var activity = AutopilotTelemetry.Source.StartActivity("autopilot.transition");

@@ -12,7 +12,7 @@ namespace Autopilot.Policy.Layers;
 /// tighten. Each construct has its own meaning of "tighter"; a loosening is an <c>AP1121</c> error at the overlay's
 /// place that names the base's place too. Pure: reading the layers (files, folders, packages) is the caller's.
 /// </summary>
-public static class PolicyLayerMerge
+internal static class PolicyLayerMerge
 {
     /// <summary>Sections an overlay may not write at all: they define the process itself, which only the base defines.</summary>
     private static readonly string[] s_baseOnly = ["phases", "transitions", "evidence", "failures", "attestation", "packs"];

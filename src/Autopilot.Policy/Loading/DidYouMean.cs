@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace Autopilot.Policy.Loading;
 
 /// <summary>Suggests the closest known word for a misspelt one (edit distance, case-insensitive).</summary>
-public static class DidYouMean
+internal static class DidYouMean
 {
     public static string? Closest(string word, IEnumerable<string> candidates)
     {

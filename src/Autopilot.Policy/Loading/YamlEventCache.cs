@@ -13,7 +13,7 @@ namespace Autopilot.Policy.Loading;
 /// stored under the file's content hash, so that the next load replays the events instead of scanning the text.
 /// Replaying gives the same nodes with the same positions, so binding, validation and diagnostics are unchanged.
 /// </summary>
-public interface IYamlEventStore
+internal interface IYamlEventStore
 {
     /// <summary>The stored events of the text with this SHA-256, or null when there are none or they cannot be trusted.</summary>
     byte[]? TryRead(string contentHash);
@@ -23,7 +23,7 @@ public interface IYamlEventStore
 }
 
 /// <summary>Records and replays YamlDotNet parsing events in a compact binary form.</summary>
-public static class YamlEventCache
+internal static class YamlEventCache
 {
     /// <summary>The store loads use on this thread; null (the default) parses every time.</summary>
     [ThreadStatic]

@@ -9,7 +9,7 @@ namespace Autopilot.Policy.Loading;
 /// Turns a YAML node into JSON text, typing plain scalars the YAML 1.2 core way (numbers, true/false, null);
 /// quoted scalars stay strings. Used for JSON Schemas written inline in a policy and for YAML data files.
 /// </summary>
-public static class YamlJson
+internal static class YamlJson
 {
     public static string ToJson(YamlNode node)
     {

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Autopilot.Policy.Loading;
 
 /// <summary>What a plain YAML scalar stands for under the YAML 1.2 core schema.</summary>
-public enum YamlScalarKind
+internal enum YamlScalarKind
 {
     Null,
     Bool,
@@ -21,7 +21,7 @@ public enum YamlScalarKind
 /// strings); decimal, <c>0o</c> octal and <c>0x</c> hexadecimal digits are integers; decimal fractions and exponents,
 /// <c>.inf</c> and <c>.nan</c> are floats; anything else is a string.
 /// </summary>
-public static class YamlScalars
+internal static class YamlScalars
 {
     /// <summary>The kind of a plain scalar's text.</summary>
     public static YamlScalarKind Kind(string? value)

@@ -5,7 +5,7 @@ using System.Text;
 namespace Autopilot.Policy.Patterns;
 
 /// <summary>How a <see cref="Glob"/> is applied: the syntax is the same, the spelling rules around it differ.</summary>
-public enum GlobKind
+internal enum GlobKind
 {
     /// <summary>
     /// A path glob (gitignore rules): a leading <c>/</c> (or <c>./</c>) anchors at the root, a trailing <c>/</c> means
@@ -45,7 +45,7 @@ public enum GlobKind
 /// Matching walks the segments with the two-pointer wildcard algorithm (at most one <c>**</c> and one <c>*</c> are
 /// ever backtracked to), so its cost is bounded by pattern length times path length: no input can make it blow up.
 /// </summary>
-public sealed class Glob
+internal sealed class Glob
 {
     /// <summary>The most alternatives a glob's braces may expand to.</summary>
     public const int MaxAlternatives = 256;

@@ -9,7 +9,7 @@ namespace Autopilot.Policy.Patterns;
 /// is only run on a path that holds all of them (one pass over the path builds its character mask), so most paths
 /// are ruled out without matching a single glob. Building a set parses its globs and nothing more.
 /// </summary>
-public sealed class GlobSet
+internal sealed class GlobSet
 {
     public static readonly GlobSet Empty = new([], GlobKind.Path);
 

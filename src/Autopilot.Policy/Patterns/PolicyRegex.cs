@@ -13,7 +13,7 @@ namespace Autopilot.Policy.Patterns;
 /// backtracking engine with a time-out.</item>
 /// </list>
 /// </summary>
-public static class PolicyRegex
+internal static class PolicyRegex
 {
     /// <summary>The time-out of a text pattern's match.</summary>
     public static readonly TimeSpan TextTimeout = TimeSpan.FromMilliseconds(250);
@@ -62,7 +62,7 @@ public static class PolicyRegex
 }
 
 /// <summary>What a policy pattern is matched against, which decides the engine it runs on (<see cref="PolicyRegex"/>).</summary>
-public enum PolicyRegexKind
+internal enum PolicyRegexKind
 {
     /// <summary>Command arguments an agent sends: non-backtracking.</summary>
     Commands,

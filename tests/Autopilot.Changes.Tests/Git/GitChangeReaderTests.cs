@@ -56,7 +56,7 @@ public abstract class GitChangeReaderContract(GitHistoryFixture fixture)
     private IGitChangeReader? _reader;
 
     /// <summary>Opens a reader of the implementation under test.</summary>
-    protected abstract IGitChangeReader Open(string path, ChangeSetLimits? limits = null);
+    private protected abstract IGitChangeReader Open(string path, ChangeSetLimits? limits = null);
 
     private IGitChangeReader Reader => _reader ??= Open(fixture.Repo.Path);
 
@@ -155,7 +155,7 @@ public abstract class GitChangeReaderContract(GitHistoryFixture fixture)
 public abstract class GitWorkingTreeContract
 {
     /// <summary>Opens a reader of the implementation under test.</summary>
-    protected abstract IGitChangeReader Open(string path, ChangeSetLimits? limits = null);
+    private protected abstract IGitChangeReader Open(string path, ChangeSetLimits? limits = null);
 
     [Fact]
     public void Staged_and_working_tree_with_untracked_files()
@@ -321,7 +321,7 @@ public abstract class GitWorkingTreeContract
 public abstract class GitReaderCasesContract
 {
     /// <summary>Opens a reader of the implementation under test.</summary>
-    protected abstract IGitChangeReader Open(string path, ChangeSetLimits? limits = null);
+    private protected abstract IGitChangeReader Open(string path, ChangeSetLimits? limits = null);
 
     private static string Lines(int count, string prefix = "line") => string.Concat(Enumerable.Range(0, count).Select(i => $"{prefix} {i}\n"));
 
@@ -471,30 +471,30 @@ public abstract class GitReaderCasesContract
 
 public sealed class LibGit2ChangeReaderTests(GitHistoryFixture fixture) : GitChangeReaderContract(fixture), IClassFixture<GitHistoryFixture>
 {
-    protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.LibGit2, limits);
+    private protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.LibGit2, limits);
 }
 
 public sealed class CliGitChangeReaderTests(GitHistoryFixture fixture) : GitChangeReaderContract(fixture), IClassFixture<GitHistoryFixture>
 {
-    protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.Cli, limits);
+    private protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.Cli, limits);
 }
 
 public sealed class LibGit2WorkingTreeTests : GitWorkingTreeContract
 {
-    protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.LibGit2, limits);
+    private protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.LibGit2, limits);
 }
 
 public sealed class CliWorkingTreeTests : GitWorkingTreeContract
 {
-    protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.Cli, limits);
+    private protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.Cli, limits);
 }
 
 public sealed class LibGit2ReaderCasesTests : GitReaderCasesContract
 {
-    protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.LibGit2, limits);
+    private protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.LibGit2, limits);
 }
 
 public sealed class CliReaderCasesTests : GitReaderCasesContract
 {
-    protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.Cli, limits);
+    private protected override IGitChangeReader Open(string path, ChangeSetLimits? limits = null) => GitReaders.Open(path, GitReaderKind.Cli, limits);
 }

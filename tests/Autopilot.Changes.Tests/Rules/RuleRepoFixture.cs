@@ -32,7 +32,7 @@ public sealed class RuleRepoFixture : IDisposable
 
     public string Base { get; }
 
-    public IGitChangeReader Reader { get; }
+    internal IGitChangeReader Reader { get; }
 
     /// <summary>Applies <paramref name="edit"/> on top of the base commit and returns the change base..edit.</summary>
     public ChangeSet Change(Action<TempGitRepo> edit)

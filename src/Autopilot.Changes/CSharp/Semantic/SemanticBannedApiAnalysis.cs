@@ -11,7 +11,7 @@ namespace Autopilot.Changes.CSharp.Semantic;
 /// that does not load, code that does not compile) gets a <see cref="FallbackRuleId"/> warning saying why, and
 /// is left out of <see cref="SemanticBannedApiResult.AnalysedPaths"/> so the caller matches it by syntax instead.
 /// </summary>
-public sealed class SemanticBannedApiAnalysis(SemanticOptions options)
+internal sealed class SemanticBannedApiAnalysis(SemanticOptions options)
 {
     /// <summary>The warning that says a file fell back to syntax matching.</summary>
     public const string FallbackRuleId = RuleIds.CSharpSemantic;

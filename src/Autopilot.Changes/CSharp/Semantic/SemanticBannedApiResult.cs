@@ -3,7 +3,7 @@ using Autopilot.Core.Decisions;
 namespace Autopilot.Changes.CSharp.Semantic;
 
 /// <summary>What the semantic banned-API analysis found, where it could look, and why it could not elsewhere.</summary>
-public sealed record SemanticBannedApiResult
+internal sealed record SemanticBannedApiResult
 {
     /// <summary>New uses of banned APIs in <see cref="AnalysedPaths"/>, counted per entry and member like syntax mode.</summary>
     public IReadOnlyList<BannedApiUse> Uses { get; init; } = [];

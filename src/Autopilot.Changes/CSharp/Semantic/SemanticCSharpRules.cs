@@ -9,7 +9,7 @@ namespace Autopilot.Changes.CSharp.Semantic;
 /// same rules, finding shapes and ids, only the <c>banned-api</c> uses of the files analysed semantically come
 /// from <see cref="SemanticBannedApiAnalysis"/>. Every other file keeps syntax matching, with a warning saying why.
 /// </summary>
-public static class SemanticCSharpRules
+internal static class SemanticCSharpRules
 {
     public static IReadOnlyList<Finding> Analyze(
         IReadOnlyList<CSharpFileChange> files,

@@ -5,7 +5,7 @@ namespace Autopilot.Changes.CSharp.Semantic;
 /// changed files are opened with MSBuildWorkspace and every use is bound to its symbol.
 /// </summary>
 /// <param name="RepositoryRoot">The folder the change's paths are relative to; project files are looked for up to it.</param>
-public sealed record SemanticOptions(string RepositoryRoot)
+internal sealed record SemanticOptions(string RepositoryRoot)
 {
     /// <summary>How long opening the projects and binding may take before the analysis falls back to syntax.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);

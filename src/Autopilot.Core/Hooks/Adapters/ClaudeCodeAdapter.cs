@@ -9,7 +9,7 @@ namespace Autopilot.Core.Hooks;
 /// <c>hookSpecificOutput.decision.behavior</c> allow/deny (an escalation answers nothing, so the dialog shows).
 /// PostToolUse, Stop and SubagentStop: <c>{"decision":"block","reason":...}</c>.
 /// </summary>
-public sealed class ClaudeCodeAdapter : HookAdapter
+internal sealed class ClaudeCodeAdapter : HookAdapter
 {
     public override string Name => "claude-code";
 

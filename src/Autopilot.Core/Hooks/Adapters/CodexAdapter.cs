@@ -10,7 +10,7 @@ namespace Autopilot.Core.Hooks;
 /// approval code) is exit code 2 with the reason on stderr, the minimal reply Codex reads as a block. PermissionRequest
 /// shares Claude Code's <c>decision.behavior</c>; PostToolUse and Stop take <c>{"decision":"block","reason":...}</c>.
 /// </summary>
-public sealed class CodexAdapter : HookAdapter
+internal sealed class CodexAdapter : HookAdapter
 {
     public override string Name => "codex";
 

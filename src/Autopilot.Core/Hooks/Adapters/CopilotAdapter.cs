@@ -11,7 +11,7 @@ namespace Autopilot.Core.Hooks;
 /// postToolUse's output is ignored (its <c>toolResult.resultType</c> still feeds the run signals); there is no
 /// stop hook that can refuse. The events carry no event name: <c>toolResult</c> marks a postToolUse.
 /// </summary>
-public sealed class CopilotAdapter : HookAdapter
+internal sealed class CopilotAdapter : HookAdapter
 {
     public override string Name => "copilot";
 

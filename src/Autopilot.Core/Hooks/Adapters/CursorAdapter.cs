@@ -11,7 +11,7 @@ namespace Autopilot.Core.Hooks;
 /// stop cannot refuse to finish, but a <c>followup_message</c> sends the agent back to work (the stop gate).
 /// Every event carries <c>workspace_roots</c>, the cwd when the event has none.
 /// </summary>
-public sealed class CursorAdapter : HookAdapter
+internal sealed class CursorAdapter : HookAdapter
 {
     public override string Name => "cursor";
 

@@ -10,7 +10,7 @@ namespace Autopilot.Core.Hooks;
 /// stops the agent loop; AfterAgent with <c>decision: "deny"</c> rejects the final answer and sends the reason back
 /// as the next prompt (the stop gate). Tools are mapped onto Claude Code's names so the policy's tool lists apply.
 /// </summary>
-public sealed class GeminiAdapter : HookAdapter
+internal sealed class GeminiAdapter : HookAdapter
 {
     public override string Name => "gemini";
 

@@ -3,14 +3,18 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace Autopilot.Core.Telemetry;
+using Autopilot.Core.Telemetry;
+
+namespace Autopilot.Cli;
 
 /// <summary>
 /// Exports Autopilot's spans and metrics over OTLP when the standard OpenTelemetry environment variables ask
 /// for it (OTEL_EXPORTER_OTLP_ENDPOINT or a signal-specific endpoint, OTEL_TRACES_EXPORTER / OTEL_METRICS_EXPORTER
 /// = otlp); silent otherwise. Dispose the result before exit so that a short-lived CLI flushes what it recorded.
+/// A front end's concern (issue 10): the engine only emits through <see cref="AutopilotTelemetry"/>'s source and meter,
+/// which a .NET host subscribes to with its own OpenTelemetry set-up; the native front exports nothing.
 /// </summary>
-public static class TelemetrySetup
+internal static class TelemetrySetup
 {
     public static IDisposable? StartFromEnvironment(Func<string, string?>? getVariable = null)
     {
