@@ -118,6 +118,43 @@ public sealed class AutopilotEngine
     public Decision Act(string command, string? autonomyLevel = null, string? phase = null, string? workingDirectory = null, string? task = null)
     {
         ArgumentNullException.ThrowIfNull(command);
+        var (context, level) = Actor(autonomyLevel, phase, workingDirectory, task);
+        return Policy.Actions.JudgeCommand(command, context, level).Decision;
+    }
+
+    /// <summary>Question 2, for a file operation: may an actor at <paramref name="autonomyLevel"/> read, write or delete <paramref name="path"/>?</summary>
+    /// <param name="path">The file, relative to <paramref name="workingDirectory"/> or absolute.</param>
+    /// <param name="operation">What the actor would do to it.</param>
+    /// <param name="autonomyLevel">The actor's level (default: the policy's default level).</param>
+    /// <param name="phase">The task's phase.</param>
+    /// <param name="workingDirectory">Where a relative path is resolved from (default: the repository root).</param>
+    /// <param name="task">The task the action belongs to: its work order caps the level.</param>
+    /// <remarks>The same call <c>autopilot check path</c> makes (<see cref="ActionEvaluator.Path"/>), without settling against the ledger.</remarks>
+    /// <exception cref="InvalidDataException">The task's recorded work-order constraints cannot be read (fail closed).</exception>
+    public Decision ActOnPath(string path, FileOp operation, string? autonomyLevel = null, string? phase = null, string? workingDirectory = null, string? task = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var (context, level) = Actor(autonomyLevel, phase, workingDirectory, task);
+        return Policy.Actions.Path(path, operation, context, level);
+    }
+
+    /// <summary>Question 2, for an agent tool call (<c>Write</c>, <c>WebFetch</c>, an MCP tool): may an actor at <paramref name="autonomyLevel"/> use <paramref name="tool"/>?</summary>
+    /// <param name="tool">The tool's name, as the agent reports it.</param>
+    /// <param name="autonomyLevel">The actor's level (default: the policy's default level).</param>
+    /// <param name="phase">The task's phase, for the phase's tool guard.</param>
+    /// <param name="task">The task the action belongs to: its work order caps the level.</param>
+    /// <remarks>The same call <c>autopilot check tool --autonomy</c> makes (<see cref="ActionEvaluator.Tool"/>).</remarks>
+    /// <exception cref="InvalidDataException">The task's recorded work-order constraints cannot be read (fail closed).</exception>
+    public Decision ActOnTool(string tool, string? autonomyLevel = null, string? phase = null, string? task = null)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        var (context, level) = Actor(autonomyLevel, phase, null, task);
+        return Policy.Actions.Tool(tool, context, level);
+    }
+
+    /// <summary>Who acts and where, as the <c>check</c> commands work it out: the level capped by the task's work order.</summary>
+    private (ActionContext Context, string Level) Actor(string? autonomyLevel, string? phase, string? workingDirectory, string? task)
+    {
         var level = WorkOrderConstraints.CapLevel(Policy.Plan, StateDirectory, task, autonomyLevel ?? Policy.Plan.DefaultAutonomy);
         var context = ActionContext.ForCurrentUser(RepositoryRoot) with
         {
@@ -125,7 +162,7 @@ public sealed class AutopilotEngine
             Phase = phase,
             Task = task,
         };
-        return Policy.Actions.JudgeCommand(command, context, level).Decision;
+        return (context, level);
     }
 
     /// <summary>Question 3: may this change land? The request says what to read (a range, the index, the working tree or a diff).</summary>

@@ -53,6 +53,34 @@ public sealed class EngineAndCommandAgreeTests
     }
 
     [Fact]
+    public void File_operations_and_tool_calls_are_judged_alike_in_both()
+    {
+        using var repo = new TempGitRepo();
+        repo.Write("README.md", "# sample\n");
+        repo.Commit("first");
+        var engine = AutopilotEngine.Load(repo.Path);
+
+        var verdicts = new HashSet<Policy.Model.Verdict>();
+        foreach (var (path, op) in new[] { ("src/app.cs", "write"), (".git/config", "write"), ("/etc/passwd", "write"), (".env", "read"), ("README.md", "delete") })
+        {
+            var fileOp = op switch { "read" => Core.Actions.FileOp.Read, "write" => Core.Actions.FileOp.Write, _ => Core.Actions.FileOp.Delete };
+            var decision = engine.ActOnPath(path, fileOp, "execute_safe", workingDirectory: repo.Path);
+            verdicts.Add(decision.Verdict);
+            Assert.Equal(decision.Verdict.ToWire(), Verdict(repo.Path, "check", "path", path, "--op", op, "--autonomy", "execute_safe", "--cwd", repo.Path));
+        }
+
+        foreach (var tool in new[] { "Read", "Write", "WebFetch", "mcp__github__merge_pull_request" })
+        {
+            var decision = engine.ActOnTool(tool, "execute_safe", phase: "implement");
+            verdicts.Add(decision.Verdict);
+            Assert.Equal(decision.Verdict.ToWire(), Verdict(repo.Path, "check", "tool", tool, "--autonomy", "execute_safe", "--phase", "implement"));
+        }
+
+        // The cases are not all alike: a protected or outside path is stopped where a source file is not.
+        Assert.True(verdicts.Count > 1, string.Join(", ", verdicts));
+    }
+
+    [Fact]
     public void A_change_is_judged_with_every_analysis_in_both()
     {
         using var repo = new TempGitRepo();
