@@ -65,13 +65,7 @@ public static class PolicyLoader
             return new PolicyLoadResult(null, diagnostics);
         }
 
-        var binder = new YamlBinder(path, diagnostics);
-        var document = new DocumentBinder(binder).Bind(root) with
-        {
-            SourcePath = path,
-            Hash = Sha256Hex(bytes),
-        };
-        return new PolicyLoadResult(document, diagnostics);
+        return Bind(root, path, Sha256Hex(bytes), diagnostics);
     }
 
     /// <summary>
@@ -90,8 +84,13 @@ public static class PolicyLoader
             throw new InvalidDataException($"the compiled-in events of {path} hold {stream.Documents.Count} documents");
         }
 
-        var diagnostics = new List<PolicyDiagnostic>();
-        var document = new DocumentBinder(new YamlBinder(path, diagnostics)).Bind(stream.Documents[0].RootNode) with
+        return Bind(stream.Documents[0].RootNode, path, textHash, []);
+    }
+
+    /// <summary>Binds a policy's one document, however it was read, and names it by its path and the hash of its text.</summary>
+    private static PolicyLoadResult Bind(YamlNode root, string path, string textHash, List<PolicyDiagnostic> diagnostics)
+    {
+        var document = new DocumentBinder(new YamlBinder(path, diagnostics)).Bind(root) with
         {
             SourcePath = path,
             Hash = textHash,

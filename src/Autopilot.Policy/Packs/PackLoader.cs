@@ -138,13 +138,6 @@ public static partial class PackLoader
     public static string ManifestOf(IReadOnlyList<PackDef> packs) => string.Join("\n", packs.Select(p => $"{p.Name} {p.Hash}"));
 
     /// <summary>
-    /// What <see cref="HashOf"/> gives the named packs, computed from the built-in packs' bytes without reading their
-    /// YAML; null when a name is a pack file or not built in. Lets a caller that has the packs compiled in skip loading them.
-    /// </summary>
-    public static string? HashOfBuiltIn(IReadOnlyList<Located<string>> names) =>
-        ManifestOfBuiltIn(names) is { } manifest ? PolicyLoader.Sha256Hex(Encoding.UTF8.GetBytes(manifest)) : null;
-
-    /// <summary>
     /// What <see cref="ManifestOf"/> gives the named packs, from the SHA-256 of each built-in pack taken when this
     /// assembly was built (<c>BuiltInPackHashes.g.cs</c>, written by the project's <c>AutopilotPackHashes</c> target from
     /// the same files it embeds): no resource is read and nothing is hashed. Null when a name is a pack file or not built in.

@@ -21,13 +21,11 @@ public static class PlanBuilder
     /// <summary>Load, validate and lower in one step: what the CLI, the runtime and the generator all call.</summary>
     /// <param name="loaded">The loaded policy.</param>
     /// <param name="checks">The checks that need engines beyond this assembly.</param>
-    /// <param name="compiledPacksHash">
-    /// The packs hash of an effect resolver compiled into the caller: when the policy's built-in packs hash to it, their
-    /// YAML is not read (the plan's <see cref="PolicyPlan.Packs"/> stays empty and the compiled resolver serves).
-    /// </param>
+    /// <param name="compiledPacksHash">The packs hash of an effect resolver compiled into the caller (the plan's <see cref="PolicyPlan.PacksHash"/> when it serves).</param>
     /// <param name="compiledPacksManifest">
-    /// What that hash was taken over (<see cref="PackLoader.ManifestOf"/>): when given, the policy's built-in packs are
-    /// compared by it, from the build-time table of their hashes, so nothing is read or hashed.
+    /// What that hash was taken over (<see cref="PackLoader.ManifestOf"/>). When the policy's built-in packs give the same
+    /// manifest (from the build-time table of their hashes: nothing is read or hashed), their YAML is not read: the plan's
+    /// <see cref="PolicyPlan.Packs"/> stays empty and the compiled resolver serves.
     /// </param>
     public static PlanResult Compile(PolicyLoadResult loaded, PolicyChecks? checks = null, string? compiledPacksHash = null, string? compiledPacksManifest = null)
     {
@@ -43,8 +41,7 @@ public static class PlanBuilder
         }
 
         var names = PackNames(loaded.Document);
-        var compiled = compiledPacksHash is not null
-            && (compiledPacksManifest is not null ? PackLoader.ManifestOfBuiltIn(names) == compiledPacksManifest : PackLoader.HashOfBuiltIn(names) == compiledPacksHash);
+        var compiled = compiledPacksHash is not null && compiledPacksManifest is not null && PackLoader.ManifestOfBuiltIn(names) == compiledPacksManifest;
         var packs = compiled ? new PackLoadResult([], []) : PackLoader.Resolve(names, loaded.Document.SourcePath);
         diagnostics.AddRange(packs.Diagnostics);
         diagnostics.Sort((a, b) => a.Location.Line != b.Location.Line ? a.Location.Line.CompareTo(b.Location.Line) : a.Location.Column.CompareTo(b.Location.Column));
