@@ -89,8 +89,14 @@ public sealed class NativeFrontTests : IDisposable
         var lint = Front(null, nativeOnly: false, "policy", "lint");
         Assert.True(lint.ExitCode == 0, lint.ToString());
 
-        var refused = Front(null, nativeOnly: true, "policy", "lint");
-        Assert.Equal(0, refused.ExitCode); // cold commands are never the front's: AUTOPILOT_NATIVE_ONLY only guards hot ones
+        var nativeOnly = Front(null, nativeOnly: true, "policy", "lint");
+        Assert.Equal(0, nativeOnly.ExitCode); // cold commands are never the front's: AUTOPILOT_NATIVE_ONLY only guards hot ones
+
+        // Help of a hot command is the managed CLI's (the front's root has no help of its own).
+        var help = Front(null, nativeOnly: true, "hook", "--help");
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.Contains("Usage:", help.StdOut);
+        Assert.Contains("hook", help.StdOut);
     }
 
     [Fact]

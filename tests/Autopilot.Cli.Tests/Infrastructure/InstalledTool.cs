@@ -16,13 +16,14 @@ public sealed class InstalledTool : IDisposable
         var tools = Path.Combine(Root, "tools");
         Directory.CreateDirectory(feed);
 
-        IsNative = Environment.GetEnvironmentVariable("AUTOPILOT_LONG_TESTS") == "1" && OperatingSystem.IsLinux()
+        // This machine's NativeAOT package in long runs; the portable one otherwise.
+        var native = Environment.GetEnvironmentVariable("AUTOPILOT_LONG_TESTS") == "1" && OperatingSystem.IsLinux()
             && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64;
         var project = Path.Combine(CliProcess.RepoRoot, "src", "Autopilot.Native", "Autopilot.Native.csproj");
         // A separate configuration keeps this build's outputs apart from the test run's Debug build.
         string[] common = ["-c", "Release", "-o", feed, "-p:UseSharedCompilation=false", "-nodeReuse:false"];
-        string[] rids = IsNative ? [] : ["-p:ToolPackageRuntimeIdentifiers=any"];
-        foreach (var rid in IsNative ? new[] { "", "any", "linux-x64" } : ["", "any"])
+        string[] rids = native ? [] : ["-p:ToolPackageRuntimeIdentifiers=any"];
+        foreach (var rid in native ? new[] { "", "any", "linux-x64" } : ["", "any"])
         {
             string[] args = ["pack", project, .. common, .. rids, .. (rid.Length == 0 ? Array.Empty<string>() : ["-r", rid])];
             var pack = TestProcess.Run("dotnet", args, CliProcess.RepoRoot, timeoutMs: 1_200_000);
@@ -45,8 +46,6 @@ public sealed class InstalledTool : IDisposable
 
     public string Root { get; }
 
-    /// <summary>True when the installed package is this machine's NativeAOT one (long runs), false for the portable one.</summary>
-    public bool IsNative { get; }
 
     public string Executable { get; }
 
