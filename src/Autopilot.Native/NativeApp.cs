@@ -50,7 +50,9 @@ public static class NativeApp
         var output = new DeferredOutput();
         if (args[0] == "hook")
         {
-            StartDeadline(Agent(args), stdout, stderr);
+            // The hook's own --deadline-ms, when given, else the environment's (HookSettings), for the whole process.
+            var given = parsed.CommandResult.Command.Options.FirstOrDefault(o => o.Name == "--deadline-ms") is Option<int?> option ? parsed.GetValue(option) : null;
+            StartDeadline(Agent(args), given is > 0 ? given.Value : (int)Autopilot.Core.Hooks.HookSettings.DeadlineFromEnvironment().TotalMilliseconds, stdout, stderr);
         }
 
         try
@@ -64,13 +66,13 @@ public static class NativeApp
         {
             // Nothing was written yet (output is held back until the command ends): the managed CLI answers instead.
             output.Discard();
+            Finish(); // from here on this program's deadline does not answer: the managed CLI does, or the refusal below
             if (Environment.GetEnvironmentVariable(NativeOnlyVariable) == "1")
             {
                 Console.Error.WriteLine($"autopilot: this call would be handed to the managed CLI ({handOff.Message}), and {NativeOnlyVariable}=1 forbids it.");
                 return (int)ExitCode.InternalError;
             }
 
-            Finish(); // the managed CLI answers from here on, without this program's deadline
             return ManagedCli.Exec(args, stdin);
         }
         catch (Exception ex)
@@ -87,12 +89,11 @@ public static class NativeApp
     /// A hook that has not answered by its deadline answers deny, with the contract's blocking exit code, before
     /// the agent's own time-out could let the tool call through. Whichever of the two answers first is the answer.
     /// </summary>
-    private static void StartDeadline(string agent, TextWriter stdout, TextWriter stderr)
+    private static void StartDeadline(string agent, int ms, TextWriter stdout, TextWriter stderr)
     {
-        // The same deadline the hook runner keeps (HookSettings), for the whole process: start-up and output included.
+        // The same deadline the hook runner keeps, for the whole process: start-up and output included.
         // A sleeping background thread rather than a Timer: no timer queue to start for one wake-up; when the command
         // answers first, the flag below makes the wake-up do nothing, and the thread ends with the process.
-        var ms = (int)Autopilot.Core.Hooks.HookSettings.DeadlineFromEnvironment().TotalMilliseconds;
         new Thread(() =>
         {
             Thread.Sleep(ms);

@@ -67,6 +67,22 @@ public sealed class NativeFrontTests : IDisposable
     }
 
     [Fact]
+    public void TheHooksOwnDeadlineOptionIsTheDeadlineOfTheWholeFront()
+    {
+        // A 1 ms deadline from the environment, overridden by the hook's option: the front's own deadline thread must keep
+        // the option's minute, as the hook runner does, or it would deny a command it was given the time to judge.
+        var env = new Dictionary<string, string> { ["AUTOPILOT_NATIVE_ONLY"] = "1", [Autopilot.Core.Hooks.HookSettings.DeadlineVariable] = "1" };
+        var allow = TestProcess.Run("dotnet", [s_front, "hook", "claude-code", "--deadline-ms", "60000"], _repo.Path, env, timeoutMs: 120_000, stdin: Event("git status"));
+        Assert.True(allow.ExitCode == 0, allow.ToString());
+        Assert.Contains("\"permissionDecision\":\"allow\"", allow.StdOut);
+
+        // Without the option the environment's 1 ms holds: a deny, with the blocking exit code, that names the deadline.
+        var late = TestProcess.Run("dotnet", [s_front, "hook", "claude-code"], _repo.Path, env, timeoutMs: 120_000, stdin: Event("git status"));
+        Assert.True(late.ExitCode == 2, late.ToString());
+        Assert.Contains("deadline", late.StdOut + late.StdErr);
+    }
+
+    [Fact]
     public void AMalformedEventIsADenyWithTheBlockingExitCode()
     {
         var result = Front("{not json", nativeOnly: true, "hook", "claude-code");

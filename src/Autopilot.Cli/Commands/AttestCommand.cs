@@ -60,7 +60,7 @@ internal static class AttestCommand
             {
                 current = AttestationSubjects.WithPairs(AttestationSubjects.FromFiles(result.GetValue(files) ?? [], repoRoot), result.GetValue(subjects) ?? []);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or FormatException)
             {
                 return CommonOptions.BadInput(RuleIds.AttestInput, ex.Message, outputFormat, engine.PolicyHash);
             }

@@ -24,7 +24,7 @@ public static class AttestationSubjects
     /// Subjects given as <c>name=sha256</c> pairs, added to (and replacing in) <paramref name="subjects"/>; the hash is
     /// kept in lower case.
     /// </summary>
-    /// <exception cref="ArgumentException">A pair has no name or no '='.</exception>
+    /// <exception cref="FormatException">A pair has no name or no '='.</exception>
     public static IReadOnlyDictionary<string, string> WithPairs(IReadOnlyDictionary<string, string> subjects, IEnumerable<string> pairs)
     {
         ArgumentNullException.ThrowIfNull(subjects);
@@ -40,7 +40,7 @@ public static class AttestationSubjects
             var eq = pair.IndexOf('=');
             if (eq <= 0)
             {
-                throw new ArgumentException($"the subject '{pair}' must be name=sha256.", nameof(pairs));
+                throw new FormatException($"the subject '{pair}' must be name=sha256.");
             }
 
             map[pair[..eq]] = pair[(eq + 1)..].ToLowerInvariant();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Autopilot.Core.Predicates;
@@ -27,7 +26,7 @@ public sealed record EvidenceReport(EvidenceDef Definition, string Path, Evidenc
     /// <summary>The SHA-256 of the file as read, lower-case hex; null when it was not read.</summary>
     public string? Sha256
     {
-        get => _sha256 ??= _content is null ? null : Convert.ToHexStringLower(SHA256.HashData(_content));
+        get => _sha256 ??= _content is null ? null : Storage.DurableFile.Sha256Hex(_content);
         init => _sha256 = value;
     }
 }

@@ -31,48 +31,35 @@ public static class HookRunner
             return new HookReply("", reason, ClaudeCodeHook.BlockingExitCode, Verdict.Deny, null);
         }
 
-        try
+        // The work runs on a thread of its own so that the deadline holds even if it hangs (a thread rather than a task:
+        // a hook process lives for one call, and starting the thread pool costs more than one thread).
+        HookReply? reply = null;
+        Exception? failure = null;
+        var work = new Thread(() =>
         {
-            // The work runs on a thread of its own so that the deadline holds even if it hangs (a thread rather than a
-            // task: a hook process lives for one call, and starting the thread pool costs more than one thread).
-            HookReply? reply = null;
-            Exception? failure = null;
-            var work = new Thread(() =>
+            try
             {
-                try
-                {
-                    reply = RunCore(adapter, stdin, settings);
-                }
-                catch (Exception ex)
-                {
-                    failure = ex;
-                }
-            })
-            { IsBackground = true, Name = "autopilot hook" };
-            work.Start();
-            if (!work.Join(settings.Deadline))
-            {
-                return adapter.Failure(Deny($"Autopilot did not decide within {settings.Deadline.TotalMilliseconds:0} ms, its own deadline (set below {adapter.DisplayName}'s hook timeout)"));
+                reply = RunCore(adapter, stdin, settings);
             }
-
-            if (failure is not null)
+            catch (Exception ex)
             {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+                failure = ex;
             }
-
-            return reply!;
-        }
-        catch (Exception ex)
+        })
+        { IsBackground = true, Name = "autopilot hook" };
+        work.Start();
+        if (!work.Join(settings.Deadline))
         {
-            var inner = ex is AggregateException { InnerException: { } first } ? first : ex;
-            if (inner is PolicyHandOffException)
-            {
-                // The native front hands this call to the managed CLI (docs/native.md).
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
-            }
-
-            return adapter.Failure(Deny($"internal error: {inner.Message}"));
+            return adapter.Failure(Deny($"Autopilot did not decide within {settings.Deadline.TotalMilliseconds:0} ms, its own deadline (set below {adapter.DisplayName}'s hook timeout)"));
         }
+
+        if (failure is PolicyHandOffException)
+        {
+            // The native front hands this call to the managed CLI (docs/native.md).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+
+        return failure is null ? reply! : adapter.Failure(Deny($"internal error: {failure.Message}"));
     }
 
     private static string Deny(string message) => ClaudeCodeHook.Unjudged(message).Reason;

@@ -14,8 +14,8 @@ namespace Autopilot.Core.Policies;
 /// </summary>
 internal sealed class PolicyCache : IYamlEventStore
 {
-    // Version 2: positions as variable-length integers. A file of another version is not trusted (parsed again, rewritten).
-    private static readonly byte[] s_magic = "APYC2\n"u8.ToArray();
+    // The events' format version is part of the magic: a file of another version is not trusted (parsed again, rewritten).
+    private static readonly byte[] s_magic = System.Text.Encoding.ASCII.GetBytes($"APYC{YamlEventCache.FormatVersion}\n");
     private const int HashHexLength = 64;
     private const int ChecksumLength = 32;
 
@@ -24,9 +24,6 @@ internal sealed class PolicyCache : IYamlEventStore
     private readonly HashSet<string> _hits = new(StringComparer.Ordinal);
 
     public PolicyCache(string directory) => _directory = directory;
-
-    /// <summary>Files found but not trusted (cut short, altered, for another text) during this load.</summary>
-    public int Rejected { get; private set; }
 
     /// <summary>True when the text with this hash was replayed from the cache.</summary>
     public bool WasHit(string contentHash) => _hits.Contains(contentHash);
@@ -56,7 +53,6 @@ internal sealed class PolicyCache : IYamlEventStore
             || Encoding.ASCII.GetString(span.Slice(s_magic.Length, HashHexLength)) != contentHash
             || !SHA256.HashData(span[header..]).AsSpan().SequenceEqual(span.Slice(s_magic.Length + HashHexLength, ChecksumLength)))
         {
-            Rejected++;
             return null;
         }
 

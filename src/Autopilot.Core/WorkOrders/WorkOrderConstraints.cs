@@ -64,18 +64,20 @@ public sealed record WorkOrderConstraints
         }
 
         var path = PathFor(stateDir, task);
-        byte[] bytes;
+        byte[]? bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // The usual case on every hook and check with a task: no work order applied, no file (and no exception).
+            bytes = Storage.DurableFile.ReadAllBytesOrNull(path);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (Storage.StorageException ex)
+        {
+            throw new InvalidDataException($"{path}: the work order constraints cannot be read: {ex.InnerException?.Message ?? ex.Message}", ex);
+        }
+
+        if (bytes is null)
         {
             return null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidDataException($"{path}: the work order constraints cannot be read: {ex.Message}", ex);
         }
 
         try

@@ -59,13 +59,14 @@ public static class PolicyLoader
     public static PolicyLoadResult LoadBytes(byte[] bytes, string path)
     {
         var diagnostics = new List<PolicyDiagnostic>();
-        var root = ReadSingleDocument(bytes, path, "Policy", "expected a mapping with at least 'phases'", diagnostics);
+        var hash = Sha256Hex(bytes);
+        var root = ReadSingleDocument(bytes, hash, path, "Policy", "expected a mapping with at least 'phases'", diagnostics);
         if (root is null)
         {
             return new PolicyLoadResult(null, diagnostics);
         }
 
-        return Bind(root, path, Sha256Hex(bytes), diagnostics);
+        return Bind(root, path, hash, diagnostics);
     }
 
     /// <summary>
@@ -102,7 +103,8 @@ public static class PolicyLoader
     /// The one YAML document of a policy or pack file, or null with the reason in <paramref name="diagnostics"/>
     /// (over the size cap, not UTF-8, empty, malformed, several documents). Never throws on bad input.
     /// </summary>
-    internal static YamlNode? ReadSingleDocument(byte[] bytes, string path, string what, string emptyHint, List<PolicyDiagnostic> diagnostics)
+    /// <param name="hash">The SHA-256 of <paramref name="bytes"/> (the caller names the text by it): the parse cache's key.</param>
+    internal static YamlNode? ReadSingleDocument(byte[] bytes, string hash, string path, string what, string emptyHint, List<PolicyDiagnostic> diagnostics)
     {
         if (bytes.Length > MaxPolicyBytes)
         {
@@ -133,10 +135,10 @@ public static class PolicyLoader
         }
 
         var stream = new YamlStream();
+        Action? afterLoad;
         try
         {
-            stream.Load(YamlEventCache.ParserFor(text, bytes, out var afterLoad));
-            afterLoad?.Invoke();
+            stream.Load(YamlEventCache.ParserFor(text, hash, out afterLoad));
         }
         catch (YamlException ex)
         {
@@ -155,6 +157,8 @@ public static class PolicyLoader
             return null;
         }
 
+        // Offered to the cache only after a clean parse, outside the catch above: a cache failure is not a syntax error.
+        afterLoad?.Invoke();
         if (stream.Documents.Count != 1)
         {
             var where = stream.Documents.Count > 1 ? new SourceLocation(path, (int)stream.Documents[1].RootNode.Start.Line, 1) : new SourceLocation(path, 1, 1);

@@ -35,6 +35,12 @@ internal static class YamlEventCache
         set => t_current = value;
     }
 
+    /// <summary>
+    /// The version of the binary form <see cref="Encode"/> writes; a store names its files' format by it, so that a file
+    /// of another version is never decoded. 2: positions as variable-length integers.
+    /// </summary>
+    internal const int FormatVersion = 2;
+
     private enum Kind : byte
     {
         StreamStart = 1,
@@ -50,7 +56,7 @@ internal static class YamlEventCache
     }
 
     /// <summary>Reads one YAML text through the cache: replays stored events, or parses and offers the events.</summary>
-    internal static IParser ParserFor(string text, byte[] bytes, out Action? afterLoad)
+    internal static IParser ParserFor(string text, string hash, out Action? afterLoad)
     {
         afterLoad = null;
         var store = t_current;
@@ -59,10 +65,9 @@ internal static class YamlEventCache
             return new Parser(new StringReader(text));
         }
 
-        var hash = PolicyLoader.Sha256Hex(bytes);
-        if (store.TryRead(hash) is { } stored && TryDecode(stored) is { } events)
+        if (store.TryRead(hash) is { } stored && Replay(stored) is { } replay)
         {
-            return new ReplayParser(events);
+            return replay;
         }
 
         var recorder = new RecordingParser(new Parser(new StringReader(text)));

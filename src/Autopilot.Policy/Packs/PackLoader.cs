@@ -164,12 +164,6 @@ public static partial class PackLoader
         return string.Join("\n", parts);
     }
 
-    /// <summary>The SHA-256 of a built-in pack's shipped bytes, taken now (a test compares it with the build-time table).</summary>
-    internal static string? HashOfBuiltInBytes(string name) => BuiltInBytes(name) is { } bytes ? PolicyLoader.Sha256Hex(bytes) : null;
-
-    /// <summary>The build-time table's entry for a built-in pack (tests).</summary>
-    internal static string? BuiltInHash(string name) => s_builtInHashes.TryGetValue(name, out var hash) ? hash : null;
-
     /// <summary>Loads one pack file's text.</summary>
     public static PackLoadResult LoadText(string text, string path)
     {
@@ -180,7 +174,8 @@ public static partial class PackLoader
 
     private static PackDef? Load(byte[] bytes, string path, List<PolicyDiagnostic> diagnostics)
     {
-        var root = PolicyLoader.ReadSingleDocument(bytes, path, "Pack", "expected a mapping with 'pack' and 'programs'", diagnostics);
+        var hash = PolicyLoader.Sha256Hex(bytes);
+        var root = PolicyLoader.ReadSingleDocument(bytes, hash, path, "Pack", "expected a mapping with 'pack' and 'programs'", diagnostics);
         if (root is null)
         {
             return null;
@@ -230,7 +225,7 @@ public static partial class PackLoader
             Name = b.String(b.Require(map, "pack", "A pack", root), "pack") ?? "",
             Description = b.String(YamlBinder.Get(map, "description"), "description") ?? "",
             SourcePath = path,
-            Hash = PolicyLoader.Sha256Hex(bytes),
+            Hash = hash,
             Programs = programs,
         };
     }

@@ -18,10 +18,10 @@ public sealed class PolicyChecks
     public static readonly PolicyChecks AlreadyChecked = new() { CheckPatterns = false };
 
     /// <summary>
-    /// For the policy whose gates and packs were compiled into the caller by the source generator (its hash says so):
-    /// its tests lint it with every check, so the validator does not run again on each load.
+    /// For the policy the source generator compiled into the caller (the built-in default, loaded from its compiled-in
+    /// events): its tests lint it with every check, so the validator does not run again on each load.
     /// </summary>
-    public static readonly PolicyChecks CompiledIn = new() { Validate = false, CheckPatterns = false };
+    public static readonly PolicyChecks CompiledIn = new() { Validate = false };
 
     /// <summary>Run the validator (true unless the text is the one compiled in).</summary>
     public bool Validate { get; init; } = true;

@@ -141,7 +141,7 @@ public static class PolicyValidator
                 }
             }
 
-            foreach (var tool in phase.Tools ?? [])
+            foreach (var tool in checks.CheckPatterns ? phase.Tools ?? [] : [])
             {
                 if (Glob.Validate(tool.Value, GlobKind.Name) is { } globError)
                 {
@@ -340,7 +340,7 @@ public static class PolicyValidator
                 error(PolicyDiagnosticIds.UnknownReference, $"Exception '{exception.Id}' names rule '{rule.Value}', which is not a risk rule of this policy.{Hint(rule.Value, riskIds)}", rule.Location);
             }
 
-            foreach (var glob in exception.Paths.Concat(exception.Tools))
+            foreach (var glob in checks.CheckPatterns ? exception.Paths.Concat(exception.Tools) : [])
             {
                 if (Glob.Validate(glob.Value) is { } problem)
                 {
@@ -348,7 +348,7 @@ public static class PolicyValidator
                 }
             }
 
-            foreach (var pattern in exception.Commands)
+            foreach (var pattern in checks.CheckPatterns ? exception.Commands : [])
             {
                 if (ArgumentPattern.Validate(pattern.Value) is { } problem)
                 {

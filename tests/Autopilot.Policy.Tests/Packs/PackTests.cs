@@ -178,17 +178,12 @@ public sealed class PackTests
     public void TheBuildTimeTableOfBuiltInPackHashesMatchesTheShippedBytes()
     {
         // ManifestOfBuiltIn answers from this table without reading or hashing anything: it must be the packs shipped.
+        // The left side hashes every shipped pack's bytes; the right side is the build-time table.
         Assert.NotEmpty(PackLoader.BuiltInNames);
-        foreach (var name in PackLoader.BuiltInNames)
-        {
-            Assert.Equal(PackLoader.HashOfBuiltInBytes(name), PackLoader.BuiltInHash(name));
-        }
-
         var names = PackLoader.BuiltInNames.Select(n => new Located<string>(n, null)).ToList();
         var loaded = PackLoader.Resolve(names, "policy.yaml");
         Assert.False(loaded.HasErrors);
         Assert.Equal(PackLoader.ManifestOf(loaded.Packs), PackLoader.ManifestOfBuiltIn(names));
-        Assert.Equal(PackLoader.HashOf(loaded.Packs), PolicyLoader.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(PackLoader.ManifestOfBuiltIn(names)!)));
         Assert.Null(PackLoader.ManifestOfBuiltIn([new Located<string>("no-such-pack", null)]));
         Assert.Null(PackLoader.ManifestOfBuiltIn([new Located<string>("mine.pack.yaml", null)]));
     }
